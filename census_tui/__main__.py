@@ -1,0 +1,3 @@
+from census_tui.cli import main
+
+main()

@@ -1,0 +1,79 @@
+"""The household as every layer sees it: plain data, no I/O.
+
+The store builds it, the walker and the logic checks read it, the sync payload is its JSON form
+(``docs/household-json.md``). Answers are keyed by the item ids of ``docs/form.md``.
+
+Answer values:
+* code lists and integers: ``int``;
+* year-month (D5): ``"YYYY-MM"``;
+* text (D1, D7P, D8P): ``str``;
+* ID number (D3): the normalised 18-character string, or ``""`` for an explicit
+  "no ID number" answer (its reason is the code item D3N);
+* an item that has not been answered is absent from the dict (never stored as ``None``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+Value: TypeAlias = int | str
+
+HOUSEHOLD_SCOPE = ""
+"""``person_uuid`` used for household-level answers and findings."""
+
+
+@dataclass(slots=True)
+class Person:
+    """One person record. The UUID survives reordering; position is the list order."""
+
+    uuid: str
+    answers: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Confirmation:
+    """An enumerator's confirmation of a warning or override of an overridable error.
+
+    ``values`` is a snapshot of the answers the finding concerned, keyed ``"<person>:<item>"``
+    (person ``""`` for household items); when any of them changes the confirmation lapses.
+    """
+
+    rule_id: str
+    person_uuid: str
+    reason: str
+    by: str
+    at: str
+    values: dict[str, Value | None] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Note:
+    """A free-text note the enumerator attached to a question (or to the household)."""
+
+    person_uuid: str
+    item_id: str
+    text: str
+    at: str
+
+
+@dataclass(slots=True)
+class Household:
+    """A household case: household items, persons in order (head first), confirmations."""
+
+    uuid: str
+    dwelling_id: str = ""
+    hh_number: int = 0
+    answers: dict[str, Value] = field(default_factory=dict)
+    persons: list[Person] = field(default_factory=list)
+    confirmations: list[Confirmation] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    revision: int = 0
+    form_id: str = "short2020"
+    training: bool = False
+
+    def person(self, uuid: str) -> Person | None:
+        for p in self.persons:
+            if p.uuid == uuid:
+                return p
+        return None
