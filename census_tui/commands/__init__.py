@@ -1,1 +1,1 @@
-"""commands"""
+"""Typer commands, one module each, every one with ``register(app)``."""

@@ -1,0 +1,72 @@
+"""Architecture contracts: domain code never imports textual or typer; the CLI stays lean."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import census_tui
+
+DOMAIN = (
+    "store",
+    "questionnaire",
+    "validation",
+    "sync",
+    "visit",
+    "roster",
+    "diagnostics",
+    "security",
+)
+PKG_DIR = Path(census_tui.__file__).parent
+
+
+def _domain_modules() -> list[str]:
+    found = []
+    for pkg in DOMAIN:
+        if not (PKG_DIR / pkg).is_dir():
+            continue
+        found.append(f"census_tui.{pkg}")
+        for info in pkgutil.walk_packages([str(PKG_DIR / pkg)], prefix=f"census_tui.{pkg}."):
+            found.append(info.name)
+    return found
+
+
+def _loaded_after_import(modules: list[str]) -> set[str]:
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    return set(out.split())
+
+
+def test_domain_packages_do_not_import_ui_frameworks() -> None:
+    modules = _domain_modules()
+    assert "census_tui.store" in modules and "census_tui.validation" in modules
+    loaded = _loaded_after_import(modules)
+    assert not {m for m in loaded if m.split(".")[0] in {"textual", "typer"}}
+
+
+def test_domain_packages_do_not_import_the_server_stack() -> None:
+    loaded = _loaded_after_import(_domain_modules())
+    assert not {m for m in loaded if m.split(".")[0] in {"starlette", "uvicorn"}}
+
+
+def test_cli_help_does_not_import_textual_or_server() -> None:
+    code = (
+        "import sys\n"
+        "from census_tui.cli import build_app\n"
+        "build_app()\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    top = {m.split(".")[0] for m in out.split()}
+    assert "textual" not in top
+    assert "starlette" not in top and "uvicorn" not in top
