@@ -1,0 +1,170 @@
+"""What the screens may ask of the domain: view models and the session protocol.
+
+The TUI talks to services only through these (``make_app(services)``); the implementation is
+:mod:`census_tui.visit.service`. Every method may block on SQLCipher or the network: screens call
+them from thread workers (keystroke-path calls such as ``set_answer`` are fast enough to call on
+the UI thread after measuring; they still commit before returning).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from census_tui.i18n import Msg
+from census_tui.model import Household, Value
+from census_tui.visit.states import Board, CaseState
+
+
+@dataclass(frozen=True, slots=True)
+class EnumeratorCard:
+    """普查员证: as the server issued it at login."""
+
+    name: str
+    work_id: str
+    area_id: str
+    area_name: str
+    office: str
+    valid_from: str
+    valid_to: str
+
+
+@dataclass(frozen=True, slots=True)
+class DwellingRow:
+    """One line of the dashboard."""
+
+    dwelling_id: str
+    address: str
+    kind: str
+    state: CaseState
+    board: Board
+    households: int
+    head_name: str
+    appointment_at: datetime | None
+    overdue: bool
+    returned_comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    area_id: str
+    area_name: str
+    rows: list[DwellingRow]
+    counts: dict[Board, int]
+    last_sync_at: datetime | None
+    outbox_depth: int
+    training: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """A visit attempt as recorded (入户尝试)."""
+
+    at: datetime
+    outcome: str  # no_contact | appointment | phone_registration | refused | vacant | not_residential
+    channel: str = ""  # phone | wechat | in_person
+    appointment_at: datetime | None = None
+    doubt: str = ""  # tax | detail | busy | other (the standard doubts of FIELDWORK.md)
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    """A logic-check finding ready to show."""
+
+    rule_id: str
+    severity: str  # error | overridable | warning
+    person_uuid: str
+    person_label: str
+    items: tuple[str, ...]
+    message: Msg
+    confirmed: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBackLine:
+    person_uuid: str
+    label: Msg
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    done: int
+    total: int
+    phase: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOutcome:
+    sent: int
+    acked: int
+    pulled: int
+    returned: int
+    error: Msg | None = None
+
+
+@dataclass(slots=True)
+class ReturnedCase:
+    household_uuid: str
+    dwelling_id: str
+    comment: str
+    items: list[tuple[str, str]] = field(default_factory=list)  # (person uuid, item id)
+
+
+class Session(Protocol):
+    """An unlocked profile: everything the screens do after login."""
+
+    training: bool
+    lang_default: str
+
+    def card(self) -> EnumeratorCard: ...
+    def verification_code(self) -> str: ...
+    def dashboard(self) -> Dashboard: ...
+    def add_dwelling(self, address: str, kind: str) -> str: ...
+    def open_second_household(self, dwelling_id: str) -> str: ...
+    def record_attempt(self, dwelling_id: str, attempt: Attempt) -> None: ...
+    def attempts(self, dwelling_id: str) -> list[Attempt]: ...
+    def suggest_slot(self, dwelling_id: str) -> datetime | None: ...
+    def record_identity_shown(self, dwelling_id: str, checklist: dict[str, bool]) -> None: ...
+    def start_interview(self, dwelling_id: str) -> str: ...
+    def household(self, hh_uuid: str) -> Household: ...
+    def set_answer(self, hh_uuid: str, person_uuid: str, item_id: str, value: Value | None) -> None: ...
+    def add_person(self, hh_uuid: str) -> str: ...
+    def remove_person(self, hh_uuid: str, person_uuid: str) -> None: ...
+    def move_person(self, hh_uuid: str, person_uuid: str, index: int) -> None: ...
+    def add_note(self, hh_uuid: str, person_uuid: str, item_id: str, text: str) -> None: ...
+    def findings(self, hh_uuid: str) -> list[FindingView]: ...
+    def confirm(self, hh_uuid: str, rule_id: str, person_uuid: str, reason: str) -> None: ...
+    def can_complete(self, hh_uuid: str) -> bool: ...
+    def self_check_passed(self, hh_uuid: str) -> None: ...
+    def readback(self, hh_uuid: str, lang: str) -> list[ReadBackLine]: ...
+    def complete(self, hh_uuid: str, respondent: str) -> None: ...
+    def reopen(self, hh_uuid: str) -> None: ...
+    def returned_cases(self) -> list[ReturnedCase]: ...
+    def sync(self, progress: Callable[[SyncProgress], None] | None = None) -> SyncOutcome: ...
+    def lock(self) -> None: ...
+    def unlock_again(self, password: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class FirstLogin(Protocol):
+    """The online first login in progress (首次登录): change password, real-name check, profile."""
+
+    must_change_password: bool
+    training: bool
+
+    def change_password(self, new_password: str) -> None: ...
+    def verify_identity(self, name: str, id_number: str) -> None: ...
+    def finish(self) -> Session: ...
+
+
+class Gate(Protocol):
+    """Before a session exists: which profiles are here, offline unlock, first login."""
+
+    def profiles(self) -> list[str]: ...
+    def unlock(self, profile: str, password: str) -> Session: ...
+    def begin_first_login(self, server: str, account: str, password: str) -> FirstLogin: ...
