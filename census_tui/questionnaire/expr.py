@@ -191,13 +191,16 @@ class Not(Node):
         yield from self.part.names()
 
 
-def operands(node: Node) -> Iterator[tuple[Operand, Operand | tuple[Scalar, ...]]]:
-    """Each (operand, other side) pair of the comparisons in ``node``: for type checks at load."""
+def operands(node: Node) -> Iterator[tuple[Operand, Operand | tuple[Scalar, ...], str]]:
+    """Each (operand, other side, operator) of the comparisons in ``node``, for load checks.
+
+    ``not in`` is reported as ``"in"``: both compare against the same list of values.
+    """
     if isinstance(node, Compare):
-        yield node.left, node.right
-        yield node.right, node.left
+        yield node.left, node.right, node.op
+        yield node.right, node.left, node.op
     elif isinstance(node, In):
-        yield node.operand, node.values
+        yield node.operand, node.values, "in"
     elif isinstance(node, And | Or):
         for p in node.parts:
             yield from operands(p)
@@ -315,7 +318,9 @@ class _Parser:
             self.expect("punct", "(", "expected '(' after answered", "answered 后应为 (")
             t = self.tok
             if not self.take("ident"):
-                raise self.fail("expected an item id in answered(...)", "answered(...) 中应为题目编号")
+                raise self.fail(
+                    "expected an item id in answered(...)", "answered(...) 中应为题目编号"
+                )
             self.expect("punct", ")", "expected ')'", "缺少 )")
             return Answered(Name(t.text, t.pos))
         left = self.operand()
@@ -359,4 +364,3 @@ class _Parser:
 def parse(src: str) -> Node:
     """Parse a condition; raises :class:`ExprError` with the column of the first problem."""
     return _Parser(src).parse()
-
