@@ -1,0 +1,380 @@
+"""The Starlette application of the reference server (routes of ``docs/protocol.md``).
+
+Handlers are thin: parse and authorise here, store through :class:`ServerDB`. The one rule of
+authorisation: an enumerator reads and writes only the areas assigned to them (403 otherwise).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from census_tui.clock import iso
+from census_tui.i18n import Msg
+from census_tui.server import checks
+from census_tui.server.accounts import password_acceptable
+from census_tui.server.openapi import OPENAPI
+from census_tui.server.storage import Account, ServerDB
+from census_tui.server.wire import Refused, answer, read_json
+
+API = "/api/v1"
+API_VERSION = 1
+MAX_BATCH = 500
+OUTCOME_KINDS = ("refused", "vacant", "no_contact")
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _guard(fn: Handler) -> Handler:
+    """Turn :class:`Refused` into its 4xx answer."""
+
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await fn(request)
+        except Refused as r:
+            return r.response()
+
+    return wrapped
+
+
+def _db(request: Request) -> ServerDB:
+    db: ServerDB = request.app.state.db
+    return db
+
+
+def _account(request: Request, *, ready: bool = True) -> Account:
+    """The caller's account from the bearer token; ``ready`` also demands a finished first login."""
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    found = _db(request).account_for_token(token) if token else None
+    if found is None:
+        raise Refused(401, "unauthorized", Msg("请重新登录", "please log in again"))
+    if ready and found.must_change:
+        raise Refused(
+            403,
+            "password_change_required",
+            Msg("须先修改初始密码", "change the initial password first"),
+        )
+    if ready and not found.verified:
+        raise Refused(
+            403,
+            "verification_required",
+            Msg("须先完成实名认证", "complete real-name verification first"),
+        )
+    return found
+
+
+def _since(request: Request) -> int:
+    raw = request.query_params.get("since", "0") or "0"
+    if not raw.isdigit() or len(raw) > 18:
+        raise Refused(400, "bad_cursor", Msg("游标无效", "invalid cursor"))
+    return int(raw)
+
+
+def _strings(body: Any, *names: str) -> list[str]:
+    if not isinstance(body, dict):
+        raise Refused(400, "bad_request", Msg("请求格式错误", "malformed request"))
+    values = [body.get(n) for n in names]
+    if not all(isinstance(v, str) and 0 < len(v) <= 256 for v in values):
+        raise Refused(400, "bad_request", Msg("缺少字段", "missing fields"), fields=list(names))
+    return [str(v) for v in values]
+
+
+# -- open endpoints --------------------------------------------------------------------------
+async def time_(request: Request) -> Response:
+    return answer({"server_time": iso(_db(request).clock.now()), "api_version": API_VERSION})
+
+
+async def info(request: Request) -> Response:
+    db = _db(request)
+    return answer(
+        {
+            "api_version": API_VERSION,
+            "training": db.training,
+            "server_time": iso(db.clock.now()),
+            "max_batch": MAX_BATCH,
+        }
+    )
+
+
+async def openapi(request: Request) -> Response:
+    return answer(OPENAPI)
+
+
+@_guard
+async def login(request: Request) -> Response:
+    account, password = _strings(await read_json(request), "account", "password")
+    db = _db(request)
+    found = await run_in_threadpool(db.login, account, password)
+    if found is None:
+        raise Refused(401, "bad_credentials", Msg("账号或密码错误", "wrong account or password"))
+    token, acc = found
+    areas = db.areas_of(acc.account)
+    first = areas[0] if areas else None
+    return answer(
+        {
+            "token": token,
+            "account": acc.account,
+            "must_change_password": acc.must_change,
+            "verified": acc.verified,
+            "training": db.training,
+            "recovery_public_key": db.recovery_public_key(),
+            "card": {
+                "name": acc.name,
+                "work_id": acc.work_id,
+                "area_id": first["area_id"] if first else "",
+                "area_name": first["name"] if first else "",
+                "issuing_office": acc.issuing_office,
+                "valid_from": acc.valid_from,
+                "valid_until": acc.valid_until,
+            },
+        }
+    )
+
+
+@_guard
+async def password(request: Request) -> Response:
+    acc = _account(request, ready=False)
+    old, new = _strings(await read_json(request), "old_password", "new_password")
+    if not password_acceptable(new) or new == old:
+        raise Refused(
+            422,
+            "weak_password",
+            Msg(
+                "新密码至少 8 位，须含字母和数字，且不同于旧密码",
+                "the new password needs 8+ characters with letters and digits, unlike the old",
+            ),
+        )
+    if not await run_in_threadpool(_db(request).change_password, acc.account, old, new):
+        raise Refused(401, "bad_credentials", Msg("原密码错误", "wrong current password"))
+    return answer({"ok": True})
+
+
+@_guard
+async def verify(request: Request) -> Response:
+    acc = _account(request, ready=False)
+    name, id_number = _strings(await read_json(request), "name", "id_number")
+    if not _db(request).verify_real_name(acc.account, name, id_number):
+        raise Refused(
+            422,
+            "verification_failed",
+            Msg("实名信息与账号登记不符", "name and ID number do not match the account"),
+        )
+    return answer({"verified": True})
+
+
+# -- the enumerator's area -------------------------------------------------------------------
+def _own_areas(db: ServerDB, acc: Account) -> list[str]:
+    return [str(r["area_id"]) for r in db.areas_of(acc.account)]
+
+
+@_guard
+async def assignments(request: Request) -> Response:
+    db, acc = _db(request), _account(request)
+    since = _since(request)
+    cursor = db.current_seq()
+    rows = db.areas_of(acc.account)
+    areas = [
+        {"area_id": r["area_id"], "name": r["name"], "training": bool(r["training"])}
+        for r in rows
+        if r["seq"] > since
+    ]
+    dwellings = [_dwelling(r) for r in db.dwellings_since(_own_areas(db, acc), since)]
+    return answer({"cursor": str(cursor), "areas": areas, "dwellings": dwellings})
+
+
+def _dwelling(r: Any) -> dict[str, Any]:
+    return {k: r[k] for k in ("dwelling_id", "area_id", "address", "kind", "note")}
+
+
+@_guard
+async def area_dwellings(request: Request) -> Response:
+    db, acc = _db(request), _account(request)
+    area = request.path_params["area_id"]
+    if area not in _own_areas(db, acc):
+        raise Refused(403, "forbidden", Msg("不是您的普查小区", "not your enumeration area"))
+    return answer({"dwellings": [_dwelling(r) for r in db.dwellings_since([area], 0)]})
+
+
+@_guard
+async def returns(request: Request) -> Response:
+    db, acc = _db(request), _account(request)
+    since = _since(request)
+    cursor = db.current_seq()
+    rows = db.reviews_since(_own_areas(db, acc), since)
+    items = [{k: r[k] for k in ("case_uuid", "revision", "action", "comment", "at")} for r in rows]
+    return answer({"cursor": str(cursor), "returns": items})
+
+
+# -- uploads ---------------------------------------------------------------------------------
+def _area_of(db: ServerDB, own: list[str], dwelling_id: str) -> str | None:
+    """The dwelling's area if it is the caller's; a new dwelling is ``<own area>-...``."""
+    area = db.dwelling_area(dwelling_id)
+    if area is None:
+        area = next((a for a in own if dwelling_id.startswith(a + "-")), None)
+    return area if area in own else None
+
+
+def _one_household(
+    db: ServerDB, acc: Account, own: list[str], doc: Any, con: Any
+) -> dict[str, Any]:
+    """Check and store one household inside the batch's transaction; its individual answer."""
+    problem = checks.shape_problem(doc)
+    if problem:
+        return {"status": "invalid", "code": 400, "reason": problem}
+    base = {"case_uuid": doc["uuid"], "revision": doc["revision"]}
+    payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if len(payload.encode()) > checks.MAX_ITEM_BYTES:
+        return {**base, "status": "invalid", "code": 413, "reason": "household too large"}
+    area = _area_of(db, own, doc["dwelling_id"])
+    if area is None:
+        return {**base, "status": "forbidden", "code": 403, "reason": "not your enumeration area"}
+    if bool(doc.get("training", False)) != db.training:
+        return {
+            **base,
+            "status": "training_mismatch",
+            "code": 422,
+            "reason": "training data and real data are kept apart",
+        }
+    try:
+        checked = checks.run_logic_checks(doc)
+    except Exception as exc:  # a malformed household must be refused, never crash the server
+        return {
+            **base,
+            "status": "invalid",
+            "code": 400,
+            "reason": f"unreadable household: {type(exc).__name__}",
+        }
+    if checked.errors:
+        return {**base, "status": "rejected", "code": 422, "findings": checked.errors}
+    result = db.store_household(
+        con,
+        case_uuid=doc["uuid"],
+        revision=doc["revision"],
+        area_id=area,
+        dwelling_id=doc["dwelling_id"],
+        account=acc.account,
+        training=bool(doc.get("training", False)),
+        payload=payload,
+        flags=checked.flags,
+    )
+    code = {"stored": 201, "duplicate": 200, "conflict": 409}[result.status]
+    return {
+        **base,
+        "status": result.status,
+        "code": code,
+        "server_revision": result.server_revision,
+    }
+
+
+def _items(body: Any) -> list[Any]:
+    items = body.get("items") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not 0 < len(items) <= MAX_BATCH:
+        raise Refused(400, "bad_batch", Msg("批量格式错误", "malformed batch"), max_batch=MAX_BATCH)
+    return items
+
+
+@_guard
+async def household(request: Request) -> Response:
+    db, acc = _db(request), _account(request)
+    body = await read_json(request)
+    own = _own_areas(db, acc)
+    with db.tx() as con:
+        result = _one_household(db, acc, own, body, con)
+    return answer(result, status=int(result["code"]))
+
+
+@_guard
+async def household_batch(request: Request) -> Response:
+    db, acc = _db(request), _account(request)
+    items = _items(await read_json(request))
+    own = _own_areas(db, acc)
+    with db.tx() as con:
+        results = [_one_household(db, acc, own, doc, con) for doc in items]
+    return answer({"results": results})
+
+
+def _one_outcome(db: ServerDB, acc: Account, own: list[str], doc: Any, con: Any) -> dict[str, Any]:
+    if not isinstance(doc, dict):
+        return {"status": "invalid", "code": 400, "reason": "outcome must be an object"}
+    ou, dw, kind = doc.get("outcome_uuid"), doc.get("dwelling_id"), doc.get("kind")
+    if not (isinstance(ou, str) and checks._UUID.match(ou) and isinstance(dw, str) and dw):
+        return {"status": "invalid", "code": 400, "reason": "outcome_uuid and dwelling_id required"}
+    base = {"outcome_uuid": ou}
+    if kind not in OUTCOME_KINDS:
+        return {
+            **base,
+            "status": "invalid",
+            "code": 400,
+            "reason": f"kind must be one of {OUTCOME_KINDS}",
+        }
+    area = _area_of(db, own, dw)
+    if area is None:
+        return {**base, "status": "forbidden", "code": 403, "reason": "not your enumeration area"}
+    payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if len(payload) > 16384:
+        return {**base, "status": "invalid", "code": 413, "reason": "outcome too large"}
+    result = db.store_outcome(
+        con,
+        outcome_uuid=ou,
+        dwelling_id=dw,
+        area_id=area,
+        account=acc.account,
+        kind=str(kind),
+        payload=payload,
+    )
+    code = {"stored": 201, "duplicate": 200, "conflict": 409}[result.status]
+    return {**base, "status": result.status, "code": code}
+
+
+@_guard
+async def outcomes(request: Request) -> Response:
+    db, acc = _db(request), _account(request)
+    items = _items(await read_json(request))
+    own = _own_areas(db, acc)
+    with db.tx() as con:
+        results = [_one_outcome(db, acc, own, doc, con) for doc in items]
+    return answer({"results": results})
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return JSONResponse(
+        {"error": "not_found", "message": {"zh": "没有这个接口", "en": "no such endpoint"}},
+        status_code=getattr(exc, "status_code", 404),
+    )
+
+
+ROUTES = [
+    Route(f"{API}/time", time_, methods=["GET"]),
+    Route(f"{API}/info", info, methods=["GET"]),
+    Route(f"{API}/openapi.json", openapi, methods=["GET"]),
+    Route(f"{API}/login", login, methods=["POST"]),
+    Route(f"{API}/password", password, methods=["POST"]),
+    Route(f"{API}/verify", verify, methods=["POST"]),
+    Route(f"{API}/assignments", assignments, methods=["GET"]),
+    Route(f"{API}/areas/{{area_id}}/dwellings", area_dwellings, methods=["GET"]),
+    Route(f"{API}/returns", returns, methods=["GET"]),
+    Route(f"{API}/households", household, methods=["POST"]),
+    Route(f"{API}/households/batch", household_batch, methods=["POST"]),
+    Route(f"{API}/outcomes", outcomes, methods=["POST"]),
+]
+
+
+def make_app(db: ServerDB) -> Starlette:
+    """The application over an open database (tests pass their own)."""
+    app = Starlette(
+        routes=ROUTES,
+        middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
+        exception_handlers={404: not_found, 405: not_found},
+    )
+    app.state.db = db
+    return app

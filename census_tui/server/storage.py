@@ -1,0 +1,414 @@
+"""The reference server's storage: stdlib sqlite3 in WAL mode, no web imports.
+
+Uniqueness lives in the schema, not in the code: ``households`` has the primary key
+(case_uuid, revision) and ``outcomes`` the primary key outcome_uuid, and every write runs in a
+``BEGIN IMMEDIATE`` transaction, so concurrent retries (several connections, several processes)
+can never create a second copy. Cursors are integers handed out by one counter (``meta.seq``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from census_tui.clock import Clock, SystemClock, iso
+from census_tui.server import accounts as acc
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+    account TEXT PRIMARY KEY, pw_hash TEXT NOT NULL, must_change INTEGER NOT NULL,
+    verified INTEGER NOT NULL, role TEXT NOT NULL, name TEXT NOT NULL, id_number TEXT NOT NULL,
+    work_id TEXT NOT NULL, issuing_office TEXT NOT NULL, valid_from TEXT NOT NULL,
+    valid_until TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS areas (
+    area_id TEXT PRIMARY KEY, name TEXT NOT NULL, training INTEGER NOT NULL, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS assignments (
+    account TEXT NOT NULL REFERENCES accounts, area_id TEXT NOT NULL REFERENCES areas,
+    PRIMARY KEY (account, area_id));
+CREATE TABLE IF NOT EXISTS dwellings (
+    dwelling_id TEXT PRIMARY KEY, area_id TEXT NOT NULL REFERENCES areas, address TEXT NOT NULL,
+    kind TEXT NOT NULL, note TEXT NOT NULL, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY, account TEXT NOT NULL REFERENCES accounts, created TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS households (
+    case_uuid TEXT NOT NULL, revision INTEGER NOT NULL, area_id TEXT NOT NULL,
+    dwelling_id TEXT NOT NULL, account TEXT NOT NULL, training INTEGER NOT NULL,
+    payload TEXT NOT NULL, sha256 TEXT NOT NULL, flagged INTEGER NOT NULL, flags TEXT NOT NULL,
+    received TEXT NOT NULL, PRIMARY KEY (case_uuid, revision));
+CREATE TABLE IF NOT EXISTS outcomes (
+    outcome_uuid TEXT PRIMARY KEY, dwelling_id TEXT NOT NULL, area_id TEXT NOT NULL,
+    account TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, sha256 TEXT NOT NULL,
+    received TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reviews (
+    seq INTEGER PRIMARY KEY, case_uuid TEXT NOT NULL, revision INTEGER NOT NULL,
+    area_id TEXT NOT NULL, action TEXT NOT NULL, comment TEXT NOT NULL, by TEXT NOT NULL,
+    at TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An account as the server holds it (the enumerator's card fields included)."""
+
+    account: str
+    role: str
+    name: str
+    id_number: str
+    work_id: str
+    issuing_office: str
+    valid_from: str
+    valid_until: str
+    must_change: bool
+    verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    """The answer to one upload: ``stored``, ``duplicate`` or ``conflict``."""
+
+    status: str
+    server_revision: int
+
+
+class ServerDB:
+    """One sqlite3 database; a single connection guarded by a lock (the server is small)."""
+
+    def __init__(self, path: Path | str, clock: Clock | None = None) -> None:
+        self.clock: Clock = clock or SystemClock()
+        self._lock = threading.RLock()
+        self._con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._con.row_factory = sqlite3.Row
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "foreign_keys=ON",
+            "busy_timeout=10000",
+        ):
+            self._con.execute(f"PRAGMA {pragma}")
+        with self._lock:
+            self._con.executescript(SCHEMA)
+        self._ensure_office_key()
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction taken up front (``BEGIN IMMEDIATE``): all or nothing."""
+        with self._lock:
+            self._con.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._con
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+            self._con.execute("COMMIT")
+
+    def _q(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._con.execute(sql, args).fetchall()
+
+    # -- meta ---------------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        rows = self._q("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.tx() as con:
+            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def _next_seq(self, con: sqlite3.Connection) -> int:
+        row = con.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
+        seq = int(row[0]) + 1 if row else 1
+        con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('seq', ?)", (str(seq),))
+        return seq
+
+    @property
+    def training(self) -> bool:
+        return self.meta("training") == "1"
+
+    def set_training(self, training: bool) -> None:
+        self.set_meta("training", "1" if training else "0")
+
+    def _ensure_office_key(self) -> None:
+        """The census office's X25519 recovery key pair (the reference server holds both)."""
+        if self.meta("recovery_public_key"):
+            return
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+        key = X25519PrivateKey.generate()
+        raw = serialization.Encoding.Raw
+        priv = key.private_bytes(raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+        pub = key.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
+        with self.tx() as con:
+            for k, v in (("recovery_private_key", priv), ("recovery_public_key", pub)):
+                con.execute(
+                    "INSERT OR IGNORE INTO meta VALUES (?, ?)", (k, base64.b64encode(v).decode())
+                )
+
+    def recovery_public_key(self) -> str:
+        return self.meta("recovery_public_key") or ""
+
+    # -- accounts and areas -------------------------------------------------------------------
+    def add_area(self, area_id: str, name: str, training: bool) -> None:
+        with self.tx() as con:
+            seq = self._next_seq(con)
+            con.execute(
+                "INSERT OR REPLACE INTO areas VALUES (?, ?, ?, ?)", (area_id, name, training, seq)
+            )
+
+    def add_dwelling(
+        self, dwelling_id: str, area_id: str, address: str, kind: str, note: str
+    ) -> None:
+        with self.tx() as con:
+            seq = self._next_seq(con)
+            con.execute(
+                "INSERT OR REPLACE INTO dwellings VALUES (?, ?, ?, ?, ?, ?)",
+                (dwelling_id, area_id, address, kind, note, seq),
+            )
+
+    def add_account(
+        self,
+        account: str,
+        password: str,
+        *,
+        name: str,
+        id_number: str,
+        work_id: str,
+        issuing_office: str,
+        valid_from: str,
+        valid_until: str,
+        areas: list[str],
+        role: str = "enumerator",
+    ) -> None:
+        """An account with an initial password that must be changed at the first login."""
+        pw = acc.hash_password(password)
+        with self.tx() as con:
+            con.execute(
+                "INSERT INTO accounts VALUES (?, ?, 1, 0, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    account,
+                    pw,
+                    role,
+                    name,
+                    id_number,
+                    work_id,
+                    issuing_office,
+                    valid_from,
+                    valid_until,
+                ),
+            )
+            for area in areas:
+                con.execute("INSERT INTO assignments VALUES (?, ?)", (account, area))
+
+    def _account(self, account: str) -> Account | None:
+        rows = self._q("SELECT * FROM accounts WHERE account = ?", (account,))
+        if not rows:
+            return None
+        r = rows[0]
+        return Account(
+            r["account"],
+            r["role"],
+            r["name"],
+            r["id_number"],
+            r["work_id"],
+            r["issuing_office"],
+            r["valid_from"],
+            r["valid_until"],
+            bool(r["must_change"]),
+            bool(r["verified"]),
+        )
+
+    def login(self, account: str, password: str) -> tuple[str, Account] | None:
+        """A new token for a correct password, else None (no hint which part was wrong)."""
+        rows = self._q("SELECT pw_hash FROM accounts WHERE account = ?", (account,))
+        if not rows or not acc.check_password(password, rows[0][0]):
+            return None
+        token = acc.new_token()
+        with self.tx() as con:
+            con.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?)",
+                (acc.token_hash(token), account, iso(self.clock.now())),
+            )
+        found = self._account(account)
+        return (token, found) if found else None
+
+    def account_for_token(self, token: str) -> Account | None:
+        rows = self._q(
+            "SELECT account FROM sessions WHERE token_hash = ?", (acc.token_hash(token),)
+        )
+        return self._account(rows[0][0]) if rows else None
+
+    def change_password(self, account: str, old: str, new: str) -> bool:
+        rows = self._q("SELECT pw_hash FROM accounts WHERE account = ?", (account,))
+        if not rows or not acc.check_password(old, rows[0][0]):
+            return False
+        with self.tx() as con:
+            con.execute(
+                "UPDATE accounts SET pw_hash = ?, must_change = 0 WHERE account = ?",
+                (acc.hash_password(new), account),
+            )
+        return True
+
+    def mark_ready(self, account: str) -> None:
+        """Skip the first-login steps (tests and scripted set-ups only)."""
+        with self.tx() as con:
+            con.execute(
+                "UPDATE accounts SET must_change = 0, verified = 1 WHERE account = ?", (account,)
+            )
+
+    def verify_real_name(self, account: str, name: str, id_number: str) -> bool:
+        found = self._account(account)
+        ok = (
+            found is not None
+            and found.name == name.strip()
+            and (found.id_number.upper() == id_number.strip().upper())
+        )
+        if ok:
+            with self.tx() as con:
+                con.execute("UPDATE accounts SET verified = 1 WHERE account = ?", (account,))
+        return ok
+
+    def areas_of(self, account: str) -> list[sqlite3.Row]:
+        return self._q(
+            "SELECT a.* FROM areas a JOIN assignments s USING (area_id) WHERE s.account = ?"
+            " ORDER BY a.area_id",
+            (account,),
+        )
+
+    def dwellings_since(self, area_ids: list[str], since: int) -> list[sqlite3.Row]:
+        marks = ",".join("?" * len(area_ids))
+        return self._q(
+            f"SELECT * FROM dwellings WHERE area_id IN ({marks}) AND seq > ? ORDER BY seq",
+            (*area_ids, since),
+        )
+
+    def current_seq(self) -> int:
+        return int(self.meta("seq") or 0)
+
+    def dwelling_area(self, dwelling_id: str) -> str | None:
+        rows = self._q("SELECT area_id FROM dwellings WHERE dwelling_id = ?", (dwelling_id,))
+        return str(rows[0][0]) if rows else None
+
+    # -- uploads ------------------------------------------------------------------------------
+    def store_household(
+        self,
+        con: sqlite3.Connection,
+        *,
+        case_uuid: str,
+        revision: int,
+        area_id: str,
+        dwelling_id: str,
+        account: str,
+        training: bool,
+        payload: str,
+        flags: list[str],
+    ) -> StoreResult:
+        """Store one revision inside the caller's transaction; idempotent by (case, revision)."""
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        top = con.execute(
+            "SELECT MAX(revision) FROM households WHERE case_uuid = ?", (case_uuid,)
+        ).fetchone()[0]
+        if top is not None and top > revision:
+            return StoreResult("conflict", int(top))
+        if top == revision:
+            same = con.execute(
+                "SELECT sha256 FROM households WHERE case_uuid = ? AND revision = ?",
+                (case_uuid, revision),
+            ).fetchone()[0]
+            return StoreResult("duplicate" if same == digest else "conflict", revision)
+        cur = con.execute(
+            "INSERT INTO households VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (
+                case_uuid,
+                revision,
+                area_id,
+                dwelling_id,
+                account,
+                training,
+                payload,
+                digest,
+                bool(flags),
+                ",".join(flags),
+                iso(self.clock.now()),
+            ),
+        )
+        return StoreResult("stored" if cur.rowcount == 1 else "duplicate", revision)
+
+    def store_outcome(
+        self,
+        con: sqlite3.Connection,
+        *,
+        outcome_uuid: str,
+        dwelling_id: str,
+        area_id: str,
+        account: str,
+        kind: str,
+        payload: str,
+    ) -> StoreResult:
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        cur = con.execute(
+            "INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (
+                outcome_uuid,
+                dwelling_id,
+                area_id,
+                account,
+                kind,
+                payload,
+                digest,
+                iso(self.clock.now()),
+            ),
+        )
+        if cur.rowcount == 1:
+            return StoreResult("stored", 0)
+        same = con.execute(
+            "SELECT sha256 FROM outcomes WHERE outcome_uuid = ?", (outcome_uuid,)
+        ).fetchone()[0]
+        return StoreResult("duplicate" if same == digest else "conflict", 0)
+
+    # -- supervisor ---------------------------------------------------------------------------
+    def review(self, case_uuid: str, action: str, comment: str, by: str) -> int:
+        """Return (``returned``) or approve (``approved``) the latest revision of a case.
+
+        Returns the review's cursor; raises KeyError when the case was never uploaded.
+        """
+        with self.tx() as con:
+            row = con.execute(
+                "SELECT revision, area_id FROM households WHERE case_uuid = ?"
+                " ORDER BY revision DESC LIMIT 1",
+                (case_uuid,),
+            ).fetchone()
+            if row is None:
+                raise KeyError(case_uuid)
+            seq = self._next_seq(con)
+            con.execute(
+                "INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (seq, case_uuid, row[0], row[1], action, comment, by, iso(self.clock.now())),
+            )
+        return seq
+
+    def reviews_since(self, area_ids: list[str], since: int) -> list[sqlite3.Row]:
+        marks = ",".join("?" * len(area_ids))
+        return self._q(
+            f"SELECT * FROM reviews WHERE area_id IN ({marks}) AND seq > ? ORDER BY seq",
+            (*area_ids, since),
+        )
+
+    # -- read-outs for tests, the bench and the supervisor CLI ----------------------------------
+    def households(self) -> list[sqlite3.Row]:
+        return self._q("SELECT * FROM households ORDER BY case_uuid, revision")
+
+    def outcomes(self) -> list[sqlite3.Row]:
+        return self._q("SELECT * FROM outcomes ORDER BY outcome_uuid")

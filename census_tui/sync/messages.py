@@ -1,0 +1,55 @@
+"""What sync says to the user, in both languages. No personal data, ever."""
+
+from __future__ import annotations
+
+from census_tui.i18n import Msg
+
+KEPT = Msg("未上传的数据仍保存在本机。", "Unsent data is still on this device.")
+
+
+def _kept(zh: str, en: str) -> Msg:
+    return Msg(f"{zh}{KEPT.zh}", f"{en} {KEPT.en}")
+
+
+PLAIN_HTTP = Msg(
+    "服务器地址必须以 https:// 开头（仅本机测试可用 http://）",
+    "the server address must start with https:// (http:// only for this machine)",
+)
+BAD_URL = Msg("服务器地址无效", "invalid server address")
+UNREACHABLE = _kept("无法连接服务器，请检查网络。", "Cannot reach the server; check the network.")
+TIMEOUT = _kept("服务器响应超时。", "The server did not answer in time.")
+DEADLINE = _kept(
+    "同步超过时限，已停止，稍后重试。", "Sync ran out of time and stopped; try again later."
+)
+TLS = Msg(
+    "服务器证书无法验证，已拒绝连接（可能是网络被劫持）",
+    "the server's certificate could not be verified; connection refused (the network may be"
+    " intercepted)",
+)
+CAPTIVE = _kept(
+    "网络返回了一个网页而不是服务器应答（可能需要先在浏览器中登录 Wi-Fi）。",
+    "The network answered with a web page instead of the server (a Wi-Fi login page?).",
+)
+BAD_ANSWER = _kept("服务器应答无法识别。", "The server's answer could not be understood.")
+TOO_BIG = _kept("服务器应答过大，已丢弃。", "The server's answer was too large and was dropped.")
+SERVER_ERROR = _kept(
+    "服务器暂时出错（HTTP {status}）。", "The server had an error (HTTP {status})."
+)
+REFUSED = Msg(
+    "服务器拒绝了请求（HTTP {status}）：{reason}", "the server refused (HTTP {status}): {reason}"
+)
+TOKEN_REFUSED = Msg("登录已失效，请重新登录", "the login has expired; please log in again")
+BAD_CREDENTIALS = Msg("账号或密码错误", "wrong account or password")
+MUST_CHANGE = Msg("首次登录须修改初始密码", "the initial password must be changed at first login")
+MUST_VERIFY = Msg("首次登录须完成实名认证", "real-name verification is required at first login")
+VERIFY_FAILED = Msg("实名信息与账号登记不符", "the name and ID number do not match the account")
+WEAK_PASSWORD = Msg(
+    "新密码至少 8 位，须含字母和数字", "the new password needs 8+ characters, letters and digits"
+)
+TRAINING_TO_REAL = Msg(
+    "这是练习数据，不能上传到正式服务器", "this is practice data; it cannot go to a real server"
+)
+REAL_TO_TRAINING = Msg(
+    "这是正式数据，不能上传到培训服务器", "this is real data; it cannot go to a training server"
+)
+NOT_LOGGED_IN = Msg("本机尚未登录服务器", "this device has not logged in to a server")

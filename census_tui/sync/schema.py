@@ -1,0 +1,278 @@
+"""Strict readers of the server's answers (docs/protocol.md): exact fields, exact types.
+
+An answer with a missing field, a field of the wrong type or a field the protocol does not know
+is not trusted: :class:`BadAnswer` (a NetworkError) is raised and the caller keeps its outbox
+items. ``bool`` is never accepted where an integer is expected (JSON ``true`` is not ``1``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from census_tui.errors import NetworkError
+from census_tui.sync import messages as m
+
+
+class BadAnswer(NetworkError):
+    """The server's answer does not follow the protocol."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(m.BAD_ANSWER)
+        self.detail = detail  # for the log: field names only, never values
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "bool": (bool,),
+    "list": (list,),
+    "dict": (dict,),
+}
+
+
+def fields(
+    doc: Any,
+    required: Mapping[str, str],
+    optional: Mapping[str, str] | None = None,
+    where: str = "answer",
+) -> dict[str, Any]:
+    """``doc`` as a dict whose keys are exactly ``required`` (+ any of ``optional``), typed."""
+    optional = optional or {}
+    if not isinstance(doc, dict):
+        raise BadAnswer(f"{where}: not an object")
+    unknown = set(doc) - set(required) - set(optional)
+    if unknown:
+        raise BadAnswer(f"{where}: unknown fields {sorted(unknown)[:5]}")
+    for name, kind in {**required, **optional}.items():
+        if name not in doc:
+            if name in required:
+                raise BadAnswer(f"{where}: missing {name}")
+            continue
+        value = doc[name]
+        ok = isinstance(value, _TYPES[kind]) and not (kind == "int" and isinstance(value, bool))
+        if not ok:
+            raise BadAnswer(f"{where}: {name} is not {kind}")
+    return doc
+
+
+def _cursor(value: str) -> str:
+    if not value.isdigit() or len(value) > 18:
+        raise BadAnswer("cursor: not a cursor")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class ServerInfo:
+    api_version: int
+    training: bool
+    server_time: str
+    max_batch: int
+
+
+def server_info(doc: Any) -> ServerInfo:
+    d = fields(
+        doc,
+        {"api_version": "int", "training": "bool", "server_time": "str", "max_batch": "int"},
+        where="info",
+    )
+    if d["max_batch"] < 1:
+        raise BadAnswer("info: max_batch")
+    return ServerInfo(d["api_version"], d["training"], d["server_time"], d["max_batch"])
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """The enumerator's own work ID card (普查员证件), shown at the door."""
+
+    name: str
+    work_id: str
+    area_id: str
+    area_name: str
+    issuing_office: str
+    valid_from: str
+    valid_until: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+_CARD = {k: "str" for k in Card.__dataclass_fields__}
+
+
+def card(doc: Any) -> Card:
+    return Card(**fields(doc, _CARD, where="card"))
+
+
+@dataclass(frozen=True, slots=True)
+class LoginAnswer:
+    token: str
+    account: str
+    must_change_password: bool
+    verified: bool
+    training: bool
+    recovery_public_key: str
+    card: Card
+
+
+def login_answer(doc: Any) -> LoginAnswer:
+    d = fields(
+        doc,
+        {
+            "token": "str",
+            "account": "str",
+            "must_change_password": "bool",
+            "verified": "bool",
+            "training": "bool",
+            "recovery_public_key": "str",
+            "card": "dict",
+        },
+        where="login",
+    )
+    if not d["token"]:
+        raise BadAnswer("login: empty token")
+    return LoginAnswer(
+        d["token"],
+        d["account"],
+        d["must_change_password"],
+        d["verified"],
+        d["training"],
+        d["recovery_public_key"],
+        card(d["card"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AreaInfo:
+    area_id: str
+    name: str
+    training: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DwellingInfo:
+    dwelling_id: str
+    area_id: str
+    address: str
+    kind: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assignments:
+    cursor: str
+    areas: list[AreaInfo]
+    dwellings: list[DwellingInfo]
+
+
+def assignments(doc: Any) -> Assignments:
+    d = fields(doc, {"cursor": "str", "areas": "list", "dwellings": "list"}, where="assignments")
+    areas = [
+        AreaInfo(**fields(a, {"area_id": "str", "name": "str", "training": "bool"}, where="area"))
+        for a in d["areas"]
+    ]
+    dwellings = [
+        DwellingInfo(
+            **fields(w, {k: "str" for k in DwellingInfo.__dataclass_fields__}, where="dwelling")
+        )
+        for w in d["dwellings"]
+    ]
+    return Assignments(_cursor(d["cursor"]), areas, dwellings)
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A supervisor's decision on a case: ``returned`` (with a comment) or ``approved``."""
+
+    case_uuid: str
+    revision: int
+    action: str
+    comment: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Returns:
+    cursor: str
+    returns: list[Review]
+
+
+def returns(doc: Any) -> Returns:
+    d = fields(doc, {"cursor": "str", "returns": "list"}, where="returns")
+    items = []
+    for r in d["returns"]:
+        f = fields(
+            r,
+            {"case_uuid": "str", "revision": "int", "action": "str", "comment": "str", "at": "str"},
+            where="review",
+        )
+        if f["action"] not in ("returned", "approved"):
+            raise BadAnswer("review: action")
+        items.append(Review(**f))
+    return Returns(_cursor(d["cursor"]), items)
+
+
+ITEM_STATUSES = (
+    "stored",
+    "duplicate",
+    "conflict",
+    "rejected",
+    "invalid",
+    "forbidden",
+    "training_mismatch",
+)
+ACKED = ("stored", "duplicate")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """The server's answer for one uploaded item."""
+
+    status: str
+    code: int
+    key: str
+    """case_uuid (households) or outcome_uuid (outcomes); empty if the item was unreadable."""
+    revision: int | None
+    server_revision: int | None
+    reason: str
+    findings: list[dict[str, Any]]
+
+    @property
+    def acked(self) -> bool:
+        return self.status in ACKED
+
+
+def batch_results(doc: Any, expected: int) -> list[ItemResult]:
+    """The per-item answers of a batch; exactly one per item sent, in order."""
+    d = fields(doc, {"results": "list"}, where="batch")
+    if len(d["results"]) != expected:
+        raise BadAnswer("batch: result count")
+    return [item_result(r) for r in d["results"]]
+
+
+def item_result(doc: Any) -> ItemResult:
+    f = fields(
+        doc,
+        {"status": "str", "code": "int"},
+        {
+            "case_uuid": "str",
+            "outcome_uuid": "str",
+            "revision": "int",
+            "server_revision": "int",
+            "reason": "str",
+            "findings": "list",
+        },
+        where="result",
+    )
+    if f["status"] not in ITEM_STATUSES:
+        raise BadAnswer("result: status")
+    return ItemResult(
+        f["status"],
+        f["code"],
+        f.get("case_uuid", f.get("outcome_uuid", "")),
+        f.get("revision"),
+        f.get("server_revision"),
+        f.get("reason", ""),
+        list(f.get("findings", [])),
+    )
