@@ -7,9 +7,10 @@ Rule: the first :data:`FREE_TRIES` wrong passwords cost nothing; the 5th and eac
 locks the profile for 30 s, 60 s, 2 min, ... doubling, capped at 1 h. A right password resets it.
 While locked, an attempt is refused *without trying the password*.
 
-The wall clock may be moved backwards (a dead battery, a user): time is credited only when it
-moves forwards past the last time seen, so a backward jump counts as no time passed and never
-shortens a lock. The file holds counts and times only, never personal data.
+The wall clock may be moved backwards (a dead battery, a user): each check credits only the
+forward movement since the last time seen, so a backward jump counts as no time passed (it
+neither ends a lock nor stretches it to the old time).
+The file holds counts and times only, never personal data.
 """
 
 from __future__ import annotations
@@ -90,9 +91,11 @@ class Lockout:
             state.last_seen = iso(now)
             return True
         seen = parse_iso(state.last_seen)
-        if now <= seen:
-            return False  # clock went backwards (or stood still): no time passed
-        state.credited += (now - seen).total_seconds()
+        if now == seen:
+            return False
+        if now > seen:
+            state.credited += (now - seen).total_seconds()
+        # else the clock went backwards: no time passed, and time counts again from here
         state.last_seen = iso(now)
         return True
 
