@@ -165,8 +165,35 @@ def _v1(conn: Connection) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [_v1]
-"""The registry. Append, never edit: ``MIGRATIONS.append(_v2)`` in this module."""
+_V2 = """
+-- roster mode (名册核对, issue 7): the employer's name list of a collective site, one row per
+-- listed person or person found on site (line 0); listed/answers are JSON; a person present at
+-- the standard time is linked to the person record of the collective household.
+CREATE TABLE roster_entry (
+    uuid TEXT PRIMARY KEY,
+    dwelling_id TEXT NOT NULL REFERENCES dwelling(id),
+    line INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    listed TEXT NOT NULL DEFAULT '{}',
+    answers TEXT NOT NULL DEFAULT '{}',
+    household_uuid TEXT REFERENCES household(uuid),
+    person_uuid TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX roster_entry_dwelling ON roster_entry(dwelling_id, position)
+"""
+
+
+def _v2(conn: Connection) -> None:
+    """Roster mode: the roster_entry table (issue 7)."""
+    for statement in _V2.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2]
+"""The registry. Append, never edit: ``MIGRATIONS.append(_v3)`` in this module."""
 
 
 def latest() -> int:
