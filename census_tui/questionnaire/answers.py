@@ -25,7 +25,7 @@ MAX_INPUT = 1000
 NO_ID_WORDS = frozenset({"无", "没有", "无身份号码", "none", "no", "-"})
 """Typed into D3 (idnumber), these record the explicit "no ID number" answer ``""``."""
 
-_INT = re.compile(r"-?[0-9]{1,9}")
+_INT = re.compile(r"-?[0-9]{1,30}")
 _YM_PLAIN = re.compile(r"([0-9]{4})([0-9]{2})")
 _YM_SEP = re.compile(r"([0-9]{4})\s*(?:[-./年]|\s)\s*([0-9]{1,2})\s*月?")
 _ID_CHARS = re.compile(r"[0-9X]{1,18}")
@@ -94,14 +94,17 @@ def _code(item: Item, text: str) -> int:
 
 
 def _spans(values: list[int]) -> str:
-    """``[1, 2, 3, 5, 97]`` → ``"1–3, 5, 97"``: the codes on offer, briefly."""
+    """``[1, 2, 3, 5, 97, 98]`` → ``"1–3, 5, 97, 98"``: the codes on offer, briefly."""
     parts: list[str] = []
     start = prev = values[0]
     for v in [*values[1:], None]:
         if v is not None and v == prev + 1:
             prev = v
             continue
-        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        if prev - start >= 2:
+            parts.append(f"{start}–{prev}")
+        else:
+            parts.extend(str(x) for x in range(start, prev + 1))
         if v is not None:
             start = prev = v
     return ", ".join(parts)

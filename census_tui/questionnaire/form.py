@@ -144,9 +144,16 @@ class Form:
         return self.household_items if section == "household" else self.person_items
 
 
-@lru_cache(maxsize=8)
 def load_form(form_id: str = "short2020") -> Form:
-    """The packaged form ``forms/<form_id>.toml``, loaded once per process."""
+    """The packaged form ``forms/<form_id>.toml``, loaded once per process (forms are immutable).
+
+    Raises :class:`FormError` if there is no such form or the file is malformed.
+    """
+    return _load_packaged(form_id)
+
+
+@lru_cache(maxsize=8)
+def _load_packaged(form_id: str) -> Form:
     if not _FORM_ID.match(form_id):
         raise FormError(Msg(f"表式编号无效: {form_id!r}", f"invalid form id: {form_id!r}"))
     res = resources.files("census_tui.questionnaire").joinpath("forms", f"{form_id}.toml")
