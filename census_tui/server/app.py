@@ -231,7 +231,7 @@ def _one_household(
     problem = checks.shape_problem(doc)
     if problem:
         return {"status": "invalid", "code": 400, "reason": problem}
-    base = {"case_uuid": doc["uuid"], "revision": doc["revision"]}
+    base = {"case_uuid": doc["case_uuid"], "revision": doc["revision"]}
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     if len(payload.encode()) > checks.MAX_ITEM_BYTES:
         return {**base, "status": "invalid", "code": 413, "reason": "household too large"}
@@ -258,7 +258,7 @@ def _one_household(
         return {**base, "status": "rejected", "code": 422, "findings": checked.errors}
     result = db.store_household(
         con,
-        case_uuid=doc["uuid"],
+        case_uuid=doc["case_uuid"],
         revision=doc["revision"],
         area_id=area,
         dwelling_id=doc["dwelling_id"],

@@ -28,9 +28,9 @@ def shape_problem(doc: Any) -> str | None:
     """Why ``doc`` is not an uploadable household (None when its envelope fields are sound)."""
     if not isinstance(doc, dict):
         return "household must be a JSON object"
-    uuid = doc.get("uuid")
+    uuid = doc.get("case_uuid")
     if not isinstance(uuid, str) or not _UUID.match(uuid):
-        return "uuid must be a UUID string"
+        return "case_uuid must be a UUID string"
     rev = doc.get("revision")
     if not isinstance(rev, int) or isinstance(rev, bool) or not 0 <= rev < 2**31:
         return "revision must be a non-negative integer"

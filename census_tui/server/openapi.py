@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 _ERR = {"description": "error: {error, message: {zh, en}}"}
-_AUTH = [{"bearer": []}]
+_AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def _op(
@@ -71,7 +71,7 @@ OPENAPI: dict[str, Any] = {
             },
             "Household": {
                 "type": "object",
-                "required": ["uuid", "revision", "dwelling_id"],
+                "required": ["schema", "schema_version", "case_uuid", "revision", "dwelling_id"],
                 "description": "the household JSON form (docs/household-json.md)",
             },
             "HouseholdBatch": {

@@ -11,7 +11,7 @@ import json
 import zlib
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
 from census_tui.i18n import Msg
@@ -56,11 +56,15 @@ async def read_json(request: Request) -> Any:
         raise Refused(413, "too_large", TOO_LARGE, limit=MAX_BODY)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise Refused(413, "too_large", TOO_LARGE, limit=MAX_BODY)
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise Refused(413, "too_large", TOO_LARGE, limit=MAX_BODY)
+            chunks.append(chunk)
+    except ClientDisconnect:
+        # the upload was cut off: nothing of it is stored, and nobody waits for an answer
+        raise Refused(400, "incomplete", Msg("上传中断", "upload cut off")) from None
     raw = b"".join(chunks)
     encoding = request.headers.get("content-encoding", "identity").strip().lower()
     if encoding == "gzip":
