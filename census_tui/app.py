@@ -1,0 +1,183 @@
+"""The Textual application: composition root, app-wide keys, idle lock, failures, language.
+
+``make_app(gate, lang=..., clock=..., idle_minutes=...)`` builds the App with its services
+injected; the CLI (``census_tui.commands.tui``) and the tests use the same factory. Screens reach
+the services only through ``app.gate`` (before login) and ``app.session`` (after).
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.theme import Theme
+
+from census_tui.clock import Clock, SystemClock
+from census_tui.errors import CensusError
+from census_tui.i18n import Lang, Msg
+
+if TYPE_CHECKING:
+    from census_tui.visit.api import Gate, Session
+
+MIN_WIDTH, MIN_HEIGHT = 40, 16
+"""Below this the app shows only the "terminal too small" screen (issue 5 §9)."""
+
+HIGH_CONTRAST = Theme(
+    name="census-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ffff00",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#000000",
+    success="#00ff00",
+    warning="#ffff00",
+    error="#ff5555",
+    dark=True,
+)
+"""Sunlight theme: black and white with yellow focus, no mid-greys."""
+
+UNEXPECTED = Msg(
+    "出现意外错误,已保存的数据不受影响。请重试或联系技术支持。",
+    "Something unexpected went wrong; saved data is unaffected. Try again or call support.",
+)
+
+
+class CensusApp(App[int]):
+    """The enumerator's client. Owns the session and the app-wide state (language, theme, lock)."""
+
+    TITLE = "census-tui"
+    ENABLE_COMMAND_PALETTE = False
+    CSS = """
+    Screen { background: $background; }
+    .training-banner { dock: top; height: 1; background: $warning; color: black;
+                       text-style: bold; content-align: center middle; width: 100%; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "help", show=False),
+        Binding("f2", "toggle_lang", "lang", show=False),
+        Binding("f3", "toggle_contrast", "contrast", show=False),
+        Binding("ctrl+q", "quit", "quit", show=False, priority=True),
+    ]
+
+    def __init__(self, gate: Gate, *, lang: Lang, clock: Clock, idle_minutes: float) -> None:
+        super().__init__()
+        self.gate = gate
+        self.lang: Lang = lang
+        self.clock = clock
+        self.idle_seconds = idle_minutes * 60
+        self.session: Session | None = None
+        self.last_activity = clock.monotonic()
+        self.locked = False
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = "textual-dark"
+
+    # ------------------------------------------------------------------ start-up and login
+    def on_mount(self) -> None:
+        from census_tui.screens.login import LoginScreen
+
+        self.push_screen(LoginScreen())
+        self.set_interval(5.0, self.check_idle_lock)
+        self._check_size()
+
+    def logged_in(self, session: Session) -> None:
+        """Called by the login screen with a fresh session: go to the dashboard."""
+        from census_tui.screens.dashboard import DashboardScreen
+
+        self.session = session
+        self.last_activity = self.clock.monotonic()
+        self.switch_screen(DashboardScreen())
+
+    # ------------------------------------------------------------------ language and theme
+    def t(self, msg: Msg) -> str:
+        return msg(self.lang)
+
+    def action_toggle_lang(self) -> None:
+        self.lang = "en" if self.lang == "zh" else "zh"
+        for screen in self.screen_stack:
+            relabel = getattr(screen, "relabel", None)
+            if relabel is not None:
+                relabel()
+
+    def action_toggle_contrast(self) -> None:
+        self.theme = "textual-dark" if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
+
+    def action_help(self) -> None:
+        from census_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # ------------------------------------------------------------------ failures
+    def report_failure(self, error: BaseException | None) -> None:
+        """The one place a worker failure reaches the user: its Msg, never a traceback."""
+        if isinstance(error, CensusError):
+            text = error.msg(self.lang)
+        else:
+            text = UNEXPECTED(self.lang)
+            if error is not None:
+                self.log.error(f"worker failed: {type(error).__name__}")
+        self.notify(text, severity="error", timeout=8)
+
+    # ------------------------------------------------------------------ idle lock
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self.last_activity = self.clock.monotonic()
+        if isinstance(event, events.Resize):
+            self.call_later(self._check_size)
+        await super().on_event(event)
+
+    def check_idle_lock(self) -> None:
+        """Lock the session once the enumerator has been idle for the configured time."""
+        if self.session is None or self.locked or self.idle_seconds <= 0:
+            return
+        if self.clock.monotonic() - self.last_activity >= self.idle_seconds:
+            self.lock_now()
+
+    def lock_now(self) -> None:
+        """Hide everything behind the lock screen until the password is typed again."""
+        from census_tui.screens.lock import LockScreen
+
+        if self.session is None or self.locked:
+            return
+        self.locked = True
+        try:
+            self.session.lock()
+        except CensusError as err:
+            self.report_failure(err)
+        self.push_screen(LockScreen())
+
+    def unlocked(self) -> None:
+        self.locked = False
+        self.last_activity = self.clock.monotonic()
+
+    # ------------------------------------------------------------------ terminal size
+    def _check_size(self) -> None:
+        from census_tui.screens.too_small import TooSmallScreen
+
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        on_top = isinstance(self.screen, TooSmallScreen) if self.screen_stack else False
+        if small and not on_top:
+            self.push_screen(TooSmallScreen())
+        elif not small and on_top:
+            self.pop_screen()
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            with suppress(CensusError):
+                self.session.close()
+
+
+def make_app(
+    gate: Gate,
+    *,
+    lang: Lang = "zh",
+    clock: Clock | None = None,
+    idle_minutes: float = 5,
+) -> CensusApp:
+    """The composition root: the one way the CLI and the tests build the App."""
+    return CensusApp(gate, lang=lang, clock=clock or SystemClock(), idle_minutes=idle_minutes)

@@ -1,0 +1,79 @@
+"""What every screen shares: the training banner, key help, relabelling, worker failures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
+
+from census_tui.i18n import Msg
+from census_tui.widgets.text import T, TButton, TrainingBanner
+
+if TYPE_CHECKING:
+    from census_tui.app import CensusApp
+    from census_tui.visit.api import Session
+
+GLOBAL_HELP: list[tuple[str, Msg]] = [
+    ("F1", Msg("按键帮助", "key help")),
+    ("F2", Msg("切换中文/English", "switch 中文/English")),
+    ("F3", Msg("高对比度主题", "high-contrast theme")),
+    ("Ctrl+Q", Msg("退出", "quit")),
+]
+
+
+class _Shared:
+    """Mixin for Screen and ModalScreen: helpers that only read app state."""
+
+    KEYS_HELP: ClassVar[list[tuple[str, Msg]]] = []
+    TITLE_MSG: ClassVar[Msg] = Msg("", "")
+
+    @property
+    def capp(self) -> CensusApp:
+        return self.app  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def session(self) -> Session:
+        session = self.capp.session
+        assert session is not None, "screen needs a session"
+        return session
+
+    def t(self, msg: Msg) -> str:
+        return msg(self.capp.lang)
+
+    def relabel(self) -> None:
+        """Re-render every bilingual text after a language switch."""
+        for widget in self.query("T, TButton"):  # type: ignore[attr-defined]
+            if isinstance(widget, (T, TButton)):
+                widget.relabel()
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Screens with computed text re-render it here (called after a language switch)."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.capp.report_failure(event.worker.error)
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker[object]) -> None:
+        """Re-enable whatever the failed worker disabled."""
+
+    def mount_banner(self) -> None:
+        session = self.capp.session
+        if session is not None and session.training and not self.query(TrainingBanner):  # type: ignore[attr-defined]
+            self.mount(TrainingBanner())  # type: ignore[attr-defined]
+
+
+class CensusScreen(_Shared, Screen[object]):
+    """A full screen of the app."""
+
+    def on_mount(self) -> None:
+        self.mount_banner()
+
+
+class CensusModal(_Shared, ModalScreen[object]):
+    """A dialog over a screen."""
+
+    def on_mount(self) -> None:
+        self.mount_banner()

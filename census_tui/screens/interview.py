@@ -1,0 +1,474 @@
+"""The interview: one question at a time, in the order the walker gives (DESIGN.md).
+
+Household items, then each person's. Number keys pick codes (a one-digit code list commits on
+the key; longer lists take the number and Enter, or ↑↓ and Enter); integers, year-months, text
+and ID numbers are typed. Every answer is committed (``session.set_answer``) when the
+enumerator leaves the field with Enter: a crash loses at most the field being typed. The
+question now on screen is committed too (``remember_position``) so a restart resumes there.
+
+Field-level checks run on every keystroke (parse, range, the person's ID against sex and birth);
+household-level checks run after each commit. A finding newly raised about the question just
+answered keeps the question on screen once, so the enumerator sees it; Enter again goes on.
+Warnings and overridable errors are confirmed with a reason (F9).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from census_tui.errors import BadInput, CensusError
+from census_tui.i18n import Msg
+from census_tui.model import HOUSEHOLD_SCOPE, Value
+from census_tui.questionnaire import walker
+from census_tui.questionnaire.answers import MAX_INPUT, parse_answer
+from census_tui.questionnaire.form import Item, load_form
+from census_tui.screens.base import CensusScreen
+from census_tui.widgets.text import T
+
+if TYPE_CHECKING:
+    from census_tui.model import Household
+    from census_tui.visit.api import FindingView
+
+Position = tuple[str, str]
+
+M_HOUSEHOLD = Msg("户项目", "Household items")
+M_PERSON = Msg("第{n}人 {name}", "Person {n} {name}")
+M_PICK = Msg("按数字选择,或 ↑↓ 回车", "Press the number, or ↑↓ and Enter")
+M_CURRENT = Msg("当前答案:{v}", "Current answer: {v}")
+M_KEYS = Msg(
+    "Enter 下一题 · PgUp 上一题 · F4 指标解释 · F5 备注 · F6 人员 · F7 疑虑 · F8 自查 · F1 帮助",
+    "Enter next · PgUp back · F4 definition · F5 note · F6 persons · F7 doubts · F8 check · F1",
+)
+M_NOTE = Msg("本题备注", "Note on this question")
+M_NOTED = Msg("备注已保存。", "Note saved.")
+M_REASON = Msg("确认原因:{m}", "Reason for confirming: {m}")
+M_CONFIRMED = Msg("已确认。", "Confirmed.")
+M_NOTHING = Msg("本题没有需要确认的提示。", "Nothing to confirm on this question.")
+M_SAVE_FAILED = Msg("未能保存:{m} 输入内容仍在框中。", "Not saved: {m} What you typed is kept.")
+M_RETURNED = Msg("指导员意见:{c}", "Supervisor's comment: {c}")
+M_PASTE = Msg("粘贴内容过长,已截断到 {n} 个字符。", "Paste too long; cut to {n} characters.")
+SEVERITY_MARK = {"error": "✗", "overridable": "!", "warning": "?"}
+
+
+def as_text(item: Item, value: Value | None) -> str:
+    """A stored answer as the enumerator would type it."""
+    if value is None:
+        return ""
+    if item.type == "idnumber" and value == "":
+        return "无"
+    return str(value)
+
+
+class InterviewScreen(CensusScreen):
+    """Question by question over one household."""
+
+    CSS_PATH = "interview.tcss"
+    KEYS_HELP: ClassVar[list[tuple[str, Msg]]] = [
+        ("Enter", Msg("保存并到下一题", "save and go to the next question")),
+        ("0-9", Msg("选择代码", "pick a code")),
+        ("↑ ↓", Msg("在代码表中移动", "move in the code list")),
+        ("PgUp", Msg("上一题", "previous question")),
+        ("PgDn", Msg("下一题(不修改)", "next question (no change)")),
+        ("F4", Msg("指标解释", "the item's definition")),
+        ("F5 Ctrl+N", Msg("本题备注", "note on this question")),
+        ("F6 Ctrl+P", Msg("人员列表(添加/删除/排序)", "person list (add/remove/reorder)")),
+        ("F7", Msg("疑虑解答", "doubts and replies")),
+        ("F8", Msg("自查并核对", "self-check and read-back")),
+        ("F9", Msg("确认提示并说明原因", "confirm a warning with a reason")),
+        ("Esc", Msg("返回住户", "back to the dwelling")),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pageup", "previous", show=False),
+        Binding("pagedown", "skip", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("f4", "definition", show=False),
+        Binding("f5,ctrl+n", "note", show=False),
+        Binding("f6,ctrl+p", "persons", show=False),
+        Binding("f7", "doubts", show=False),
+        Binding("f8", "self_check", show=False),
+        Binding("f9", "confirm", show=False),
+        Binding("escape", "back", show=False),
+    ]
+
+    def __init__(
+        self,
+        dwelling_id: str,
+        hh_uuid: str,
+        *,
+        returned: bool = False,
+        start: Position | None = None,
+    ) -> None:
+        super().__init__()
+        self.dwelling_id = dwelling_id
+        self.hh_uuid = hh_uuid
+        self.returned = returned
+        self.start = start
+        self.hh: Household
+        self.form = load_form()
+        self.pos: Position = ("", "")
+        self.findings: list[FindingView] = []
+        self.held: Position | None = None
+        self.comment = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="iv-body"):
+            yield T(Msg("", ""), id="iv-where")
+            yield T(Msg("", ""), id="iv-comment")
+            yield T(Msg("", ""), id="iv-question")
+            yield OptionList(id="iv-codes")
+            yield T(Msg("", ""), id="iv-current")
+            yield Input(id="iv-answer", max_length=MAX_INPUT)
+            yield T(Msg("", ""), id="iv-field")
+            yield T(Msg("", ""), id="iv-findings")
+        yield T(M_KEYS, id="iv-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#iv-codes", OptionList).can_focus = False
+        self._reload()
+        self.form = load_form(self.hh.form_id)
+        pos = self.start or self._resume_position()
+        self.findings = self._safe_findings()
+        self._show(pos)
+
+    # ------------------------------------------------------------------ positions
+    def _resume_position(self) -> Position:
+        """Supervisor's items for a returned case; else where we were; else the first gap."""
+        if self.returned:
+            for case in self.session.returned_cases():
+                if case.household_uuid == self.hh_uuid:
+                    self.comment = case.comment
+                    for person_uuid, item_id in case.items:
+                        if self._valid(person_uuid, item_id):
+                            return (person_uuid, item_id)
+        last = self.session.last_position(self.hh_uuid)
+        if last is not None and self._valid(*last):
+            return last
+        first = walker.first_unanswered(self.form, self.hh) or walker.first_position(
+            self.form, self.hh
+        )
+        assert first is not None, "the form has no items"
+        return first
+
+    def _valid(self, person_uuid: str, item_id: str) -> bool:
+        try:
+            return walker.is_applicable(self.form, self.hh, person_uuid, item_id)
+        except ValueError:
+            return False
+
+    def _reload(self) -> None:
+        self.hh = self.session.household(self.hh_uuid)
+
+    def _safe_findings(self) -> list[FindingView]:
+        try:
+            return self.session.findings(self.hh_uuid)
+        except CensusError as err:
+            self.capp.report_failure(err)
+            return self.findings
+
+    def _show(self, pos: Position) -> None:
+        """Render the question at ``pos`` and commit it as the place to resume."""
+        self.pos = pos
+        self.held = None
+        person_uuid, item_id = pos
+        item = self.form.item(item_id)
+        try:
+            self.session.remember_position(self.hh_uuid, person_uuid, item_id)
+        except CensusError as err:
+            self.capp.report_failure(err)
+        self.query_one("#iv-where", T).set_msg(self._where())
+        comment = M_RETURNED.format(c=self.comment) if self.comment else Msg("", "")
+        self.query_one("#iv-comment", T).set_msg(comment)
+        self.query_one("#iv-question", T).set_msg(item.text)
+        codes = self.query_one("#iv-codes", OptionList)
+        codes.clear_options()
+        current = self._answer(pos)
+        field = self.query_one("#iv-answer", Input)
+        if item.type == "code":
+            lang = self.capp.lang
+            codes.add_options(Option(f"{c.value:>2} {c.label(lang)}") for c in item.codes)
+            codes.display = True
+            values = [c.value for c in item.codes]
+            codes.highlighted = values.index(current) if current in values else None
+            label = item.code_label(current, lang) if isinstance(current, int) else None
+            shown = M_CURRENT.format(v=f"{current} {label}") if label else M_PICK
+            self.query_one("#iv-current", T).set_msg(shown)
+            field.value = ""
+        else:
+            codes.display = False
+            self.query_one("#iv-current", T).set_msg(Msg("", ""))
+            field.value = as_text(item, current)
+        field.cursor_position = len(field.value)
+        self.query_one("#iv-field", T).set_msg(Msg("", ""))
+        self._render_findings()
+        field.focus()
+
+    def _where(self) -> Msg:
+        person_uuid, item_id = self.pos
+        item = self.form.item(item_id)
+        if person_uuid == HOUSEHOLD_SCOPE:
+            head = M_HOUSEHOLD
+        else:
+            index = next(i for i, p in enumerate(self.hh.persons) if p.uuid == person_uuid)
+            name = str(self.hh.persons[index].answers.get("D1", ""))
+            head = M_PERSON.format(n=index + 1, name=name)
+        return Msg(
+            f"{head.zh} · {item.id} {item.label.zh}", f"{head.en} · {item.id} {item.label.en}"
+        )
+
+    def _answer(self, pos: Position) -> Value | None:
+        person_uuid, item_id = pos
+        if person_uuid == HOUSEHOLD_SCOPE:
+            return self.hh.answers.get(item_id)
+        person = self.hh.person(person_uuid)
+        return None if person is None else person.answers.get(item_id)
+
+    def refresh_view(self) -> None:
+        text = self.query_one("#iv-answer", Input).value
+        self._show(self.pos)
+        self.query_one("#iv-answer", Input).value = text
+
+    # ------------------------------------------------------------------ findings
+    def _here(self) -> list[FindingView]:
+        """Open findings about the current person (or the household) to show inline."""
+        person_uuid, _ = self.pos
+        return [
+            f
+            for f in self.findings
+            if not f.confirmed
+            and f.person_uuid in (person_uuid, HOUSEHOLD_SCOPE)
+            and any(self._answer((f.person_uuid, i)) is not None for i in f.items)
+        ]
+
+    def _render_findings(self) -> None:
+        lines = [
+            (SEVERITY_MARK.get(f.severity, "?"), f.rule_id, f.message) for f in self._here()[:4]
+        ]
+        self.query_one("#iv-findings", T).set_msg(
+            Msg(
+                "\n".join(f"{m} {r} {msg.zh}" for m, r, msg in lines),
+                "\n".join(f"{m} {r} {msg.en}" for m, r, msg in lines),
+            )
+        )
+
+    # ------------------------------------------------------------------ typing
+    @on(Input.Changed, "#iv-answer")
+    def _typed(self, event: Input.Changed) -> None:
+        """Field-level check as the enumerator types; one-digit code lists commit on the key."""
+        item = self.form.item(self.pos[1])
+        text = event.value
+        message = Msg("", "")
+        if text.strip():
+            try:
+                value = parse_answer(item, text)
+            except BadInput as err:
+                message = err.msg
+            else:
+                if item.type == "code" and isinstance(value, int):
+                    values = [c.value for c in item.codes]
+                    if value in values:
+                        self.query_one("#iv-codes", OptionList).highlighted = values.index(value)
+                    if max(values) < 10 and len(text.strip()) == 1:
+                        self.call_after_refresh(self.action_commit)
+                        return
+                message = self._field_findings(item, value)
+        self.query_one("#iv-field", T).set_msg(message)
+
+    def _field_findings(self, item: Item, value: Value) -> Msg:
+        from census_tui.validation.engine import check_field
+
+        person = self.hh.person(self.pos[0])
+        found = check_field(item.id, value, person=person, household=self.hh)
+        return Msg(
+            "\n".join(f.message.zh for f in found[:2]), "\n".join(f.message.en for f in found[:2])
+        )
+
+    def on_paste(self, event: object) -> None:
+        text = getattr(event, "text", "")
+        if len(text) > MAX_INPUT:
+            self.notify(self.t(M_PASTE.format(n=MAX_INPUT)), severity="warning")
+
+    def action_move(self, step: int) -> None:
+        codes = self.query_one("#iv-codes", OptionList)
+        if not codes.display or codes.option_count == 0:
+            return
+        index = codes.highlighted
+        codes.highlighted = (
+            0 if index is None else max(0, min(codes.option_count - 1, index + step))
+        )
+
+    # ------------------------------------------------------------------ committing
+    @on(Input.Submitted, "#iv-answer")
+    def action_commit(self) -> None:
+        """Parse, commit, run the household checks, go to what the walker says is next."""
+        item = self.form.item(self.pos[1])
+        field = self.query_one("#iv-answer", Input)
+        text = field.value
+        codes = self.query_one("#iv-codes", OptionList)
+        if item.type == "code" and not text.strip() and codes.highlighted is not None:
+            text = str(item.codes[codes.highlighted].value)
+        try:
+            value = parse_answer(item, text)
+        except BadInput as err:
+            self.query_one("#iv-field", T).set_msg(err.msg)
+            return
+        if value != self._answer(self.pos):
+            before = {(f.rule_id, f.person_uuid) for f in self._here()}
+            try:
+                self.session.set_answer(self.hh_uuid, self.pos[0], self.pos[1], value)
+            except CensusError as err:
+                self.query_one("#iv-field", T).set_msg(
+                    Msg(
+                        M_SAVE_FAILED.zh.format(m=err.msg.zh),
+                        M_SAVE_FAILED.en.format(m=err.msg.en),
+                    )
+                )
+                return
+            self._reload()
+            self.findings = self._safe_findings()
+            raised = [
+                f
+                for f in self._here()
+                if (f.rule_id, f.person_uuid) not in before and self.pos[1] in f.items
+            ]
+            if raised:
+                self.held = self.pos
+                self._render_findings()
+                self.query_one("#iv-field", T).set_msg(raised[0].message)
+                if item.type == "code":
+                    field.value = ""
+                    self._show_current(item)
+                return
+        self._advance()
+
+    def _show_current(self, item: Item) -> None:
+        current = self._answer(self.pos)
+        label = item.code_label(current, self.capp.lang) if isinstance(current, int) else None
+        if label:
+            self.query_one("#iv-current", T).set_msg(M_CURRENT.format(v=f"{current} {label}"))
+
+    def _advance(self) -> None:
+        nxt = walker.next_position(self.form, self.hh, self.pos)
+        if nxt is not None:
+            self._show(nxt)
+            return
+        if len(self.hh.persons) < self._expected_persons():
+            self._add_person()
+            return
+        self.action_self_check()
+
+    def _expected_persons(self) -> int:
+        """应登记人数 H2a + H2b (FACTS §7.1 HH-03): persons are added until there are that many."""
+        total = 0
+        for item_id in ("H2a", "H2b"):
+            value = self.hh.answers.get(item_id)
+            total += value if isinstance(value, int) else 0
+        return max(total, 1)
+
+    def _add_person(self) -> None:
+        try:
+            person_uuid = self.session.add_person(self.hh_uuid)
+        except CensusError as err:
+            self.capp.report_failure(err)
+            return
+        self._reload()
+        first = self.form.person_items[0].id
+        self._show((person_uuid, first))
+
+    def action_skip(self) -> None:
+        if self._answer(self.pos) is not None:
+            self._advance()
+
+    def action_previous(self) -> None:
+        prev = walker.previous_position(self.form, self.hh, self.pos)
+        if prev is not None:
+            self._show(prev)
+
+    # ------------------------------------------------------------------ side panels
+    def action_definition(self) -> None:
+        from census_tui.screens.info import InfoScreen
+
+        item = self.form.item(self.pos[1])
+        self.app.push_screen(InfoScreen(item.label, item.definition))
+
+    def action_note(self) -> None:
+        from census_tui.screens.prompt import PromptScreen
+
+        pos = self.pos
+
+        def noted(text: object) -> None:
+            if isinstance(text, str) and text:
+                try:
+                    self.session.add_note(self.hh_uuid, pos[0], pos[1], text)
+                except CensusError as err:
+                    self.capp.report_failure(err)
+                    return
+                self.notify(self.t(M_NOTED))
+
+        self.app.push_screen(PromptScreen(M_NOTE), noted)
+
+    def action_confirm(self) -> None:
+        from census_tui.screens.prompt import PromptScreen
+
+        open_ = [f for f in self._here() if f.severity != "error"]
+        if not open_:
+            self.notify(self.t(M_NOTHING))
+            return
+        finding = open_[0]
+
+        def confirmed(reason: object) -> None:
+            if isinstance(reason, str) and reason:
+                try:
+                    self.session.confirm(self.hh_uuid, finding.rule_id, finding.person_uuid, reason)
+                except CensusError as err:
+                    self.capp.report_failure(err)
+                    return
+                self.findings = self._safe_findings()
+                self._render_findings()
+                self.notify(self.t(M_CONFIRMED))
+
+        question = Msg(
+            M_REASON.zh.format(m=finding.message.zh), M_REASON.en.format(m=finding.message.en)
+        )
+        self.app.push_screen(PromptScreen(question), confirmed)
+
+    def _jump(self, pos: object) -> None:
+        """Callback of the person list and the self-check: go to a position (or stay)."""
+        self._reload()
+        self.findings = self._safe_findings()
+        if isinstance(pos, tuple) and self._valid(*pos):
+            self._show(pos)
+        elif self._valid(*self.pos):
+            self._show(self.pos)
+        else:
+            self._show(walker.first_unanswered(self.form, self.hh) or self._first())
+
+    def _first(self) -> Position:
+        first = walker.first_position(self.form, self.hh)
+        assert first is not None
+        return first
+
+    def action_persons(self) -> None:
+        from census_tui.screens.persons import PersonsScreen
+
+        self.app.push_screen(PersonsScreen(self.hh_uuid), self._jump)
+
+    def action_doubts(self) -> None:
+        from census_tui.screens.doubts import DoubtsScreen
+
+        self.app.push_screen(DoubtsScreen(self.dwelling_id))
+
+    def action_self_check(self) -> None:
+        from census_tui.screens.selfcheck import SelfCheckScreen
+
+        self.app.push_screen(SelfCheckScreen(self.dwelling_id, self.hh_uuid), self._jump)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,95 @@
+"""Read-back confirmation (核对确认, FIELDWORK.md step 4): the key answers of each person in
+plain language for the enumerator to read out, then the respondent's name and the time (from
+the clock) are recorded and the household is completed (queued for sync in the same
+transaction by the service)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Input
+from textual.worker import Worker
+
+from census_tui.i18n import Msg
+from census_tui.screens.base import CensusScreen
+from census_tui.widgets.text import T
+
+M_TITLE = Msg("核对确认:请向住户逐项读出", "Read-back: read these out to the household")
+M_WHO = Msg("确认人姓名(回车完成登记)", "Respondent's name (Enter completes)")
+M_TIME = Msg("确认时间:{t}", "Confirmed at: {t}")
+M_DONE = Msg("本户登记完成,已排队等待上传。", "Household completed and queued for upload.")
+
+
+class ReadBackScreen(CensusScreen):
+    """Read-back lines, respondent confirmation, completion."""
+
+    CSS_PATH = "readback.tcss"
+    KEYS_HELP: ClassVar[list[tuple[str, Msg]]] = [
+        ("Enter", Msg("确认并完成", "confirm and complete")),
+        ("Esc", Msg("返回自查", "back to the self-check")),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", show=False)]
+
+    class Completed(Message):
+        pass
+
+    def __init__(self, dwelling_id: str, hh_uuid: str) -> None:
+        super().__init__()
+        self.dwelling_id = dwelling_id
+        self.hh_uuid = hh_uuid
+
+    def compose(self) -> ComposeResult:
+        yield T(M_TITLE, id="rb-title")
+        with VerticalScroll(id="rb-lines"):
+            yield T(Msg("", ""), id="rb-text")
+        yield T(Msg("", ""), id="rb-time")
+        yield Input(id="rb-respondent", placeholder=M_WHO.both(), max_length=50)
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.query_one(Input).focus()
+
+    def refresh_view(self) -> None:
+        zh = self.session.readback(self.hh_uuid, "zh")
+        en = self.session.readback(self.hh_uuid, "en")
+        self.query_one("#rb-text", T).set_msg(
+            Msg(
+                "\n".join(f"{x.label.zh}:{x.text}" for x in zh),
+                "\n".join(f"{x.label.en}: {x.text}" for x in en),
+            )
+        )
+        now = self.capp.clock.now().astimezone().strftime("%Y-%m-%d %H:%M")
+        self.query_one("#rb-time", T).set_msg(M_TIME.format(t=now))
+
+    @on(Input.Submitted, "#rb-respondent")
+    def _confirm(self, event: Input.Submitted) -> None:
+        name = event.value.strip()
+        if not name:
+            return
+        event.input.disabled = True
+        self._complete(name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _complete(self, respondent: str) -> None:
+        self.session.complete(self.hh_uuid, respondent)
+        self.post_message(self.Completed())
+
+    def on_read_back_screen_completed(self) -> None:
+        from census_tui.screens.dashboard import DashboardScreen
+
+        self.notify(self.t(M_DONE))
+        while len(self.app.screen_stack) > 1 and not isinstance(self.app.screen, DashboardScreen):
+            self.app.pop_screen()
+
+    def worker_failed(self, worker: Worker[object]) -> None:
+        field = self.query_one(Input)
+        field.disabled = False
+        field.focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

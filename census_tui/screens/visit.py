@@ -1,0 +1,198 @@
+"""Visit hub of one dwelling: attempts, appointment, identity, interview, reopen.
+
+FIELDWORK.md's visit script: appointment (预约入户) → identity presentation (身份核实) →
+information collection (信息采集) → read-back confirmation (核对确认). After two no-contacts the
+service suggests an evening or weekend slot (DESIGN.md "The visit"), shown here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+
+from census_tui.i18n import Msg
+from census_tui.screens.base import CensusScreen
+from census_tui.visit.states import STATE_LABELS, CaseState
+from census_tui.widgets.text import T
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from census_tui.visit.api import Attempt, DwellingRow
+
+OUTCOMES: dict[str, Msg] = {
+    "no_contact": Msg("未遇", "no contact"),
+    "appointment": Msg("已预约", "appointment booked"),
+    "phone_registration": Msg("电话登记", "telephone registration"),
+    "refused": Msg("拒访", "refused"),
+    "vacant": Msg("空户", "vacant"),
+    "not_residential": Msg("非住宅", "not residential"),
+}
+CHANNELS: dict[str, Msg] = {
+    "phone": Msg("电话", "phone"),
+    "wechat": Msg("微信", "WeChat"),
+    "in_person": Msg("当面", "in person"),
+}
+M_NO_ATTEMPTS = Msg("尚无入户记录", "No attempts yet")
+M_SUGGEST = Msg(
+    "已两次未遇,建议改在晚上或周末:{at}", "Two no-contacts: try an evening or weekend: {at}"
+)
+M_RETURNED = Msg("指导员退回意见:{c}", "Returned by the supervisor: {c}")
+M_ACTIONS = Msg(
+    "t 记录入户 · i 出示证件 · Enter 开始登记 · d 疑虑解答 · o 重新打开 · Esc 返回",
+    "t attempt · i identity · Enter interview · d doubts · o reopen · Esc back",
+)
+M_REOPENED = Msg("已重新打开,核对确认失效。", "Reopened; the confirmation has lapsed.")
+
+
+def local(dt: datetime) -> str:
+    """A time as the enumerator reads it (local time zone)."""
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def attempt_text(attempt: Attempt) -> Msg:
+    """One attempt in plain words, both languages."""
+    out = OUTCOMES.get(attempt.outcome, Msg(attempt.outcome, attempt.outcome))
+    zh, en = f"{local(attempt.at)} {out.zh}", f"{local(attempt.at)} {out.en}"
+    if attempt.appointment_at is not None:
+        ch = CHANNELS.get(attempt.channel, Msg(attempt.channel, attempt.channel))
+        zh += f" → {local(attempt.appointment_at)} ({ch.zh})"
+        en += f" → {local(attempt.appointment_at)} ({ch.en})"
+    if attempt.doubt:
+        zh += f" [{attempt.doubt}]"
+        en += f" [{attempt.doubt}]"
+    return Msg(zh, en)
+
+
+class VisitScreen(CensusScreen):
+    """Everything about one dwelling before, around and after the interview."""
+
+    CSS_PATH = "visit.tcss"
+    KEYS_HELP: ClassVar[list[tuple[str, Msg]]] = [
+        ("t", Msg("记录入户尝试/预约", "record an attempt or appointment")),
+        ("i", Msg("出示证件(身份核实)", "identity presentation")),
+        ("Enter", Msg("开始/继续登记", "start or resume the interview")),
+        ("d", Msg("疑虑解答", "doubts and replies")),
+        ("o", Msg("重新打开已完成未上传的户", "reopen a completed, unsynced household")),
+        ("Esc", Msg("返回列表", "back to the list")),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "attempt", "attempt", show=False),
+        Binding("i", "identity", "identity", show=False),
+        Binding("enter", "interview", "interview", show=False),
+        Binding("d", "doubts", "doubts", show=False),
+        Binding("o", "reopen", "reopen", show=False),
+        Binding("escape", "back", "back", show=False),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, attempts: list[Attempt], slot: datetime | None) -> None:
+            super().__init__()
+            self.attempts = attempts
+            self.slot = slot
+
+    class InterviewReady(Message):
+        def __init__(self, hh_uuid: str) -> None:
+            super().__init__()
+            self.hh_uuid = hh_uuid
+
+    class Reopened(Message):
+        def __init__(self, hh_uuid: str) -> None:
+            super().__init__()
+            self.hh_uuid = hh_uuid
+
+    def __init__(self, row: DwellingRow) -> None:
+        super().__init__()
+        self.row = row
+        self.attempts: list[Attempt] = []
+
+    def compose(self) -> ComposeResult:
+        row = self.row
+        yield T(
+            Msg(f"{row.dwelling_id} {row.address}", f"{row.dwelling_id} {row.address}"),
+            id="visit-title",
+        )
+        yield T(STATE_LABELS[row.state], id="visit-state")
+        if row.returned_comment:
+            yield T(M_RETURNED.format(c=row.returned_comment), id="visit-returned")
+        yield T(Msg("", ""), id="visit-suggest")
+        with VerticalScroll(id="visit-attempts"):
+            yield T(M_NO_ATTEMPTS, id="visit-attempt-list")
+        yield T(M_ACTIONS, id="visit-actions")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    def on_screen_resume(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="visit-load")
+    def _load(self) -> None:
+        dwelling = self.row.dwelling_id
+        attempts = self.session.attempts(dwelling)
+        self.post_message(self.Loaded(attempts, self.session.suggest_slot(dwelling)))
+
+    def on_visit_screen_loaded(self, message: Loaded) -> None:
+        self.attempts = message.attempts
+        lines = [attempt_text(a) for a in message.attempts]
+        text = (
+            Msg("\n".join(m.zh for m in lines), "\n".join(m.en for m in lines))
+            if lines
+            else M_NO_ATTEMPTS
+        )
+        self.query_one("#visit-attempt-list", T).set_msg(text)
+        slot = message.slot
+        self.query_one("#visit-suggest", T).set_msg(
+            M_SUGGEST.format(at=local(slot)) if slot else Msg("", "")
+        )
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_attempt(self) -> None:
+        from census_tui.screens.attempt import AttemptScreen
+
+        self.app.push_screen(AttemptScreen(self.row.dwelling_id))
+
+    def action_identity(self) -> None:
+        from census_tui.screens.identity import IdentityScreen
+
+        self.app.push_screen(IdentityScreen(self.row.dwelling_id))
+
+    def action_doubts(self) -> None:
+        from census_tui.screens.doubts import DoubtsScreen
+
+        self.app.push_screen(DoubtsScreen(self.row.dwelling_id))
+
+    def action_interview(self) -> None:
+        self._start()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="visit-start")
+    def _start(self) -> None:
+        self.post_message(self.InterviewReady(self.session.start_interview(self.row.dwelling_id)))
+
+    def on_visit_screen_interview_ready(self, message: InterviewReady) -> None:
+        from census_tui.screens.interview import InterviewScreen
+
+        returned = self.row.state is CaseState.RETURNED
+        self.app.push_screen(
+            InterviewScreen(self.row.dwelling_id, message.hh_uuid, returned=returned)
+        )
+
+    def action_reopen(self) -> None:
+        self._reopen()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="visit-start")
+    def _reopen(self) -> None:
+        hh_uuid = self.session.start_interview(self.row.dwelling_id)
+        self.session.reopen(hh_uuid)
+        self.post_message(self.Reopened(hh_uuid))
+
+    def on_visit_screen_reopened(self, message: Reopened) -> None:
+        self.notify(self.t(M_REOPENED))
+        self.on_visit_screen_interview_ready(self.InterviewReady(message.hh_uuid))

@@ -1,0 +1,57 @@
+"""Bilingual text widgets: they remember their Msg and re-render when the language changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Button, Static
+
+from census_tui.i18n import Msg
+
+
+def lang_of(widget: Any) -> str:
+    return str(getattr(widget.app, "lang", "zh"))
+
+
+class T(Static):
+    """A label whose text is a :class:`Msg` (optionally formatted) in the app's language."""
+
+    def __init__(self, msg: Msg, **kw: Any) -> None:
+        super().__init__("", markup=False, **kw)
+        self.msg = msg
+
+    def on_mount(self) -> None:
+        self.relabel()
+
+    def set_msg(self, msg: Msg) -> None:
+        self.msg = msg
+        self.relabel()
+
+    def relabel(self) -> None:
+        self.update(self.msg.zh if lang_of(self) == "zh" else self.msg.en)
+
+
+class TButton(Button):
+    """A button whose label is a :class:`Msg`."""
+
+    def __init__(self, msg: Msg, **kw: Any) -> None:
+        super().__init__(msg.zh, **kw)
+        self.msg = msg
+
+    def on_mount(self) -> None:
+        self.relabel()
+
+    def relabel(self) -> None:
+        self.label = self.msg.zh if lang_of(self) == "zh" else self.msg.en
+
+
+class TrainingBanner(Static):
+    """培训模式 on every screen of a training session: practice data never mixes with real."""
+
+    DEFAULT_CSS = """
+    TrainingBanner { dock: top; height: 1; width: 100%; background: $warning; color: black;
+                     text-style: bold; content-align: center middle; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("培训模式 TRAINING", markup=False)
