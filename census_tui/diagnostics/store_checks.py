@@ -1,0 +1,308 @@
+"""Checks of the enumerator's profile: files, unlock, integrity, schema, outbox, sync errors.
+
+Without the password only the file checks run; the others say they were skipped and why. The
+unlock goes through ``census_tui.store.unlock``, so a wrong password here counts towards the
+lockout exactly as at the login screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from census_tui import paths
+from census_tui.diagnostics.checks import CheckResult, DiagContext, fail, ok, skipped, warn
+from census_tui.errors import CensusError
+from census_tui.i18n import Msg
+from census_tui.store import META_SERVER_URL, Store, migrations, unlock
+from census_tui.store import envelope as env_mod
+from census_tui.store.store import DB_FILE, ENVELOPE_FILE
+
+OUTBOX_WARN_HOURS = 24
+"""Completed work waiting a day to be sent is worth a call: the supervisor cannot review it."""
+SYNC_LOG_SCAN = 20
+
+NEEDS_PASSWORD = Msg(
+    "未提供密码，已跳过（设置 CENSUS_TUI_PASSWORD 或加 --password 后重试）。",
+    "Skipped: no password given (set CENSUS_TUI_PASSWORD or add --password).",
+)
+NO_STORE = Msg("数据库未能打开，已跳过。", "Skipped: the database could not be opened.")
+REMEDY_SUPPORT = Msg(
+    "不要删除任何文件。请用 diag bundle 生成诊断包并联系技术支持。",
+    "Do not delete any files. Make a support bundle (`diag bundle`) and call support.",
+)
+LOGIN_FIRST = Msg("请先联网登录：census-tui login。", "Log in online first: census-tui login.")
+
+STORE_IDS = (
+    "store.open",
+    "store.cipher_integrity",
+    "store.integrity",
+    "store.schema",
+    "store.outbox",
+    "sync.last_errors",
+)
+
+
+def resolve_profile(ctx: DiagContext) -> str | None:
+    """The profile to check: the one named, else the only one on the device."""
+    if ctx.profile:
+        return ctx.profile
+    found = paths.list_profiles(ctx.home)
+    return found[0] if len(found) == 1 else None
+
+
+def check_profile_files(ctx: DiagContext) -> Iterator[CheckResult]:
+    """store.profile: the profile's envelope parses and its database file is there."""
+    found = paths.list_profiles(ctx.home)
+    name = resolve_profile(ctx)
+    if name is None:
+        if found:
+            yield warn(
+                "store.profile",
+                Msg(
+                    f"本机有 {len(found)} 个档案，请用 --profile 指定。",
+                    f"There are {len(found)} profiles here; name one with --profile.",
+                ),
+                Msg("加 --profile 名称。", "Add --profile NAME."),
+                profiles=len(found),
+            )
+        else:
+            yield warn(
+                "store.profile",
+                Msg("本机还没有档案。", "No profile on this device yet."),
+                LOGIN_FIRST,
+                profiles=0,
+            )
+        return
+    ctx.profile = name
+    directory = paths.profile_dir(name, ctx.home)
+    if not (directory / ENVELOPE_FILE).is_file():
+        yield fail(
+            "store.profile",
+            Msg("密钥文件（envelope.json）丢失。", "The key file (envelope.json) is missing."),
+            REMEDY_SUPPORT,
+        )
+        return
+    try:
+        env = env_mod.load(directory / ENVELOPE_FILE)
+    except CensusError as exc:
+        yield fail("store.profile", exc.msg, REMEDY_SUPPORT)
+        return
+    if not (directory / DB_FILE).is_file():
+        yield fail(
+            "store.profile",
+            Msg("数据库文件（census.db）丢失。", "The database file (census.db) is missing."),
+            REMEDY_SUPPORT,
+        )
+        return
+    size_kb = (directory / DB_FILE).stat().st_size // 1024
+    if env.recovery is None:
+        yield warn(
+            "store.profile",
+            Msg(
+                "档案文件齐全，但没有恢复槽：忘记密码将无法恢复。",
+                "The profile's files are present, but it has no recovery slot: a forgotten "
+                "password cannot be recovered.",
+            ),
+            Msg(
+                "联网登录一次，让服务器提供恢复公钥；或尽快同步并备份。",
+                "Log in online once so the server provides the recovery key; sync and back "
+                "up soon.",
+            ),
+            db_kb=size_kb,
+            recovery_slot=False,
+        )
+        return
+    yield ok(
+        "store.profile",
+        Msg(
+            "档案文件齐全（含恢复槽）。", "The profile's files are present (with a recovery slot)."
+        ),
+        db_kb=size_kb,
+        recovery_slot=True,
+    )
+
+
+def open_store(ctx: DiagContext) -> Store | CensusError | None:
+    """The store opened once per report (``None`` without a password or a profile)."""
+    if "store" in ctx.cache:
+        cached = ctx.cache["store"]
+        return cached if isinstance(cached, Store) else None
+    if "store_error" in ctx.cache:
+        error = ctx.cache["store_error"]
+        assert isinstance(error, CensusError)
+        return error
+    if ctx.password is None or ctx.profile is None:
+        return None
+    try:
+        store = unlock(ctx.profile, ctx.password, base=ctx.home, clock=ctx.clock)
+    except CensusError as exc:
+        ctx.cache["store_error"] = exc
+        return exc
+    ctx.cache["store"] = store
+    if not ctx.server:
+        ctx.server = store.get_meta(META_SERVER_URL)
+    return store
+
+
+def check_store(ctx: DiagContext) -> Iterator[CheckResult]:
+    """store.open, store.cipher_integrity, store.integrity, store.schema, store.outbox,
+    sync.last_errors."""
+    if ctx.profile is None:
+        for check_id in STORE_IDS:
+            yield skipped(check_id, Msg("没有档案，已跳过。", "Skipped: no profile."))
+        return
+    opened = open_store(ctx)
+    if opened is None:
+        for check_id in STORE_IDS:
+            yield skipped(check_id, NEEDS_PASSWORD)
+        return
+    if isinstance(opened, CensusError):
+        yield fail(
+            "store.open",
+            opened.msg,
+            REMEDY_SUPPORT
+            if opened.exit_code != 3
+            else Msg(
+                "确认密码；忘记密码请联系技术支持（可用恢复密钥重设）。",
+                "Check the password; if it is forgotten, support can reset it with the recovery "
+                "key.",
+            ),
+            exit_code=int(opened.exit_code),
+        )
+        for check_id in STORE_IDS[1:]:
+            yield skipped(check_id, NO_STORE)
+        return
+    store = opened
+    yield ok("store.open", Msg("数据库已用密码打开。", "The database opens with the password."))
+    yield from _integrity(store)
+    yield from _schema(store)
+    yield from _outbox(ctx, store)
+    yield from _sync_errors(store)
+
+
+def _integrity(store: Store) -> Iterator[CheckResult]:
+    try:
+        cipher_ok, sqlite_ok = store.integrity_check()
+    except CensusError as exc:
+        yield fail("store.cipher_integrity", exc.msg, REMEDY_SUPPORT)
+        yield fail("store.integrity", exc.msg, REMEDY_SUPPORT)
+        return
+    if cipher_ok:
+        yield ok(
+            "store.cipher_integrity",
+            Msg(
+                "加密页校验（cipher_integrity_check）通过。",
+                "Every encrypted page checks out (cipher_integrity_check).",
+            ),
+        )
+    else:
+        yield fail(
+            "store.cipher_integrity",
+            Msg(
+                "加密页校验失败：数据库文件被改动或损坏。",
+                "Encrypted pages fail their check: the database file was changed or damaged.",
+            ),
+            REMEDY_SUPPORT,
+        )
+    if sqlite_ok:
+        yield ok(
+            "store.integrity",
+            Msg(
+                "数据库结构校验（integrity_check）通过。",
+                "The database structure checks out (integrity_check).",
+            ),
+        )
+    else:
+        yield fail(
+            "store.integrity",
+            Msg("数据库结构校验失败。", "The database structure check failed."),
+            REMEDY_SUPPORT,
+        )
+
+
+def _schema(store: Store) -> Iterator[CheckResult]:
+    version = store.schema_version()
+    known = migrations.latest()
+    detail = Msg(
+        f"数据库结构版本 {version}（本程序 {known}）。",
+        f"Schema version {version} (this program: {known}).",
+    )
+    if version == known:
+        yield ok("store.schema", detail, schema_version=version, known=known)
+    else:
+        yield fail(
+            "store.schema",
+            detail,
+            Msg("请升级程序。", "Update the program."),
+            schema_version=version,
+            known=known,
+        )
+
+
+def _outbox(ctx: DiagContext, store: Store) -> Iterator[CheckResult]:
+    depth = store.outbox_depth()
+    oldest = store.outbox_oldest()
+    if depth == 0 or oldest is None:
+        yield ok(
+            "store.outbox",
+            Msg("没有待上传的数据。", "Nothing waiting to be sent."),
+            depth=0,
+            oldest_hours=None,
+        )
+        return
+    hours = max(0.0, (ctx.clock.now() - oldest).total_seconds() / 3600)
+    detail = Msg(
+        f"待上传 {depth} 条，最早的已等待 {hours:.1f} 小时。",
+        f"{depth} item(s) waiting to be sent; the oldest for {hours:.1f} h.",
+    )
+    data: dict[str, int | float | None] = {"depth": depth, "oldest_hours": round(hours, 1)}
+    if hours > OUTBOX_WARN_HOURS:
+        yield warn(
+            "store.outbox",
+            detail,
+            Msg(
+                "尽快联网同步；不要注销或重装。",
+                "Sync as soon as there is a network; do not log out or reinstall.",
+            ),
+            **data,
+        )
+    else:
+        yield ok("store.outbox", detail, **data)
+
+
+def _sync_errors(store: Store) -> Iterator[CheckResult]:
+    entries = store.sync_log(SYNC_LOG_SCAN)
+    if not entries:
+        yield ok("sync.last_errors", Msg("尚无同步记录。", "No sync yet."), errors=0)
+        return
+    latest = entries[0]
+    errors = [e for e in entries if e.error or e.result not in {"ok", "success"}]
+    if not errors:
+        yield ok(
+            "sync.last_errors",
+            Msg("最近的同步没有错误。", "Recent syncs had no errors."),
+            errors=0,
+            last_at=latest.at.isoformat(timespec="seconds"),
+        )
+        return
+    last = errors[0]
+    text = f"{last.op}: {last.result} {last.error}".strip()
+    detail = Msg(
+        f"最近 {len(entries)} 次同步中有 {len(errors)} 次出错，最近一次：{text}",
+        f"{len(errors)} of the last {len(entries)} sync steps failed; latest: {text}",
+    )
+    remedy = Msg(
+        "检查网络后重新同步；反复出错请联系技术支持。",
+        "Check the network and sync again; if it keeps failing, call support.",
+    )
+    data: dict[str, int | str] = {
+        "errors": len(errors),
+        "last_error_at": last.at.isoformat(timespec="seconds"),
+    }
+    if latest is last:
+        yield warn("sync.last_errors", detail, remedy, **data)
+    else:
+        yield ok("sync.last_errors", detail, **data)
+
+
+STORE_CHECKS = (check_profile_files, check_store)
