@@ -35,6 +35,9 @@ Scalar = int | str
 Env = Mapping[str, Scalar]
 """What a condition reads: identifier -> value; an absent key is a missing answer."""
 
+MAX_DEPTH = 32
+"""Deepest nesting of parentheses and ``not`` a condition may have."""
+
 KEYWORDS = frozenset({"and", "or", "not", "in", "answered"})
 
 
@@ -49,9 +52,10 @@ class ExprError(CensusError):
         where = Msg(
             "条件表达式第 {col} 列: {what}: {src!r}", "condition, column {col}: {what}: {src!r}"
         )
+        shown = source if len(source) <= 80 else source[:77] + "..."
         msg = Msg(
-            where.zh.format(col=position + 1, what=what.zh, src=source),
-            where.en.format(col=position + 1, what=what.en, src=source),
+            where.zh.format(col=position + 1, what=what.zh, src=shown),
+            where.en.format(col=position + 1, what=what.en, src=shown),
         )
         super().__init__(msg)
 
@@ -262,6 +266,7 @@ class _Parser:
         self.src = src
         self.toks = _tokens(src)
         self.i = 0
+        self.depth = 0
 
     @property
     def tok(self) -> _Tok:
@@ -304,15 +309,26 @@ class _Parser:
             parts.append(self.not_expr())
         return parts[0] if len(parts) == 1 else And(tuple(parts))
 
+    def nest(self) -> None:
+        """Bound the nesting so a pathological condition is an ExprError, not a RecursionError."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail("nested too deeply", "嵌套太深")
+
     def not_expr(self) -> Node:
         if self.take("kw", "not"):
-            return Not(self.not_expr())
+            self.nest()
+            node = Not(self.not_expr())
+            self.depth -= 1
+            return node
         return self.primary()
 
     def primary(self) -> Node:
         if self.take("punct", "("):
+            self.nest()
             node = self.or_expr()
             self.expect("punct", ")", "expected ')'", "缺少 )")
+            self.depth -= 1
             return node
         if self.take("kw", "answered"):
             self.expect("punct", "(", "expected '(' after answered", "answered 后应为 (")

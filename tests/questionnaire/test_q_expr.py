@@ -144,3 +144,11 @@ def test_never_evaluates_python() -> None:
     ):
         with pytest.raises(ExprError):
             parse(src)
+
+
+def test_deep_nesting_is_a_parse_error_not_a_crash() -> None:
+    assert parse("(" * 30 + "H5 == 1" + ")" * 30).holds(ENV)
+    for src in ("(" * 5000 + "H5 == 1" + ")" * 5000, "not " * 5000 + "H5 == 1"):
+        with pytest.raises(ExprError) as info:
+            parse(src)
+        assert "nested too deeply" in info.value.msg.en
