@@ -30,6 +30,7 @@ from census_tui.store.errors import (
 from census_tui.store.fieldwork import FieldworkMixin
 from census_tui.store.journal import JournalMixin
 from census_tui.store.lockout import Lockout
+from census_tui.store.lookups import LookupsMixin
 
 DB_FILE = "census.db"
 ENVELOPE_FILE = "envelope.json"
@@ -49,7 +50,7 @@ def check_password_text(password: str) -> None:
         raise bad_value("password")
 
 
-class Store(CasesMixin, FieldworkMixin, JournalMixin):
+class Store(CasesMixin, FieldworkMixin, JournalMixin, LookupsMixin):
     """An unlocked profile. Use as a context manager or call :meth:`close`."""
 
     def __init__(
