@@ -113,7 +113,12 @@ def read_roster(
     if len(data) > limits.max_bytes:
         raise _too_big(limits)
     text, used = decode(data, encoding)
-    table = read_table(text, max_rows=limits.max_rows, header_search=limits.header_search)
+    table = read_table(
+        text,
+        max_rows=limits.max_rows,
+        header_search=limits.header_search,
+        extra=frozenset(columns or ()),
+    )
     cmap = map_columns(table.header.cells, columns)
     checker = RowChecker(cmap, ethnicity or default_ethnicity(), frozenset(registered))
     rows = [checker.check(rec.line, rec.cells) for rec in table.records]

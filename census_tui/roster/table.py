@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from census_tui.errors import BadInput
 from census_tui.i18n import Msg
-from census_tui.roster.mapping import recognised
+from census_tui.roster.mapping import header_key, recognised
 
 DELIMITERS = (",", "\t", ";", "|")
 
@@ -51,12 +51,16 @@ def _blank(cells: list[str]) -> bool:
     return all(not c.strip() for c in cells)
 
 
-def read_table(text: str, *, max_rows: int, header_search: int = 10) -> Table:
+def read_table(
+    text: str, *, max_rows: int, header_search: int = 10, extra: frozenset[str] = frozenset()
+) -> Table:
     """Split ``text`` into header and records; :class:`BadInput` for every unusable file.
 
     Stops reading as soon as more than ``max_rows`` data records are seen, so a huge file is
-    refused quickly and nothing is half-read.
+    refused quickly and nothing is half-read. ``extra`` are header texts the user mapped
+    by hand (``--column``); they count as known when looking for the header row.
     """
+    known = frozenset(header_key(h) for h in extra)
     if not text.strip():
         raise BadInput(Msg("名册文件是空的。", "The name list is empty."))
     delimiter = _delimiter(text)
@@ -77,7 +81,7 @@ def read_table(text: str, *, max_rows: int, header_search: int = 10) -> Table:
                 continue
             if header is None:
                 seen += 1
-                if recognised(cells) > 0:
+                if recognised(cells) > 0 or any(header_key(c) in known for c in cells):
                     header = Record(line, cells)
                 elif seen >= header_search:
                     break
