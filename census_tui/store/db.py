@@ -15,6 +15,7 @@ import sqlcipher3
 
 from census_tui.errors import CensusError, DiskError, StoreError
 from census_tui.store.errors import (
+    MSG_DB_FAILED,
     MSG_DB_MISSING,
     MSG_DISK_FULL,
     MSG_DISK_IO,
@@ -40,13 +41,13 @@ def translate(exc: Exception) -> CensusError:
         return DiskError(MSG_DISK_FULL)
     if "readonly" in text or "read-only" in text:
         return DiskError(MSG_READ_ONLY)
-    if "not a database" in text or "malformed" in text or "encrypted" in text:
+    if "not a database" in text or "malformed" in text:
         return StoreError(MSG_NOT_A_DATABASE)
     if "unable to open" in text:
         return StoreError(MSG_DB_MISSING)
     if "disk i/o" in text:
         return DiskError(MSG_DISK_IO)
-    return StoreError(MSG_NOT_A_DATABASE)
+    return StoreError(MSG_DB_FAILED)
 
 
 @contextlib.contextmanager

@@ -47,6 +47,11 @@ MSG_NOT_A_DATABASE = Msg(
     "The database file is damaged or does not belong to this profile; nothing was changed. "
     "Call support.",
 )
+MSG_DB_FAILED = Msg(
+    "数据库操作失败，最后一项未保存。如反复出现，请运行 census-tui diag 并联系技术支持。",
+    "A database operation failed; the last change was not saved. If it happens again, run "
+    "census-tui diag and call support.",
+)
 MSG_NEWER_SCHEMA = Msg(
     "数据库由更新版本的程序创建（结构版本 {found}，本程序支持到 {known}），请升级程序。",
     "The database was made by a newer version (schema {found}; this program knows up to "

@@ -76,13 +76,13 @@ class Store(CasesMixin, FieldworkMixin, JournalMixin, LookupsMixin):
     # --- life cycle ------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Checkpoint the WAL and close (safe to call twice)."""
+        """Close (safe to call twice). The last connection to close checkpoints and removes
+        the WAL; everything was committed already."""
         with self._lock:
             conn, self._conn = self._conn, None
             if conn is not None:
                 with contextlib.suppress(sqlcipher3.Error):
-                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.close()
+                    conn.close()
 
     def __enter__(self) -> Store:
         return self

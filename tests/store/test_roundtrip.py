@@ -223,3 +223,31 @@ def test_integrity_and_backup(store: Store, dwelling_id: str, tmp_path: Path) ->
     assert b"SQLite format 3" not in copy.read_bytes()[:16]
     with pytest.raises(ConflictError):
         store.backup_to(copy)
+
+
+def test_threads_share_one_store(store: Store, dwelling_id: str) -> None:
+    """The TUI's workers and a sync worker may use one Store from several threads."""
+    import threading
+
+    h = store.create_household(dwelling_id)
+    people = [store.add_person(h) for _ in range(4)]
+    errors: list[BaseException] = []
+
+    def work(person: str) -> None:
+        try:
+            for i in range(25):
+                with store.transaction():
+                    store.set_answer(h, person, f"X{i}", i)
+                    store.log_event("tick", person=person)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(p,)) for p in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    hh = store.household(h)
+    assert all(len(p.answers) == 25 for p in hh.persons)
+    assert len(store.events(kind="tick")) == 100
