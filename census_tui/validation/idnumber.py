@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from enum import Enum
+from operator import mul
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 """Wᵢ = 2^(18−i) mod 11, i = 1..17 (FACTS §6.1)."""
@@ -94,10 +95,7 @@ def normalise(text: str) -> str:
 
 def check_char(body17: str) -> str:
     """The MOD 11-2 check character of a 17-digit body (FACTS §6.1)."""
-    total = 0
-    for c, w in zip(body17, WEIGHTS, strict=True):
-        total += (ord(c) - 48) * w
-    return CHECK_CHARS[total % 11]
+    return CHECK_CHARS[sum(map(mul, map(int, body17), WEIGHTS)) % 11]
 
 
 def upgrade15(number15: str) -> str:
@@ -107,6 +105,10 @@ def upgrade15(number15: str) -> str:
     """
     body = number15[:6] + "19" + number15[6:]
     return body + check_char(body)
+
+
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _real_date(y: int, m: int, d: int) -> bool:
@@ -136,7 +138,7 @@ def check(text: object) -> IdResult:
         bad = not all(c in _DIGITS or c == "X" for c in n)
         return IdResult(n, (IdProblem.BAD_CHARACTERS,) if bad else (IdProblem.BAD_LENGTH,))
     body, last = n[:17], n[17]
-    if not all(c in _DIGITS for c in body) or not (last in _DIGITS or last == "X"):
+    if not _ascii_digits(body) or not (last in _DIGITS or last == "X"):
         return IdResult(n, (IdProblem.BAD_CHARACTERS,))
     problems: list[IdProblem] = []
     if int(n[:2]) not in PROVINCES:
@@ -151,7 +153,7 @@ def check(text: object) -> IdResult:
 
 
 def _check15(n: str) -> IdResult:
-    if not all(c in _DIGITS for c in n):
+    if not _ascii_digits(n):
         return IdResult(n, (IdProblem.BAD_CHARACTERS,))
     problems = [IdProblem.LEGACY_15]
     if int(n[:2]) not in PROVINCES:

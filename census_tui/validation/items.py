@@ -123,12 +123,19 @@ def _has_control(text: str) -> bool:
 
 
 def check_value(
-    item: str, value: object, person: str, cfg: ValidationConfig, *, as_typed: bool = False
+    item: str,
+    value: object,
+    person: str,
+    cfg: ValidationConfig,
+    *,
+    as_typed: bool = False,
+    id_result: idnumber.IdResult | None = None,
 ) -> list[Finding]:
     """Findings about the format and range of one present answer.
 
     ``as_typed``: the value comes straight from the keyboard (``check_field``), so a valid
     15-digit or lower-case ID number is fine; the caller stores ``idnumber.to_storable(value)``.
+    ``id_result``: ``idnumber.check(value)`` when the caller has it already (D3 only).
     """
     if item in CODE_LISTS:
         if type(value) is not int or value not in CODE_LISTS[item]:
@@ -147,7 +154,7 @@ def check_value(
     if item == "D5":
         return _check_birth(value, person, cfg)
     if item == "D3":
-        return _check_id(value, person, as_typed=as_typed)
+        return _check_id(value, person, as_typed=as_typed, res=id_result)
     return []
 
 
@@ -171,11 +178,14 @@ def _check_birth(value: object, person: str, cfg: ValidationConfig) -> list[Find
     return []
 
 
-def _check_id(value: object, person: str, *, as_typed: bool) -> list[Finding]:
+def _check_id(
+    value: object, person: str, *, as_typed: bool, res: idnumber.IdResult | None
+) -> list[Finding]:
     """P-02 on the value alone. ``""`` (explicit "no ID number") is judged with D3N by the rule."""
     if value == "":
         return []
-    res = idnumber.check(value)
+    if res is None:
+        res = idnumber.check(value)
     problems = res.problems
     if as_typed and problems == (IdProblem.LEGACY_15,):
         return []

@@ -102,7 +102,7 @@ def p_02(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
         if not p.has("D3"):
             yield Finding("P-02", E, p.uuid, ("D3",), _MISSING.format(item="D3"))
             continue
-        yield from check_value("D3", p.answers["D3"], p.uuid, cfg)
+        yield from check_value("D3", p.answers["D3"], p.uuid, cfg, id_result=p.id_result)
         if p.answers["D3"] == "":
             yield from _require(p, "D3N", "P-02", cfg)
             yield Finding("P-02", W, p.uuid, ("D3", "D3N"), _NO_ID)
