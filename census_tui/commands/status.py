@@ -47,8 +47,8 @@ def render(report: dict[str, Any], lang: Lang) -> str:
         lines.append(f"{LABELS[key](lang)}: {value if value is not None else '-'}")
     states = ", ".join(f"{s} {n}" for s, n in report["cases_by_state"].items()) or "-"
     lines.append(f"{Msg('各状态户数', 'Households by state')(lang)}: {states}")
-    lines.append(f"{LABELS['dwellings'](lang)} ({len(report['dwellings'])}):")
-    for d in report["dwellings"]:
+    lines.append(f"{LABELS['dwellings'](lang)} ({report['dwellings']}):")
+    for d in report["dwelling_cases"]:
         lines.append(f"  {d['id']}: {', '.join(d['cases']) or '-'}")
     lines.append(f"{Msg('最近同步记录', 'Last sync log entries')(lang)}:")
     if not report["sync_log"]:

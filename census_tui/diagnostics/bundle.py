@@ -17,7 +17,7 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +36,28 @@ MIN_SCRUB_LEN = 2
 SCRUBBED = "[redacted]"
 
 
+_WORDS = re.compile(r"[\s,;:，；：、。()（）]+")
+MIN_ASCII_WORD = 4
+
+
+def _pieces(value: str) -> Iterator[str]:
+    """The value and its words: a note's phone number or a name may be logged on its own.
+    ASCII words shorter than 4 letters are left out so common words survive in the log."""
+    value = value.strip()
+    if len(value) >= MIN_SCRUB_LEN:
+        yield value
+    for word in _WORDS.split(value):
+        if len(word) >= (MIN_ASCII_WORD if word.isascii() else MIN_SCRUB_LEN) and word != value:
+            yield word
+
+
 def scrubber(secrets: Iterable[str]) -> re.Pattern[str] | None:
-    """A pattern matching any of ``secrets`` (longest first), or ``None`` when there are none.
+    """A pattern matching any of ``secrets`` or their words (longest first), or ``None``.
 
     Values shorter than :data:`MIN_SCRUB_LEN` are ignored: a one-character answer would mask
     half the log without protecting anyone.
     """
-    unique = {s.strip() for s in secrets if len(s.strip()) >= MIN_SCRUB_LEN}
+    unique = {piece for s in secrets for piece in _pieces(s)}
     if not unique:
         return None
     ordered = sorted(unique, key=len, reverse=True)

@@ -44,7 +44,7 @@ def status(store: Store) -> dict[str, Any]:
         "training": meta.get(META_TRAINING) == "1",
         "area": meta.get(META_AREA),
         "area_ids": [a.id for a in store.areas()],
-        "dwellings": [{"id": d, "cases": states} for d, states in by_dwelling.items()],
+        "dwelling_cases": [{"id": d, "cases": states} for d, states in by_dwelling.items()],
     }
     report.update(counts(store))
     report["sync_log"] = [
