@@ -42,10 +42,7 @@ _PRE_INTERVIEW = {
 }
 
 ALLOWED: dict[CaseState, frozenset[CaseState]] = {
-    **{
-        s: frozenset(_PRE_INTERVIEW | {CaseState.INTERVIEWING})
-        for s in _PRE_INTERVIEW
-    },
+    **{s: frozenset(_PRE_INTERVIEW | {CaseState.INTERVIEWING}) for s in _PRE_INTERVIEW},
     CaseState.INTERVIEWING: frozenset({CaseState.SELF_CHECKED, CaseState.INTERVIEWING}),
     # Any change after the self-check or read-back sends the case back to interviewing.
     CaseState.SELF_CHECKED: frozenset({CaseState.READ_BACK, CaseState.INTERVIEWING}),
