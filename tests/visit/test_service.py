@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,16 +28,16 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def session(tmp_path: Path, clock: FakeClock) -> VisitSession:
+def session(tmp_path: Path, clock: FakeClock) -> Iterator[VisitSession]:
     s = make_local_profile(tmp_path, "enum01", PASSWORD, clock=clock, kdf=CHEAP, dwellings=12)
     s.tz = UTC
     yield s
     s.close()
 
 
-def _fill_person(s: VisitSession, hh: str, p: str, answers: dict[str, object]) -> None:
+def _fill_person(s: VisitSession, hh: str, p: str, answers: Mapping[str, int | str]) -> None:
     for item, value in answers.items():
-        s.set_answer(hh, p, item, value)  # type: ignore[arg-type]
+        s.set_answer(hh, p, item, value)
 
 
 def _fill_household(s: VisitSession, hh: str, n: int) -> None:
