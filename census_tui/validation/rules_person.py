@@ -218,7 +218,7 @@ def p_12(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
     gates = (("D11", cfg.education_min_age), ("D12", cfg.literacy_min_age))
     for p in v.persons:
         for item, min_age in gates:
-            if p.age is None:
+            if p.age is None or p.age < 0:
                 if p.has(item):  # D5 unusable (P-05 says so); still judge the code itself
                     yield from check_value(item, p.answers[item], p.uuid, cfg)
             elif p.age >= min_age:
