@@ -1,16 +1,23 @@
-"""The protocol's calls as typed methods (docs/protocol.md), over :class:`ApiClient`."""
+"""The protocol's calls as typed methods (docs/protocol.md), over :class:`ApiClient`.
+
+Every answer is read strictly by :mod:`census_tui.sync.schema` inside the retry loop, so an
+answer that does not follow the protocol is retried like any other garbled answer.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar
 
 from census_tui.clock import parse_iso
 from census_tui.errors import AuthError, BadInput
 from census_tui.sync import messages as m
 from census_tui.sync import schema
-from census_tui.sync.transport import ApiClient
+from census_tui.sync.transport import Answer, ApiClient
 
 V1 = "/api/v1"
+T = TypeVar("T")
 
 
 def join_items(payloads: list[bytes]) -> bytes:
@@ -18,40 +25,43 @@ def join_items(payloads: list[bytes]) -> bytes:
     return b'{"items":[' + b",".join(payloads) + b"]}"
 
 
+def _time(doc: Any) -> datetime:
+    body = schema.fields(doc, {"server_time": "str", "api_version": "int"}, where="time")
+    try:
+        return parse_iso(body["server_time"])
+    except ValueError:
+        raise schema.BadAnswer("time: server_time") from None
+
+
 class SyncApi(ApiClient):
-    """One server's API. Tokens: set ``token`` after :meth:`login`."""
+    """One server's API. :meth:`login` sets ``token`` for the calls that follow."""
+
+    def _get(self, parse: Callable[[Any], T], method: str, path: str, **kw: Any) -> T:
+        box: list[T] = []
+
+        def check(answer: Answer) -> None:
+            if answer.status == 200:
+                box.append(parse(answer.body))
+
+        self.call(method, path, check=check, **kw)
+        return box[-1]
 
     def info(self) -> schema.ServerInfo:
-        return schema.server_info(self.call("GET", f"{V1}/info").body)
+        return self._get(schema.server_info, "GET", f"{V1}/info")
 
     def server_time(self) -> datetime:
-        body = schema.fields(
-            self.call("GET", f"{V1}/time").body,
-            {"server_time": "str", "api_version": "int"},
-            where="time",
-        )
-        try:
-            return parse_iso(body["server_time"])
-        except ValueError:
-            raise schema.BadAnswer("time: server_time") from None
+        return self._get(_time, "GET", f"{V1}/time")
 
     def login(self, account: str, password: str) -> schema.LoginAnswer:
         self.token = None
-        answer = schema.login_answer(
-            self.call(
-                "POST", f"{V1}/login", json_body={"account": account, "password": password}
-            ).body
-        )
+        body = {"account": account, "password": password}
+        answer = self._get(schema.login_answer, "POST", f"{V1}/login", json_body=body)
         self.token = answer.token
         return answer
 
     def change_password(self, old: str, new: str) -> None:
-        a = self.call(
-            "POST",
-            f"{V1}/password",
-            json_body={"old_password": old, "new_password": new},
-            accept=(200, 401, 422),
-        )
+        body = {"old_password": old, "new_password": new}
+        a = self.call("POST", f"{V1}/password", json_body=body, accept=(200, 401, 422))
         if a.status == 422:
             raise BadInput(m.WEAK_PASSWORD)
         if a.status == 401:
@@ -59,29 +69,31 @@ class SyncApi(ApiClient):
         schema.fields(a.body, {"ok": "bool"}, where="password")
 
     def verify_real_name(self, name: str, id_number: str) -> None:
-        a = self.call(
-            "POST",
-            f"{V1}/verify",
-            json_body={"name": name, "id_number": id_number},
-            accept=(200, 422),
-        )
+        body = {"name": name, "id_number": id_number}
+        a = self.call("POST", f"{V1}/verify", json_body=body, accept=(200, 422))
         if a.status == 422:
             raise AuthError(m.VERIFY_FAILED)
         schema.fields(a.body, {"verified": "bool"}, where="verify")
 
     def assignments(self, since: str) -> schema.Assignments:
-        return schema.assignments(
-            self.call("GET", f"{V1}/assignments", params={"since": since}).body
-        )
+        return self._get(schema.assignments, "GET", f"{V1}/assignments", params={"since": since})
 
     def returns(self, since: str) -> schema.Returns:
-        return schema.returns(self.call("GET", f"{V1}/returns", params={"since": since}).body)
+        return self._get(schema.returns, "GET", f"{V1}/returns", params={"since": since})
 
     def push_households(self, payloads: list[bytes]) -> list[schema.ItemResult]:
         """Upload household JSON payloads in one batch; one checked result per payload."""
-        a = self.call("POST", f"{V1}/households/batch", raw_json=join_items(payloads))
-        return schema.batch_results(a.body, len(payloads))
+        return self._get(
+            lambda doc: schema.batch_results(doc, len(payloads)),
+            "POST",
+            f"{V1}/households/batch",
+            raw_json=join_items(payloads),
+        )
 
     def push_outcomes(self, payloads: list[bytes]) -> list[schema.ItemResult]:
-        a = self.call("POST", f"{V1}/outcomes", raw_json=join_items(payloads))
-        return schema.batch_results(a.body, len(payloads))
+        return self._get(
+            lambda doc: schema.batch_results(doc, len(payloads)),
+            "POST",
+            f"{V1}/outcomes",
+            raw_json=join_items(payloads),
+        )

@@ -20,6 +20,7 @@ import random
 import ssl
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
@@ -31,6 +32,7 @@ from census_tui.clock import Clock
 from census_tui.errors import AuthError, BadInput, NetworkError
 from census_tui.i18n import Msg
 from census_tui.sync import messages as m
+from census_tui.sync.schema import BadAnswer
 
 MAX_ANSWER = 4 * 1024 * 1024
 """Largest answer body accepted (after gunzip)."""
@@ -163,8 +165,10 @@ class ApiClient:
         raw_json: bytes | None = None,
         params: dict[str, str] | None = None,
         accept: tuple[int, ...] = (200,),
+        check: Callable[[Answer], None] | None = None,
     ) -> Answer:
-        """One protocol call with retries. Statuses in ``accept`` are answers; 401 is an
+        """One protocol call with retries. ``check`` reads the answer strictly; when it raises
+        :class:`BadAnswer` the call counts as failed and is retried like a garbled answer. Statuses in ``accept`` are answers; 401 is an
         :class:`AuthError`; other 4xx a :class:`NetworkError` with the server's reason; 5xx,
         timeouts, resets and unreadable answers are retried, then a :class:`NetworkError`."""
         if raw_json is None and json_body is not None:
@@ -185,7 +189,13 @@ class ApiClient:
             if self._past_deadline():
                 raise NetworkError(m.DEADLINE)
             try:
-                return self._once(method, path, content, headers, params, accept)
+                answer = self._once(method, path, content, headers, params, accept)
+                if check is not None:
+                    try:
+                        check(answer)
+                    except BadAnswer as exc:
+                        raise _Retry(m.BAD_ANSWER) from exc
+                return answer
             except _Retry as r:
                 last = r.msg
                 if attempt + 1 == self.policy.attempts:

@@ -83,6 +83,11 @@ class FaultProxy:
         with self._lock:
             self._faults.extend(faults)
 
+    def clear(self) -> None:
+        """Forget the faults not yet applied (the network heals)."""
+        with self._lock:
+            self._faults.clear()
+
     def pending(self) -> int:
         with self._lock:
             return len(self._faults)
