@@ -167,10 +167,13 @@ class ApiClient:
         accept: tuple[int, ...] = (200,),
         check: Callable[[Answer], None] | None = None,
     ) -> Answer:
-        """One protocol call with retries. ``check`` reads the answer strictly; when it raises
-        :class:`BadAnswer` the call counts as failed and is retried like a garbled answer. Statuses in ``accept`` are answers; 401 is an
-        :class:`AuthError`; other 4xx a :class:`NetworkError` with the server's reason; 5xx,
-        timeouts, resets and unreadable answers are retried, then a :class:`NetworkError`."""
+        """One protocol call with retries.
+
+        Statuses in ``accept`` are answers; 401 is an :class:`AuthError`; other 4xx a
+        :class:`NetworkError` with the server's reason; 5xx, timeouts, resets and unreadable
+        answers are retried, then a :class:`NetworkError`. ``check`` reads the answer strictly;
+        when it raises :class:`BadAnswer` the attempt counts as a garbled answer (retried).
+        """
         if raw_json is None and json_body is not None:
             raw_json = json.dumps(json_body, ensure_ascii=False).encode()
         headers: dict[str, str] = {}
