@@ -128,8 +128,20 @@ class AttemptScreen(CensusModal):
         self._show_fields()
 
     @on(OptionList.OptionSelected)
-    def _picked(self) -> None:
-        self.focus_next()
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self._after_pick(event.option_list)
+
+    def _after_pick(self, listing: OptionList) -> None:
+        """Move on to the field the choice needs (display changes are not yet in the focus
+        chain, so the next field is named rather than found with focus_next)."""
+        self._show_fields()
+        outcome = self._chosen("attempt-outcome", OUTCOMES)
+        target = "#attempt-note"
+        if listing.id == "attempt-outcome" and outcome == "appointment":
+            target = "#attempt-when"
+        elif listing.id == "attempt-outcome" and outcome == "refused":
+            target = "#attempt-doubt"
+        self.query_one(target).focus()
 
     def on_key(self, event: events.Key) -> None:
         key = event.key
@@ -139,7 +151,11 @@ class AttemptScreen(CensusModal):
             if index < focused.option_count:
                 focused.highlighted = index
                 event.stop()
-                self.focus_next()
+                self._after_pick(focused)
+
+    @on(Input.Submitted, "#attempt-when")
+    def _when_done(self) -> None:
+        self.query_one("#attempt-channel").focus()
 
     @on(Input.Submitted, "#attempt-note")
     @on(TButton.Pressed, "#attempt-save")

@@ -30,6 +30,7 @@ from census_tui.questionnaire import walker
 from census_tui.questionnaire.answers import MAX_INPUT, parse_answer
 from census_tui.questionnaire.form import Item, load_form
 from census_tui.screens.base import CensusScreen
+from census_tui.widgets.answer import AnswerInput
 from census_tui.widgets.text import T
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ class InterviewScreen(CensusScreen):
             yield T(Msg("", ""), id="iv-question")
             yield OptionList(id="iv-codes")
             yield T(Msg("", ""), id="iv-current")
-            yield Input(id="iv-answer", max_length=MAX_INPUT)
+            yield AnswerInput(self._commit_text, id="iv-answer", max_length=MAX_INPUT)
             yield T(Msg("", ""), id="iv-field")
             yield T(Msg("", ""), id="iv-findings")
         yield T(M_KEYS, id="iv-keys")
@@ -190,7 +191,8 @@ class InterviewScreen(CensusScreen):
         codes = self.query_one("#iv-codes", OptionList)
         codes.clear_options()
         current = self._answer(pos)
-        field = self.query_one("#iv-answer", Input)
+        field = self.query_one("#iv-answer", AnswerInput)
+        field.instant_codes = item.type == "code" and max(c.value for c in item.codes) < 10
         if item.type == "code":
             lang = self.capp.lang
             codes.add_options(Option(f"{c.value:>2} {c.label(lang)}") for c in item.codes)
@@ -244,8 +246,24 @@ class InterviewScreen(CensusScreen):
             for f in self.findings
             if not f.confirmed
             and f.person_uuid in (person_uuid, HOUSEHOLD_SCOPE)
-            and any(self._answer((f.person_uuid, i)) is not None for i in f.items)
+            and self._about_answers(f)
         ]
+
+    def _holds(self, finding: FindingView) -> bool:
+        """Whether a new finding keeps the question on screen: it is about this answer and
+        everything it compares is already answered (not a count of persons still to come)."""
+        if not self.pos[0] or finding.person_uuid != self.pos[0]:
+            return False  # household totals wait for the persons; the self-check lists them
+        if self.pos[1] not in finding.items or any(i.startswith("#") for i in finding.items):
+            return False
+        return all(self._answer((finding.person_uuid, i)) is not None for i in finding.items)
+
+    def _about_answers(self, finding: FindingView) -> bool:
+        """False for "not answered yet" findings about items still ahead in the walk."""
+        section = self.form.household_items if not finding.person_uuid else self.form.person_items
+        ids = {i.id for i in section}
+        own = [i for i in finding.items if i in ids]
+        return not own or any(self._answer((finding.person_uuid, i)) is not None for i in own)
 
     def _render_findings(self) -> None:
         lines = [
@@ -275,9 +293,6 @@ class InterviewScreen(CensusScreen):
                     values = [c.value for c in item.codes]
                     if value in values:
                         self.query_one("#iv-codes", OptionList).highlighted = values.index(value)
-                    if max(values) < 10 and len(text.strip()) == 1:
-                        self.call_after_refresh(self.action_commit)
-                        return
                 message = self._field_findings(item, value)
         self.query_one("#iv-field", T).set_msg(message)
 
@@ -305,12 +320,12 @@ class InterviewScreen(CensusScreen):
         )
 
     # ------------------------------------------------------------------ committing
-    @on(Input.Submitted, "#iv-answer")
-    def action_commit(self) -> None:
-        """Parse, commit, run the household checks, go to what the walker says is next."""
+    def _commit_text(self, text: str) -> None:
+        """Parse, commit, run the household checks, go to what the walker says is next.
+
+        Called synchronously from the answer field's key handler (see AnswerInput)."""
         item = self.form.item(self.pos[1])
-        field = self.query_one("#iv-answer", Input)
-        text = field.value
+        field = self.query_one("#iv-answer", AnswerInput)
         codes = self.query_one("#iv-codes", OptionList)
         if item.type == "code" and not text.strip() and codes.highlighted is not None:
             text = str(item.codes[codes.highlighted].value)
@@ -336,7 +351,7 @@ class InterviewScreen(CensusScreen):
             raised = [
                 f
                 for f in self._here()
-                if (f.rule_id, f.person_uuid) not in before and self.pos[1] in f.items
+                if (f.rule_id, f.person_uuid) not in before and self._holds(f)
             ]
             if raised:
                 self.held = self.pos
