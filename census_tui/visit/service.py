@@ -636,11 +636,21 @@ class FirstLoginFlow:
     def finish(self) -> VisitSession:
         from census_tui.sync.login import profile_name
 
+        from census_tui.sync.engine import sync_store
+
         store = self._flow.finish()
         store.log_event("login", actor=self._flow._account, data={"mode": "first"})
+        # Pull the area's dwellings now; a failure is in the sync log and the dashboard's
+        # sync action retries it.
+        sync_store(store, clock=self._gate.clock)
         return VisitSession(
             store,
             clock=self._gate.clock,
             profile=profile_name(self._flow._account),
             base=self._gate.base,
         )
+
+
+def open_gate(*, clock: Clock, base: Path | None = None, kdf: KdfParams | None = None) -> VisitGate:
+    """The gate the TUI starts with (the CLI's and the demo's composition root)."""
+    return VisitGate(clock=clock, base=base, kdf=kdf)
