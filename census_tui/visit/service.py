@@ -634,9 +634,8 @@ class FirstLoginFlow:
         self._flow.verify_identity(name, id_number)
 
     def finish(self) -> VisitSession:
-        from census_tui.sync.login import profile_name
-
         from census_tui.sync.engine import sync_store
+        from census_tui.sync.login import profile_name
 
         store = self._flow.finish()
         store.log_event("login", actor=self._flow._account, data={"mode": "first"})
