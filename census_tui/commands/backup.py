@@ -88,13 +88,11 @@ def register(app: typer.Typer) -> None:
         backup is from a newer version, 8 no space or read-only data directory.
         """
         from census_tui.clock import SystemClock
-        from census_tui.security.backup_format import open_backup
-        from census_tui.security.restore import restore_backup
+        from census_tui.security.restore import precheck, restore_backup
 
         lang = lang_of(ctx)
         with guarded(lang):
-            with open_backup(path.expanduser()):
-                pass  # a damaged or foreign file is reported before asking for a password
+            precheck(path)  # damaged, foreign or newer: said before asking for a password
             done = restore_backup(path, password(lang), SystemClock(), replace=replace)
         if as_json:
             emit_json(

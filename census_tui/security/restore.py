@@ -117,6 +117,17 @@ def _check_database(db: Path, key: bytes) -> int:
     return int(version_row[0] or 0)
 
 
+def precheck(source: Path) -> fmt.Manifest:
+    """What can be checked without the password: a sound zip of ours, not from a newer schema.
+    The CLI calls this before asking for the password."""
+    with fmt.open_backup(source.expanduser()) as (_, manifest):
+        if manifest.schema_version > migrations.latest():
+            raise ConflictError(
+                MSG_NEWER_SCHEMA.format(found=manifest.schema_version, known=migrations.latest())
+            )
+    return manifest
+
+
 def restore_backup(
     source: Path, password: str, clock: Clock, *, home: Path | None = None, replace: bool = False
 ) -> Restored:
@@ -190,4 +201,4 @@ def _disk(exc: OSError) -> DiskError:
     return disk_error(exc)
 
 
-__all__ = ["Restored", "existing_unsynced", "restore_backup"]
+__all__ = ["Restored", "existing_unsynced", "precheck", "restore_backup"]

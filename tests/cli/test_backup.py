@@ -155,7 +155,7 @@ def test_backup_from_a_newer_schema_is_refused(
     newer = tmp_path / "newer.ctbak"
     _rewrite(target, newer, {"manifest.json": json.dumps(manifest).encode()})
     monkeypatch.setenv("CENSUS_TUI_HOME", str(tmp_path / "spare"))
-    result = run(["restore", str(newer)], password=PASSWORD)
+    result = run(["restore", str(newer)], input="")  # refused before the password is asked
     assert result.exit_code == ExitCode.CONFLICT
     assert "newer" in result.output
 
