@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Any
 
-import click
 import typer
 from typer.testing import CliRunner
 
@@ -15,9 +15,10 @@ from census_tui.exitcodes import ExitCode
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _walk(cmd: click.Command, prefix: str = "") -> list[tuple[str, click.Command]]:
+def _walk(cmd: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    # typer bundles its own click, so test for a group by shape, not by class.
     out = [(prefix, cmd)]
-    if isinstance(cmd, click.Group):
+    if hasattr(cmd, "commands"):
         for name, sub in cmd.commands.items():
             out += _walk(sub, f"{prefix} {name}".strip())
     return out
