@@ -310,16 +310,16 @@ def _pull_returns(store: Store, api: SyncApi) -> int:
     with store.transaction():
         for r in answer.returns:
             event = EVENT_RETURNED if r.action == "returned" else EVENT_APPROVED
-            try:
-                case = store.case(r.case_uuid)
-            except NotFound:
-                continue
             store.log_event(
                 event,
                 actor="supervisor",
                 household=r.case_uuid,
                 data={"revision": r.revision, "comment": r.comment, "at": r.at},
             )
+            try:
+                case = store.case(r.case_uuid)
+            except NotFound:
+                continue  # not on this device (restored elsewhere): the event keeps the word
             if r.action == "returned" and case.state in ("synced", "completed", "approved"):
                 store.set_state(r.case_uuid, "returned", actor="supervisor")
                 returned += 1
