@@ -52,7 +52,7 @@ def test_sigkill_mid_sync_then_restart(
     assert 10 <= len(site.db.households()) <= 20
     proxy.clear()
     again = _child(base)
-    out, err = again.communicate(timeout=60)
+    _out, err = again.communicate(timeout=60)
     assert again.returncode == 0, err.decode()[-2000:]
     with unlock("alice", PASSWORD_A, base=base, clock=clock) as store:
         assert store.outbox_depth() == 0

@@ -127,7 +127,7 @@ def test_gzip_bomb_is_refused_and_nothing_stored(site: Site) -> None:
 
 
 def test_concurrent_retries_store_one_copy(site: Site) -> None:
-    case, payload = household_payload(site.dwellings_a[0])
+    _case, payload = household_payload(site.dwellings_a[0])
     body = b'{"items":[' + payload + b"]}"
     statuses: list[str] = []
     clients = [_client(site) for _ in range(6)]
