@@ -20,16 +20,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from textual.app import App, ComposeResult  # noqa: E402
-from textual.widgets import DataTable, Input  # noqa: E402
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable, Input
 
-from census_tui.clock import FakeClock  # noqa: E402
-from census_tui.roster.preview import read_roster  # noqa: E402
-from census_tui.roster.service import RosterService  # noqa: E402
-from census_tui.roster.state import RosterEntry  # noqa: E402
-from census_tui.screens.roster import RosterScreen  # noqa: E402
-from census_tui.store import Area, Dwelling, KdfParams, Store, create_profile  # noqa: E402
-from tests.roster.lists import csv_text  # noqa: E402
+from census_tui.clock import FakeClock
+from census_tui.roster.preview import read_roster
+from census_tui.roster.service import RosterService
+from census_tui.roster.state import RosterEntry
+from census_tui.screens.roster import RosterScreen
+from census_tui.store import Area, Dwelling, KdfParams, Store, create_profile
+from tests.roster.lists import csv_text
 
 AREA = "440305001001001"
 KEYS = 60
@@ -37,7 +37,7 @@ FILTER = "A-1"  # typed one character at a time, then erased
 
 
 def p95(xs: list[float]) -> float:
-    return sorted(xs)[max(0, int(round(0.95 * len(xs))) - 1)]
+    return sorted(xs)[max(0, round(0.95 * len(xs)) - 1)]
 
 
 def summary(xs: list[float]) -> dict[str, float]:
