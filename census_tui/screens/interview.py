@@ -365,6 +365,9 @@ class InterviewScreen(CensusScreen):
 
     def _show_current(self, item: Item) -> None:
         current = self._answer(self.pos)
+        values = [c.value for c in item.codes]
+        if current in values:
+            self.query_one("#iv-codes", OptionList).highlighted = values.index(current)
         label = item.code_label(current, self.capp.lang) if isinstance(current, int) else None
         if label:
             self.query_one("#iv-current", T).set_msg(M_CURRENT.format(v=f"{current} {label}"))

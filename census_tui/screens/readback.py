@@ -17,12 +17,34 @@ from textual.worker import Worker
 
 from census_tui.i18n import Msg
 from census_tui.screens.base import CensusScreen
+from census_tui.visit.api import ReadBackLine
 from census_tui.widgets.text import T
 
 M_TITLE = Msg("核对确认:请向住户逐项读出", "Read-back: read these out to the household")
 M_WHO = Msg("确认人姓名(回车完成登记)", "Respondent's name (Enter completes)")
 M_TIME = Msg("确认时间:{t}", "Confirmed at: {t}")
+M_PERSON = Msg("第{n}人", "Person {n}")
+M_HOUSEHOLD = Msg("本户", "Household")
 M_DONE = Msg("本户登记完成,已排队等待上传。", "Household completed and queued for upload.")
+
+
+def grouped(lines: list[ReadBackLine], lang: str) -> str:
+    """One block per person (household first), headed so the enumerator keeps their place."""
+    out: list[str] = []
+    current: str | None = None
+    n = 0
+    for line in lines:
+        if line.person_uuid != current:
+            current = line.person_uuid
+            if current:
+                n += 1
+                head = M_PERSON.format(n=n)
+            else:
+                head = M_HOUSEHOLD
+            out.append(f"── {head.zh if lang == 'zh' else head.en} ──")
+        sep = ":" if lang == "zh" else ": "
+        out.append(f"{line.label.zh if lang == 'zh' else line.label.en}{sep}{line.text}")
+    return "\n".join(out)
 
 
 class ReadBackScreen(CensusScreen):
@@ -55,14 +77,9 @@ class ReadBackScreen(CensusScreen):
         self.query_one(Input).focus()
 
     def refresh_view(self) -> None:
-        zh = self.session.readback(self.hh_uuid, "zh")
-        en = self.session.readback(self.hh_uuid, "en")
-        self.query_one("#rb-text", T).set_msg(
-            Msg(
-                "\n".join(f"{x.label.zh}:{x.text}" for x in zh),
-                "\n".join(f"{x.label.en}: {x.text}" for x in en),
-            )
-        )
+        zh = grouped(self.session.readback(self.hh_uuid, "zh"), "zh")
+        en = grouped(self.session.readback(self.hh_uuid, "en"), "en")
+        self.query_one("#rb-text", T).set_msg(Msg(zh, en))
         now = self.capp.clock.now().astimezone().strftime("%Y-%m-%d %H:%M")
         self.query_one("#rb-time", T).set_msg(M_TIME.format(t=now))
 
