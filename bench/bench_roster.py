@@ -157,7 +157,9 @@ async def bench_keys(store: Store, rows: int) -> dict[str, object]:
     r_mark, r_filter = await time_keys(
         RosterHost(screen), "p" * KEYS, lambda app: app.screen.query_one("#roster-filter").focus()
     )
-    bare_rows = [(str(e.line), e.name, e.id_number, e.room, "pending") for e in entries]
+    bare_rows: list[tuple[str, ...]] = [
+        (str(e.line), e.name, e.id_number, e.room, "pending") for e in entries
+    ]
     b_mark, b_filter = await time_keys(
         BareTable(bare_rows), "p" * KEYS, lambda app: app.query_one("#f").focus()
     )
