@@ -36,9 +36,9 @@ def _client(site: Site, account: str = "alice", password: str = PASSWORD_A) -> h
 
 
 def _post(
-    c: httpx.Client, path: str, body: bytes, gz: bool = False, **headers: str
+    c: httpx.Client, path: str, body: bytes, gz: bool = False, headers: dict[str, str] | None = None
 ) -> httpx.Response:
-    h = {"Content-Type": "application/json", **headers}
+    h = {"Content-Type": "application/json", **(headers or {})}
     if gz:
         body, h["Content-Encoding"] = gzip.compress(body), "gzip"
     return c.post(path, content=body, headers=h)
@@ -111,7 +111,7 @@ def test_enumerator_cannot_read_or_write_another_area(site: Site) -> None:
 def test_malformed_uploads_are_refused(
     site: Site, body: bytes, headers: dict[str, str], status: int
 ) -> None:
-    r = _post(_client(site), f"{V1}/households/batch", body, **headers)
+    r = _post(_client(site), f"{V1}/households/batch", body, headers=headers)
     assert r.status_code == status
     assert r.json()["error"] and r.json()["message"]["zh"]
 
@@ -122,7 +122,7 @@ def test_gzip_bomb_is_refused_and_nothing_stored(site: Site) -> None:
     r = _post(_client(site), f"{V1}/households/batch", bomb, gz=True)
     assert r.status_code == 413 and site.db.households() == []
     cut = gzip.compress(b'{"items":[' + payload + b"]}")[:-20]
-    r = _post(_client(site), f"{V1}/households/batch", cut, **{"Content-Encoding": "gzip"})
+    r = _post(_client(site), f"{V1}/households/batch", cut, headers={"Content-Encoding": "gzip"})
     assert r.status_code == 400 and site.db.households() == []
 
 
