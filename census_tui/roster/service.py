@@ -1,14 +1,17 @@
 """Roster mode over the encrypted store: import a checked list, mark people, build households.
 
-A verified site becomes a collective household (户别 H1 = 2, 住所类型 H5 = 2 集体住所; FACTS §2.2).
-Marking someone present at the standard time adds them as a person of that household with the
-answers pre-filled from the list; FACTS §4 and R-01/R-02/R-04: the first person is the 户主
-(D2 = 0), everyone else is 9 其他. Un-marking removes the person again (their answers are kept
-on the roster entry, and the store's event log keeps the removal). Every public method commits
-before it returns, in one transaction: an import is all or nothing.
+A verified site becomes one or more collective households (户别 H1 = 2, 住所类型 H5 = 2
+集体住所; FACTS §2.2). Marking someone present at the standard time adds them as a person of
+such a household with the answers pre-filled from the list; FACTS §4 and R-01/R-02/R-04: the
+first person is the 户主 (D2 = 0), everyone else is 9 其他. Un-marking removes the person again
+(their answers are kept on the roster entry, and the store's event log keeps the removal).
+Every public method commits before it returns, in one transaction: an import is all or nothing.
 
-The roster table belongs to the store's schema (migration v2); the queries here run through the
-store's transaction and query helpers so they share its lock and its error translation.
+A large site is split: when a collective household holds ``max_persons`` persons, the next person
+present opens another collective household, again with one 户主 and everyone else 9.
+
+The roster table belongs to the store's schema (migration v2) and is read and written only
+through the store's public roster methods (:mod:`census_tui.store.roster`).
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from census_tui.model import Value
 from census_tui.roster.checks import CheckedRow
 from census_tui.roster.preview import RosterPreview
 from census_tui.roster.state import RosterEntry, RosterStatus
-from census_tui.store import Store
-from census_tui.store.base import dumps, loads
+from census_tui.store import NotFound, Store
+from census_tui.store.roster import RosterRecord
 
 COLLECTIVE = 2
 """H1 户别 2 集体户 and H5 住所类型 2 集体住所 (FACTS §2.2)."""
@@ -32,7 +35,14 @@ HEAD, OTHER = 0, 9
 PRESENT_RESIDENCE = 1
 """D7 = 1 本普查小区: present at the standard time means living here then."""
 
-_COLS = "uuid, dwelling_id, line, position, status, listed, answers, household_uuid, person_uuid"
+MAX_PERSONS = 999
+"""Default most persons in one collective household before the site opens another; after the
+6th census's limit of 999 forms (FACTS §8.1, [U] for 2020). Configurable per service."""
+
+MSG_NO_DWELLING = Msg(
+    "没有这个住房单元编号。请使用仪表板或 status 命令显示的编号。",
+    "No such dwelling. Use the dwelling id shown on the dashboard or by the status command.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +65,31 @@ class ImportResult:
         }
 
 
-def _entry(r: tuple[object, ...]) -> RosterEntry:
+def _entry(r: RosterRecord) -> RosterEntry:
     return RosterEntry(
-        uuid=str(r[0]),
-        dwelling_id=str(r[1]),
-        line=int(str(r[2])),
-        position=int(str(r[3])),
-        status=RosterStatus(str(r[4])),
-        listed=loads(str(r[5])),
-        answers=loads(str(r[6])),
-        household_uuid=None if r[7] is None else str(r[7]),
-        person_uuid=None if r[8] is None else str(r[8]),
+        uuid=r.uuid,
+        dwelling_id=r.dwelling_id,
+        line=r.line,
+        position=r.position,
+        status=RosterStatus(r.status),
+        listed=dict(r.listed),
+        answers=dict(r.answers),
+        household_uuid=r.household_uuid,
+        person_uuid=r.person_uuid,
+    )
+
+
+def _record(e: RosterEntry) -> RosterRecord:
+    return RosterRecord(
+        uuid=e.uuid,
+        dwelling_id=e.dwelling_id,
+        line=e.line,
+        position=e.position,
+        status=e.status.value,
+        listed=dict(e.listed),
+        answers=dict(e.answers),
+        household_uuid=e.household_uuid,
+        person_uuid=e.person_uuid,
     )
 
 
@@ -83,61 +107,46 @@ def _listed(row: CheckedRow) -> dict[str, str]:
 
 
 class RosterService:
-    """Roster operations on one unlocked store. ``actor`` is written into the event log."""
+    """Roster operations on one unlocked store. ``actor`` is written into the event log.
 
-    def __init__(self, store: Store, actor: str = "") -> None:
+    ``max_persons``: the most persons one collective household of the site takes; the next
+    person present opens another collective household (户别 2) with its own 户主.
+    """
+
+    def __init__(self, store: Store, actor: str = "", *, max_persons: int = MAX_PERSONS) -> None:
+        if max_persons < 1:
+            raise ValueError("max_persons must be at least 1")
         self.store = store
         self.actor = actor
+        self.max_persons = max_persons
 
     # --- reading --------------------------------------------------------------------------
 
-    def _area_of(self, dwelling_id: str) -> str:
-        row = self.store._one("SELECT area_id FROM dwelling WHERE id = ?", (dwelling_id,))
-        if row is None:
-            raise BadInput(
-                Msg(
-                    "没有这个住房单元编号。请使用仪表板或 status 命令显示的编号。",
-                    "No such dwelling. Use the dwelling id shown on the dashboard or by the "
-                    "status command.",
-                )
-            )
-        return str(row[0])
+    def _need_dwelling(self, dwelling_id: str) -> None:
+        try:
+            self.store.dwelling(dwelling_id)
+        except NotFound:
+            raise BadInput(MSG_NO_DWELLING) from None
 
     def registered_ids(self, dwelling_id: str) -> frozenset[str]:
         """ID numbers (D3) registered in households of the area outside this site (P-06)."""
-        with self.store.transaction(write=False):
-            area = self._area_of(dwelling_id)
-            rows = self.store._rows(
-                "SELECT a.value FROM answer a JOIN household h ON h.uuid = a.household_uuid"
-                " WHERE a.item_id = 'D3' AND h.area_id = ? AND h.dwelling_id != ?",
-                (area, dwelling_id),
-            )
-        return frozenset(v for (raw,) in rows if isinstance(v := loads(raw), str) and v)
+        try:
+            return self.store.id_numbers_outside(dwelling_id)
+        except NotFound:
+            raise BadInput(MSG_NO_DWELLING) from None
 
     def entries(self, dwelling_id: str) -> list[RosterEntry]:
         """The site's roster in list order (people added on site last)."""
-        with self.store.transaction(write=False):
-            rows = self.store._rows(
-                f"SELECT {_COLS} FROM roster_entry WHERE dwelling_id = ? ORDER BY position",
-                (dwelling_id,),
-            )
-        return [_entry(r) for r in rows]
+        return [_entry(r) for r in self.store.roster_entries(dwelling_id)]
 
     def entry(self, entry_uuid: str) -> RosterEntry:
-        with self.store.transaction(write=False):
-            r = self.store._one(f"SELECT {_COLS} FROM roster_entry WHERE uuid = ?", (entry_uuid,))
-        if r is None:
-            raise BadInput(Msg("名册中没有这个人。", "No such person on the roster."))
-        return _entry(r)
+        try:
+            return _entry(self.store.roster_entry(entry_uuid))
+        except NotFound:
+            raise BadInput(Msg("名册中没有这个人。", "No such person on the roster.")) from None
 
     def has_roster(self, dwelling_id: str) -> bool:
-        with self.store.transaction(write=False):
-            return (
-                self.store._one(
-                    "SELECT 1 FROM roster_entry WHERE dwelling_id = ? LIMIT 1", (dwelling_id,)
-                )
-                is not None
-            )
+        return self.store.has_roster(dwelling_id)
 
     # --- import -----------------------------------------------------------------------------
 
@@ -150,9 +159,8 @@ class RosterService:
         roster (ConflictError), and an unknown dwelling (BadInput).
         """
         rows = preview.selected(only_good)
-        now = self.store._now()
         with self.store.transaction():
-            self._area_of(dwelling_id)
+            self._need_dwelling(dwelling_id)
             if self.has_roster(dwelling_id):
                 raise ConflictError(
                     Msg(
@@ -160,22 +168,21 @@ class RosterService:
                         "This dwelling already has a roster; it was not imported again.",
                     )
                 )
-            self.store._connection().executemany(
-                f"INSERT INTO roster_entry ({_COLS}, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)",
+            self.store.roster_insert(
                 [
-                    (
-                        str(uuidlib.uuid4()),
-                        dwelling_id,
-                        row.line,
-                        i,
-                        (RosterStatus.DUPLICATE if row.duplicate else RosterStatus.PENDING).value,
-                        dumps(_listed(row)),
-                        dumps(row.person.answers()),
-                        now,
+                    RosterRecord(
+                        uuid=str(uuidlib.uuid4()),
+                        dwelling_id=dwelling_id,
+                        line=row.line,
+                        position=i,
+                        status=(
+                            RosterStatus.DUPLICATE if row.duplicate else RosterStatus.PENDING
+                        ).value,
+                        listed=_listed(row),
+                        answers=dict(row.person.answers()),
                     )
                     for i, row in enumerate(rows)
-                ],
+                ]
             )
             result = ImportResult(
                 dwelling_id,
@@ -184,7 +191,7 @@ class RosterService:
                 duplicates=sum(1 for r in rows if r.duplicate),
                 derived_from_id=sum(1 for r in rows if r.person.derived),
             )
-            self.store._event(
+            self.store.log_event(
                 "roster_imported",
                 actor=self.actor,
                 data={**result.to_dict(), "encoding": preview.encoding},
@@ -194,7 +201,7 @@ class RosterService:
     # --- verifying ----------------------------------------------------------------------
 
     def mark(self, entry_uuid: str, status: RosterStatus) -> RosterEntry:
-        """Set an entry's status; present ⇒ a person of the collective household, else not."""
+        """Set an entry's status; present ⇒ a person of a collective household, else not."""
         with self.store.transaction():
             e = self.entry(entry_uuid)
             if e.status is status:
@@ -205,8 +212,8 @@ class RosterService:
             elif e.person_uuid is not None:
                 self._remove_person(e)
             e.status = status
-            self._save(e)
-            self.store._event(
+            self.store.roster_update(_record(e))
+            self.store.log_event(
                 "roster_marked",
                 actor=self.actor,
                 household=e.household_uuid,
@@ -220,65 +227,58 @@ class RosterService:
         if not name:
             raise BadInput(Msg("请填写姓名。", "Enter a name."))
         with self.store.transaction():
-            self._area_of(dwelling_id)
-            top = self.store._one(
-                "SELECT coalesce(max(position), -1) FROM roster_entry WHERE dwelling_id = ?",
-                (dwelling_id,),
-            )
-            position = int(top[0] if top else -1) + 1
+            self._need_dwelling(dwelling_id)
+            position = self.store.roster_next_position(dwelling_id)
             e = RosterEntry(str(uuidlib.uuid4()), dwelling_id, 0, position, answers={"D1": name})
-            self.store._x(
-                f"INSERT INTO roster_entry ({_COLS}, updated_at)"
-                " VALUES (?, ?, 0, ?, 'pending', '{}', ?, NULL, NULL, ?)",
-                (e.uuid, dwelling_id, position, dumps(e.answers), self.store._now()),
-            )
+            self.store.roster_insert([_record(e)])
             e = self.mark(e.uuid, RosterStatus.PRESENT)
         return e
 
     def set_answer(self, entry_uuid: str, item_id: str, value: Value | None) -> RosterEntry:
         """Fill a short person item inline; also the household's person when present."""
+        return self.set_answers(entry_uuid, {item_id: value})
+
+    def set_answers(self, entry_uuid: str, answers: dict[str, Value | None]) -> RosterEntry:
+        """Fill several short person items at once (one transaction; None clears an item).
+
+        D2 is not taken from here: in a collective household it follows R-01/R-04.
+        """
         with self.store.transaction():
             e = self.entry(entry_uuid)
-            if value is None:
-                e.answers.pop(item_id, None)
-            else:
-                e.answers[item_id] = value
-            if e.household_uuid and e.person_uuid:
-                self.store.set_answer(
-                    e.household_uuid, e.person_uuid, item_id, value, actor=self.actor
-                )
-            self._save(e)
+            for item_id, value in answers.items():
+                if item_id == "D2":
+                    continue
+                if value is None:
+                    e.answers.pop(item_id, None)
+                else:
+                    e.answers[item_id] = value
+                if e.household_uuid and e.person_uuid:
+                    self.store.set_answer(
+                        e.household_uuid, e.person_uuid, item_id, value, actor=self.actor
+                    )
+            self.store.roster_update(_record(e))
         e.refresh_key()
         return e
 
     def households(self, dwelling_id: str) -> list[str]:
-        """The collective household cases of this site (UUIDs)."""
+        """The collective household cases of this site (UUIDs), by 户编号."""
         return [c.uuid for c in self.store.cases(dwelling_id)]
 
     # --- inside a transaction -----------------------------------------------------------------
 
-    def _save(self, e: RosterEntry) -> None:
-        self.store._x(
-            "UPDATE roster_entry SET status = ?, answers = ?, household_uuid = ?,"
-            " person_uuid = ?, updated_at = ? WHERE uuid = ?",
-            (
-                e.status.value,
-                dumps(e.answers),
-                e.household_uuid,
-                e.person_uuid,
-                self.store._now(),
-                e.uuid,
-            ),
-        )
-
-    def _collective_household(self, dwelling_id: str) -> str:
-        cases = self.store.cases(dwelling_id)
-        if cases:
-            return cases[0].uuid
+    def _open_household(self, dwelling_id: str) -> str:
         hh = self.store.create_household(dwelling_id, state="interviewing", actor=self.actor)
         self.store.set_answer(hh, "", "H1", COLLECTIVE, actor=self.actor)
         self.store.set_answer(hh, "", "H5", COLLECTIVE, actor=self.actor)
         return hh
+
+    def _collective_household(self, dwelling_id: str) -> str:
+        """The site's first collective household with room for one more person, or a new one
+        when every one holds ``max_persons`` already."""
+        for case in self.store.cases(dwelling_id):
+            if len(self.store.persons(case.uuid)) < self.max_persons:
+                return case.uuid
+        return self._open_household(dwelling_id)
 
     def _add_person(self, e: RosterEntry) -> None:
         hh = self._collective_household(e.dwelling_id)
@@ -304,8 +304,8 @@ class RosterService:
     def _heads(self, hh: str) -> None:
         """FACTS §4, R-01/R-02/R-04: the first person is the 户主, all others 9; H2a = count.
 
-        Only the first person and anyone not yet coded are written, so a mark stays O(1) on a
-        site of thousands (``set_answer`` skips unchanged values).
+        Only the first person is written, so a mark stays O(1) on a site of thousands
+        (``set_answer`` skips unchanged values; everyone else was added as 9).
         """
         order = self.store.persons(hh)
         if order:

@@ -31,6 +31,7 @@ from census_tui.store.fieldwork import FieldworkMixin
 from census_tui.store.journal import JournalMixin
 from census_tui.store.lockout import Lockout
 from census_tui.store.lookups import LookupsMixin
+from census_tui.store.roster import RosterMixin
 
 DB_FILE = "census.db"
 ENVELOPE_FILE = "envelope.json"
@@ -50,7 +51,7 @@ def check_password_text(password: str) -> None:
         raise bad_value("password")
 
 
-class Store(CasesMixin, FieldworkMixin, JournalMixin, LookupsMixin):
+class Store(CasesMixin, FieldworkMixin, JournalMixin, LookupsMixin, RosterMixin):
     """An unlocked profile. Use as a context manager or call :meth:`close`."""
 
     def __init__(

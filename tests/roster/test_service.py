@@ -98,3 +98,36 @@ def test_duplicates_within_the_list_and_across_households(store: Store) -> None:
     # The dormitory's own persons do not count as registered elsewhere.
     svc.mark(svc.entries(DORM)[0].uuid, RosterStatus.PRESENT)
     assert svc.registered_ids(DORM) == frozenset({other})
+
+
+def test_a_large_site_is_split_into_collective_households(store: Store) -> None:
+    svc = RosterService(store, max_persons=3)
+    svc.import_preview(DORM, read_roster(csv_text(8).encode()))
+    e = svc.entries(DORM)
+    for entry in e[:7]:
+        svc.mark(entry.uuid, RosterStatus.PRESENT)
+    hhs = [store.household(h) for h in svc.households(DORM)]
+    assert [len(h.persons) for h in hhs] == [3, 3, 1]
+    for h in hhs:  # FACTS §2.2, R-01/R-04: each one a collective household with one head
+        assert h.answers["H1"] == 2 and h.answers["H5"] == 2
+        assert h.answers["H2a"] == len(h.persons)
+        assert sorted(p.answers["D2"] for p in h.persons) == [0] + [9] * (len(h.persons) - 1)
+    # A place freed in the first household is taken by the next person present.
+    svc.mark(e[1].uuid, RosterStatus.MOVED)
+    svc.mark(e[7].uuid, RosterStatus.PRESENT)
+    assert svc.entry(e[7].uuid).household_uuid == hhs[0].uuid
+    assert len(svc.households(DORM)) == 3
+
+
+def test_answers_filled_inline_reach_the_household(store: Store) -> None:
+    svc = RosterService(store)
+    svc.import_preview(DORM, read_roster(csv_text(2).encode()))
+    e = svc.entries(DORM)[0]
+    svc.set_answers(e.uuid, {"D11": 5, "D2": 1})  # D2 is not taken: R-04
+    svc.mark(e.uuid, RosterStatus.PRESENT)
+    saved = svc.set_answers(e.uuid, {"D12": 1, "D11": None})
+    assert saved.answers.get("D11") is None and saved.answers["D12"] == 1
+    assert saved.household_uuid is not None and saved.person_uuid is not None
+    person = store.household(saved.household_uuid).person(saved.person_uuid)
+    assert person is not None
+    assert person.answers["D12"] == 1 and "D11" not in person.answers and person.answers["D2"] == 0
