@@ -30,22 +30,27 @@ MSG_PROFILE_EXISTS = Msg(
     "A profile for this account already exists on this device; nothing was changed.",
 )
 MSG_ENVELOPE_MISSING = Msg(
-    "密钥文件（envelope.json）丢失，无法打开数据库。请联系技术支持。",
-    "The key file (envelope.json) is missing, so the database cannot be opened. Call support.",
+    "密钥文件（envelope.json）丢失，无法打开数据库。请联系技术支持，或从备份恢复："
+    "census-tui restore PATH。",
+    "The key file (envelope.json) is missing, so the database cannot be opened. Call support, "
+    "or restore from a backup: census-tui restore PATH.",
 )
 MSG_ENVELOPE_DAMAGED = Msg(
-    "密钥文件（envelope.json）已损坏或被改动，未做任何改动。请联系技术支持。",
+    "密钥文件（envelope.json）已损坏或被改动，未做任何改动。请联系技术支持，或从备份恢复："
+    "census-tui restore PATH。",
     "The key file (envelope.json) is damaged or was tampered with; nothing was changed. "
-    "Call support.",
+    "Call support, or restore from a backup: census-tui restore PATH.",
 )
 MSG_DB_MISSING = Msg(
-    "数据库文件（census.db）丢失。请联系技术支持。",
-    "The database file (census.db) is missing. Call support.",
+    "数据库文件（census.db）丢失。请联系技术支持，或从备份恢复：census-tui restore PATH。",
+    "The database file (census.db) is missing. Call support, or restore from a backup: "
+    "census-tui restore PATH.",
 )
 MSG_NOT_A_DATABASE = Msg(
-    "数据库文件已损坏或不属于这个档案，未做任何改动。请联系技术支持。",
+    "数据库文件已损坏或不属于这个档案，未做任何改动。请联系技术支持，或从备份恢复："
+    "census-tui restore PATH。",
     "The database file is damaged or does not belong to this profile; nothing was changed. "
-    "Call support.",
+    "Call support, or restore from a backup: census-tui restore PATH.",
 )
 MSG_DB_FAILED = Msg(
     "数据库操作失败，最后一项未保存。如反复出现，请运行 census-tui diag 并联系技术支持。",
