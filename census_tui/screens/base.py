@@ -65,11 +65,23 @@ class _Shared:
             self.mount(TrainingBanner())  # type: ignore[attr-defined]
 
 
+COMPACT_BELOW = (60, 20)
+"""Below this width or height screens drop borders and key hints (class ``-compact``)."""
+
+
 class CensusScreen(_Shared, Screen[object]):
     """A full screen of the app."""
 
     def on_mount(self) -> None:
         self.mount_banner()
+        self._compact()
+
+    def on_resize(self) -> None:
+        self._compact()
+
+    def _compact(self) -> None:
+        width, height = self.app.size
+        self.set_class(width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1], "-compact")
 
 
 class CensusModal(_Shared, ModalScreen[object]):
