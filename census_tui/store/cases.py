@@ -21,7 +21,7 @@ _CASE_COLS = (
     "uuid, dwelling_id, area_id, hh_number, state, revision, form_id, training, created_at,"
     " updated_at, completed_at, confirmed_by, confirmed_at"
 )
-_DWELLING_COLS = "id, area_id, building, unit, address, kind, added_on_site, sort_key"
+_DWELLING_COLS = "id, area_id, building, unit, address, kind, added_on_site, sort_key, note"
 DEFAULT_STATE = "listed"
 DEFAULT_FORM = "short2020"
 
@@ -47,7 +47,7 @@ def _summary(r: Row) -> CaseSummary:
 
 
 def _dwelling(r: Row) -> Dwelling:
-    return Dwelling(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7])
+    return Dwelling(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8])
 
 
 class CasesMixin(StoreBase):
@@ -78,11 +78,12 @@ class CasesMixin(StoreBase):
             if self._one("SELECT 1 FROM area WHERE id = ?", (d.area_id,)) is None:
                 raise not_found("area")
             self._x(
-                f"INSERT INTO dwelling ({_DWELLING_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                f"INSERT INTO dwelling ({_DWELLING_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET area_id = excluded.area_id,"
                 " building = excluded.building, unit = excluded.unit,"
                 " address = excluded.address, kind = excluded.kind,"
-                " added_on_site = excluded.added_on_site, sort_key = excluded.sort_key",
+                " added_on_site = excluded.added_on_site, sort_key = excluded.sort_key,"
+                " note = excluded.note",
                 (
                     d.id,
                     d.area_id,
@@ -92,6 +93,7 @@ class CasesMixin(StoreBase):
                     d.kind,
                     int(d.added_on_site),
                     d.sort_key,
+                    d.note,
                 ),
             )
 

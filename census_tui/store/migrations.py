@@ -192,7 +192,13 @@ def _v2(conn: Connection) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2]
+def _v3(conn: Connection) -> None:
+    """The census office's note on a dwelling (e.g. 出租房屋集中区域: ask the landlord for the
+    tenant list), pulled with the assignments and shown at the door."""
+    conn.execute("ALTER TABLE dwelling ADD COLUMN note TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 """The registry. Append, never edit: ``MIGRATIONS.append(_v3)`` in this module."""
 
 

@@ -40,6 +40,7 @@ class Dwelling:
     kind: str = "ordinary"
     added_on_site: bool = False
     sort_key: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -292,6 +292,7 @@ def _pull_assignments(store: Store, api: SyncApi) -> int:
                         address=d.address,
                         kind=d.kind,
                         sort_key=d.dwelling_id,
+                        note=d.note,
                     )
                 )
             if answer.areas and not store.get_meta(META_AREA):

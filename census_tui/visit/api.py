@@ -45,6 +45,8 @@ class DwellingRow:
     appointment_at: datetime | None
     overdue: bool
     returned_comment: str = ""
+    note: str = ""
+    """The census office's note on the dwelling (e.g. ask the landlord for the tenant list)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -205,6 +205,7 @@ class VisitSession:
                     appointment_at=appt,
                     overdue=appt is not None and appt < now,
                     returned_comment=next((comments[u] for _, _, u in cases if u in comments), ""),
+                    note=d.note,
                 )
             )
 
