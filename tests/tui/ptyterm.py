@@ -18,7 +18,9 @@ import termios
 import time
 
 _ANSI = re.compile(
-    rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]"
+    rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]"  # CSI
+    rb"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC
+    rb"|\x1b[()][0-9A-Za-z]|\x1b[=>78]"
 )
 
 
