@@ -75,7 +75,7 @@ async def crash_in_worker(gate: VisitGate, s: VisitSession) -> None:
         household = s.household(hh)  # personal data in the failing frame's locals
         raise RuntimeError(f"unexpected failure after reading {len(household.persons)} persons")
 
-    s.dashboard = dashboard  # type: ignore[method-assign]
+    s.dashboard = dashboard  # type: ignore[method-assign,assignment]
     app = make_app(gate, lang="en", clock=SystemClock(), idle_minutes=0)
     async with app.run_test() as pilot:
         app.logged_in(s)

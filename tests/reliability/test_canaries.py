@@ -57,12 +57,8 @@ def canaries() -> dict[str, str]:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ServerThread]:
-    db = (
-        ServerDB(tmp_path / "office" / "server.db")
-        if (tmp_path / "office").mkdir() is None
-        else None
-    )
-    assert db is not None
+    (tmp_path / "office").mkdir()
+    db = ServerDB(tmp_path / "office" / "server.db")
     add_enumerator(db, "alice", PASSWORD, "110105001001002", dwellings=5, ready=True)
     with ServerThread(db) as running:
         yield running
