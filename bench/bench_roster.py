@@ -1,10 +1,16 @@
 """Roster mode benchmarks (issue 7): import a 2,000-row list; keystroke latency in the grid.
 
-Targets: import <= 1 s; keystroke p95 <= 50 ms. Keystrokes are timed with the same harness
-(Textual's headless Pilot, 80x24, one ``press`` = key event handled and the screen refreshed)
-for the roster grid and, in the same run, for a bare Textual DataTable of the same size doing
-the same work (update a cell and move the cursor; clear and refill on a filter), so the ratio is
-meaningful on a noisy machine. Run: ``.venv/bin/python bench/bench_roster.py [--rows 2000]``.
+Targets: import <= 1 s; keystroke p95 <= 50 ms. Each keystroke is timed two ways, for the
+roster grid and, in the same run, for a bare Textual DataTable of the same size doing the same
+work (update a cell and move the cursor; clear and refill on a filter), so the ratio is
+meaningful on a noisy machine:
+
+* ``pilot``: Textual's headless Pilot at 80x24, one ``press`` = the key event delivered, handled
+  and the app idle again (includes Pilot's own overhead, the same for both);
+* ``app``: the app's own clock, from the key's handler starting to the end of the next screen
+  refresh (``call_after_refresh``): what the enumerator waits for, without the harness.
+
+Run: ``.venv/bin/python bench/bench_roster.py [--rows 2000]``.
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -91,6 +99,7 @@ class BareTable(App[None]):
     def __init__(self, rows: list[tuple[str, ...]]) -> None:
         super().__init__()
         self.data = rows
+        self.timings: dict[str, list[float]] = {"mark": [], "filter": []}
 
     def compose(self) -> ComposeResult:
         yield Input(id="f")
@@ -103,6 +112,9 @@ class BareTable(App[None]):
         self.fill("")
         t.focus()
 
+    def _timed(self, kind: str, started: float) -> None:
+        self.call_after_refresh(lambda: self.timings[kind].append(time.perf_counter() - started))
+
     def fill(self, text: str) -> None:
         t = self.query_one(DataTable)
         t.clear()
@@ -111,42 +123,49 @@ class BareTable(App[None]):
                 t.add_row(*row, key=str(i))
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        started = time.perf_counter()
         self.fill(event.value)
+        self._timed("filter", started)
 
     def on_key(self, event: object) -> None:
         key = getattr(event, "key", "")
         t = self.query_one(DataTable)
         if key == "p" and self.focused is t:
+            started = time.perf_counter()
             row_key = t.coordinate_to_cell_key(t.cursor_coordinate).row_key
             t.update_cell(row_key, "status", "present")
             t.move_cursor(row=t.cursor_row + 1)
+            self._timed("mark", started)
+
+
+Timings = dict[str, list[float]]
 
 
 async def time_keys(
-    app: App[None], marks: str, focus_filter: object
-) -> tuple[list[float], list[float]]:
-    mark_t: list[float] = []
-    filter_t: list[float] = []
+    app: App[None], marks: str, focus_filter: Callable[[App[None]], object]
+) -> Timings:
+    """Pilot timings of ``marks`` then of typing and erasing FILTER; plus the app's own."""
+    out: Timings = {"mark": [], "filter": []}
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for k in marks:
             t0 = time.perf_counter()
             await pilot.press(k)
-            mark_t.append(time.perf_counter() - t0)
-        assert callable(focus_filter)
+            out["mark"].append(time.perf_counter() - t0)
         focus_filter(app)
         await pilot.pause()
         for _ in range(KEYS // (2 * len(FILTER))):
-            for ch in FILTER:
+            for key in [*FILTER, *["backspace"] * len(FILTER)]:
                 t0 = time.perf_counter()
-                await pilot.press(ch)
-                filter_t.append(time.perf_counter() - t0)
-            for _ in FILTER:
-                t0 = time.perf_counter()
-                await pilot.press("backspace")
-                filter_t.append(time.perf_counter() - t0)
+                await pilot.press(key)
+                out["filter"].append(time.perf_counter() - t0)
         await app.workers.wait_for_complete()
-    return mark_t, filter_t
+        await pilot.pause()
+    return out
+
+
+def block(pilot: Timings, own: dict[str, Any], kind: str) -> dict[str, object]:
+    return {"pilot": summary(pilot[kind]), "app": summary(list(own[kind])), "n": len(pilot[kind])}
 
 
 async def bench_keys(store: Store, rows: int) -> dict[str, object]:
@@ -154,24 +173,21 @@ async def bench_keys(store: Store, rows: int) -> dict[str, object]:
     dwelling = "B000"
     entries: list[RosterEntry] = svc.entries(dwelling)
     screen = RosterScreen(svc, dwelling, lang="en")
-    r_mark, r_filter = await time_keys(
+    r = await time_keys(
         RosterHost(screen), "p" * KEYS, lambda app: app.screen.query_one("#roster-filter").focus()
     )
     bare_rows: list[tuple[str, ...]] = [
         (str(e.line), e.name, e.id_number, e.room, "pending") for e in entries
     ]
-    b_mark, b_filter = await time_keys(
-        BareTable(bare_rows), "p" * KEYS, lambda app: app.query_one("#f").focus()
-    )
-    return {
-        "grid_rows": len(entries),
-        "roster_mark": summary(r_mark),
-        "bare_mark": summary(b_mark),
-        "roster_filter": summary(r_filter),
-        "bare_filter": summary(b_filter),
-        "ratio_mark_p95": p95(r_mark) / p95(b_mark),
-        "ratio_filter_p95": p95(r_filter) / p95(b_filter),
-    }
+    bare = BareTable(bare_rows)
+    b = await time_keys(bare, "p" * KEYS, lambda app: app.query_one("#f").focus())
+    out: dict[str, object] = {"grid_rows": len(entries)}
+    for kind in ("mark", "filter"):
+        out[f"roster_{kind}"] = block(r, screen.timings, kind)
+        out[f"bare_{kind}"] = block(b, bare.timings, kind)
+        out[f"ratio_{kind}_p95_pilot"] = p95(r[kind]) / p95(b[kind])
+        out[f"ratio_{kind}_p95_app"] = p95(list(screen.timings[kind])) / p95(bare.timings[kind])
+    return out
 
 
 def main() -> None:
@@ -184,11 +200,11 @@ def main() -> None:
     imp = out["import"]
     keys = out["keys"]
     assert isinstance(imp, dict) and isinstance(keys, dict)
-    out["targets"] = {
-        "import_le_1s": imp["total_max_s"] <= 1.0,
-        "mark_p95_le_50ms": keys["roster_mark"]["p95_ms"] <= 50,
-        "filter_p95_le_50ms": keys["roster_filter"]["p95_ms"] <= 50,
-    }
+    targets: dict[str, bool] = {"import_le_1s": imp["total_max_s"] <= 1.0}
+    for kind in ("mark", "filter"):
+        for how in ("pilot", "app"):
+            targets[f"{kind}_p95_le_50ms_{how}"] = keys[f"roster_{kind}"][how]["p95_ms"] <= 50
+    out["targets"] = targets
     print(json.dumps(out, indent=2))
 
 

@@ -2,9 +2,13 @@
 
 Issue 7: going down the employer's list the enumerator marks each person present at the
 standard time (p), moved out (m), unknown (u) or duplicate (d); ``/`` filters by name, ID number
-or room; ``a`` adds someone found on site. Counts by status stay on top. The grid is updated at
-once in memory and the store write runs in a thread worker, so a keystroke never waits on
-SQLCipher; a failed write puts the old status back and says why.
+or room; ``a`` adds someone found on site; ``e`` (or Enter) fills a present person's short items
+(:mod:`.roster_person`); ``i`` imports a list (:mod:`.roster_import`). Counts stay on top.
+
+Thousands of rows stay instant: the grid is windowed (:class:`RosterGrid` draws only what is on
+screen), a filter is a substring scan over each entry's precomputed lower-cased key, and a mark
+redraws one line. The store writes run in order in a thread worker (:class:`WriteQueue`), so a
+keystroke never waits on SQLCipher; a failed write puts the old status back and says why.
 
 The screen needs only a :class:`RosterBackend` (the domain's ``RosterService`` satisfies it), so
 it can be pushed by the app or driven alone in tests and benchmarks.
@@ -12,6 +16,10 @@ it can be pushed by the app or driven alone in tests and benchmarks.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
 from typing import ClassVar, Protocol
 
 from textual import on, work
@@ -19,32 +27,30 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from census_tui.errors import CensusError
 from census_tui.i18n import Lang, Msg
-from census_tui.roster.state import (
-    STATUS_LABELS,
-    RosterEntry,
-    RosterStatus,
-    counts,
-    matching,
-)
+from census_tui.model import Value
+from census_tui.roster.preview import RosterPreview
+from census_tui.roster.service import ImportResult
+from census_tui.roster.state import STATUS_LABELS, RosterEntry, RosterStatus, counts, matching
+from census_tui.widgets.roster_grid import Cells, GridHeader, RosterGrid
 
-COLUMNS: tuple[tuple[str, Msg, int], ...] = (
-    ("line", Msg("行", "line"), 5),
-    ("name", Msg("姓名", "name"), 12),
-    ("id", Msg("公民身份号码", "ID number"), 18),
-    ("room", Msg("房间", "room"), 10),
-    ("status", Msg("状态", "status"), 8),
+COLUMNS: tuple[tuple[Msg, int], ...] = (
+    (Msg("行", "line"), 5),
+    (Msg("姓名", "name"), 12),
+    (Msg("公民身份号码", "ID number"), 18),
+    (Msg("房间", "room"), 10),
+    (Msg("状态", "status"), 8),
 )
-KEYS: dict[str, RosterStatus] = {
-    "p": RosterStatus.PRESENT,
-    "m": RosterStatus.MOVED,
-    "u": RosterStatus.UNKNOWN,
-    "d": RosterStatus.DUPLICATE,
-}
 MSG_ADDED = Msg("现场新增", "added on site")
+MSG_NOT_PRESENT = Msg(
+    "只有标记为在住(p)的人才填写个人项目。", "Only persons marked present (p) get person items."
+)
+MSG_EMPTY = Msg("还没有名册:按 i 导入。", "No roster yet: press i to import one.")
+TIMING_KEEP = 5000
+"""How many handler timings each kind keeps (for the benchmark; a few KB)."""
 
 
 class RosterBackend(Protocol):
@@ -53,6 +59,42 @@ class RosterBackend(Protocol):
     def entries(self, dwelling_id: str) -> list[RosterEntry]: ...
     def mark(self, entry_uuid: str, status: RosterStatus) -> RosterEntry: ...
     def add_on_site(self, dwelling_id: str, name: str) -> RosterEntry: ...
+    def set_answers(self, entry_uuid: str, answers: dict[str, Value | None]) -> RosterEntry: ...
+    def registered_ids(self, dwelling_id: str) -> frozenset[str]: ...
+    def import_preview(
+        self, dwelling_id: str, preview: RosterPreview, *, only_good: bool = False
+    ) -> ImportResult: ...
+
+
+class WriteQueue:
+    """Store writes run one after another, in the order they were asked for, off the UI thread.
+
+    ``start`` is called (on the UI thread) when the queue needs a drainer; the drainer calls
+    :meth:`drain` in a thread worker, which runs jobs until the queue is empty and then stops,
+    so ``app.workers.wait_for_complete()`` sees the writes finished.
+    """
+
+    def __init__(self, start: Callable[[], None]) -> None:
+        self._jobs: deque[Callable[[], None]] = deque()
+        self._lock = threading.Lock()
+        self._draining = False
+        self._start = start
+
+    def put(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            self._jobs.append(job)
+            start, self._draining = not self._draining, True
+        if start:
+            self._start()
+
+    def drain(self) -> None:
+        while True:
+            with self._lock:
+                if not self._jobs:
+                    self._draining = False
+                    return
+                job = self._jobs.popleft()
+            job()
 
 
 class AddPersonDialog(ModalScreen[str | None]):
@@ -88,6 +130,8 @@ class RosterScreen(Screen[None]):
         Binding("d", "mark('duplicate')", "重复/dup"),
         Binding("slash", "filter", "筛选/filter"),
         Binding("a", "add", "新增/add"),
+        Binding("e,enter", "edit", "填写/items"),
+        Binding("i", "import_list", "导入/import"),
         Binding("escape", "back", "返回/back"),
     ]
 
@@ -99,48 +143,56 @@ class RosterScreen(Screen[None]):
         self.entries: list[RosterEntry] = []
         self.by_uuid: dict[str, RosterEntry] = {}
         self.shown: list[RosterEntry] = []
+        self._row_of: dict[str, int] = {}
+        self.writes = WriteQueue(self._start_drain)
+        self.timings: dict[str, deque[float]] = {
+            k: deque(maxlen=TIMING_KEEP) for k in ("mark", "filter")
+        }
+        """Seconds from a key's handler starting to the next screen refresh, per kind."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="roster-counts")
         yield Input(placeholder=self._t(Msg("筛选:姓名/身份号码/房间", "filter: name/ID/room")),
                     id="roster-filter")  # fmt: skip
-        yield DataTable(id="roster-grid", cursor_type="row", zebra_stripes=True)
+        widths = [w for _, w in COLUMNS]
+        yield GridHeader([self._t(m) for m, _ in COLUMNS], widths, id="roster-header")
+        yield RosterGrid(widths, id="roster-grid")
         yield Static(self._t(Msg(
-            "p 在住  m 迁出  u 不详  d 重复  / 筛选  a 新增  Esc 返回",
-            "p present  m moved  u unknown  d duplicate  / filter  a add  Esc back",
+            "p 在住 m 迁出 u 不详 d 重复 / 筛选 e 填写 a 新增 i 导入 Esc 返回",
+            "p present m moved u unknown d dup / filter e items a add i import Esc back",
         )), id="roster-keys")  # fmt: skip
 
     def _t(self, msg: Msg) -> str:
         return msg(self.lang)
 
+    @property
+    def grid(self) -> RosterGrid:
+        return self.query_one(RosterGrid)
+
     def on_mount(self) -> None:
-        grid = self.query_one(DataTable)
-        for key, label, width in COLUMNS:
-            grid.add_column(self._t(label), key=key, width=width)
         self.load()
-        grid.focus()
+        self.grid.focus()
 
     def load(self) -> None:
         """Read the roster (one query) and show it."""
         self.entries = self.backend.entries(self.dwelling_id)
         self.by_uuid = {e.uuid: e for e in self.entries}
         self.show(self.query_one("#roster-filter", Input).value)
+        if not self.entries:
+            self.notify(self._t(MSG_EMPTY))
 
     # --------------------------------------------------------------------- rendering
-    def _row(self, e: RosterEntry) -> tuple[str, str, str, str, str]:
+    def cells(self, e: RosterEntry) -> Cells:
         line = str(e.line) if e.line else "+"
         return (line, e.name, e.id_number, e.room, self._t(STATUS_LABELS[e.status]))
 
     def show(self, text: str) -> None:
         """Show the entries matching ``text``; the cursor stays on the same person if shown."""
-        grid = self.query_one(DataTable)
         current = self.current()
         self.shown = matching(self.entries, text)
-        grid.clear()
-        for e in self.shown:
-            grid.add_row(*self._row(e), key=e.uuid)
-        if current is not None and current.uuid in grid.rows:
-            grid.move_cursor(row=grid.get_row_index(current.uuid))
+        self._row_of = {e.uuid: i for i, e in enumerate(self.shown)}
+        cursor = self._row_of.get(current.uuid, 0) if current is not None else 0
+        self.grid.set_rows([self.cells(e) for e in self.shown], cursor)
         self.show_counts()
 
     def show_counts(self) -> None:
@@ -151,20 +203,30 @@ class RosterScreen(Screen[None]):
         text = f"{total} {len(self.entries)} · " + " · ".join(parts)
         self.query_one("#roster-counts", Static).update(f"{text} · {shown} {len(self.shown)}")
 
-    def current(self) -> RosterEntry | None:
-        grid = self.query_one(DataTable)
-        if not self.shown or grid.cursor_row < 0 or grid.cursor_row >= len(self.shown):
-            return None
-        return self.shown[grid.cursor_row]
+    def redraw(self, e: RosterEntry) -> None:
+        """Redraw one entry's row (if shown) and the counts."""
+        row = self._row_of.get(e.uuid)
+        if row is not None:
+            self.grid.update_row(row, self.cells(e))
+        self.show_counts()
 
-    # --------------------------------------------------------------------- actions
+    def current(self) -> RosterEntry | None:
+        row = self.grid.cursor_row
+        return self.shown[row] if 0 <= row < len(self.shown) else None
+
+    def _timed(self, kind: str, started: float) -> None:
+        self.call_after_refresh(lambda: self.timings[kind].append(time.perf_counter() - started))
+
+    # --------------------------------------------------------------------- filter
     @on(Input.Changed, "#roster-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        started = time.perf_counter()
         self.show(event.value)
+        self._timed("filter", started)
 
     @on(Input.Submitted, "#roster-filter")
     def _filter_done(self) -> None:
-        self.query_one(DataTable).focus()
+        self.grid.focus()
 
     def action_filter(self) -> None:
         self.query_one("#roster-filter", Input).focus()
@@ -173,61 +235,68 @@ class RosterScreen(Screen[None]):
         box = self.query_one("#roster-filter", Input)
         if box.value:
             box.value = ""
-            self.query_one(DataTable).focus()
+            self.grid.focus()
         else:
             self.dismiss(None)
 
+    # --------------------------------------------------------------------- marking
     def action_mark(self, status: str) -> None:
-        if self.focused is self.query_one("#roster-filter", Input):
+        if self.focused is not self.grid:
             return
+        started = time.perf_counter()
         e = self.current()
         if e is None:
             return
-        new = RosterStatus(status)
-        old = e.status
+        new, old = RosterStatus(status), e.status
         e.status = new
-        grid = self.query_one(DataTable)
-        grid.update_cell(e.uuid, "status", self._t(STATUS_LABELS[new]))
-        self.show_counts()
-        if grid.cursor_row < len(self.shown) - 1:
-            grid.move_cursor(row=grid.cursor_row + 1)
+        self.redraw(e)
+        self.grid.move_cursor(self.grid.cursor_row + 1)
         if old is not new:
-            self._save_mark(e.uuid, new, old)
+            self.writes.put(lambda: self._write_mark(e.uuid, new, old))
+        self._timed("mark", started)
+
+    def _start_drain(self) -> None:
+        self._drain()
 
     @work(thread=True, group="roster-write")
-    def _save_mark(self, entry_uuid: str, new: RosterStatus, old: RosterStatus) -> None:
+    def _drain(self) -> None:
+        self.writes.drain()
+
+    def _write_mark(self, entry_uuid: str, new: RosterStatus, old: RosterStatus) -> None:
+        """In the writer thread."""
         try:
             saved = self.backend.mark(entry_uuid, new)
         except CensusError as exc:
             self.app.call_from_thread(self._mark_failed, entry_uuid, old, exc)
             return
-        self.app.call_from_thread(self._mark_saved, saved)
+        self.app.call_from_thread(self._saved, saved, False)
 
-    def _mark_saved(self, saved: RosterEntry) -> None:
+    def _saved(self, saved: RosterEntry, answers: bool) -> None:
         e = self.by_uuid.get(saved.uuid)
         if e is not None:
             e.household_uuid, e.person_uuid = saved.household_uuid, saved.person_uuid
+            if answers:
+                e.answers = saved.answers
+                e.refresh_key()
+                self.redraw(e)
 
     def _mark_failed(self, entry_uuid: str, old: RosterStatus, exc: CensusError) -> None:
         e = self.by_uuid.get(entry_uuid)
         if e is None:
             return
         e.status = old
-        grid = self.query_one(DataTable)
-        if entry_uuid in grid.rows:
-            grid.update_cell(entry_uuid, "status", self._t(STATUS_LABELS[old]))
-        self.show_counts()
+        self.redraw(e)
         self.notify(exc.msg(self.lang), severity="error")
 
+    # --------------------------------------------------------------------- adding, editing
     def action_add(self) -> None:
         self.app.push_screen(AddPersonDialog(self.lang), self._add_named)
 
     def _add_named(self, name: str | None) -> None:
         if name:
-            self._add_worker(name)
+            self.writes.put(lambda: self._write_add(name))
 
-    @work(thread=True, group="roster-write")
-    def _add_worker(self, name: str) -> None:
+    def _write_add(self, name: str) -> None:
         try:
             entry = self.backend.add_on_site(self.dwelling_id, name)
         except CensusError as exc:
@@ -239,7 +308,44 @@ class RosterScreen(Screen[None]):
         self.entries.append(entry)
         self.by_uuid[entry.uuid] = entry
         self.show(self.query_one("#roster-filter", Input).value)
-        grid = self.query_one(DataTable)
-        if entry.uuid in grid.rows:
-            grid.move_cursor(row=grid.get_row_index(entry.uuid))
+        if entry.uuid in self._row_of:
+            self.grid.move_cursor(self._row_of[entry.uuid])
         self.notify(self._t(MSG_ADDED))
+
+    def action_edit(self) -> None:
+        from census_tui.screens.roster_person import PersonItemsDialog
+
+        e = self.current()
+        if e is None or self.focused is not self.grid:
+            return
+        if e.status is not RosterStatus.PRESENT:
+            self.notify(self._t(MSG_NOT_PRESENT), severity="warning")
+            return
+        self.app.push_screen(PersonItemsDialog(e, self.lang), self._edited)
+
+    def _edited(self, changes: dict[str, Value | None] | None) -> None:
+        e = self.current()
+        if not changes or e is None:
+            return
+        uuid = e.uuid
+        self.writes.put(lambda: self._write_answers(uuid, changes))
+
+    def _write_answers(self, entry_uuid: str, changes: dict[str, Value | None]) -> None:
+        try:
+            saved = self.backend.set_answers(entry_uuid, changes)
+        except CensusError as exc:
+            self.app.call_from_thread(self.notify, exc.msg(self.lang), severity="error")
+            return
+        self.app.call_from_thread(self._saved, saved, True)
+
+    # --------------------------------------------------------------------- importing
+    def action_import_list(self) -> None:
+        from census_tui.screens.roster_import import ImportDialog
+
+        self.app.push_screen(
+            ImportDialog(self.backend, self.dwelling_id, self.lang), self._imported
+        )
+
+    def _imported(self, result: ImportResult | None) -> None:
+        if result is not None:
+            self.load()

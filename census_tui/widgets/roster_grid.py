@@ -40,8 +40,10 @@ class GridHeader(Widget):
 
     DEFAULT_CSS = "GridHeader { height: 1; text-style: bold; }"
 
-    def __init__(self, titles: Sequence[str], widths: Sequence[int], **kw: str) -> None:
-        super().__init__(**kw)
+    def __init__(
+        self, titles: Sequence[str], widths: Sequence[int], *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
         self.text = line_text(titles, widths)
         self.offset_x = 0
 
@@ -78,8 +80,8 @@ class RosterGrid(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
-    def __init__(self, widths: Sequence[int], **kw: str) -> None:
-        super().__init__(**kw)
+    def __init__(self, widths: Sequence[int], *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.widths = tuple(widths)
         self.line_width = sum(self.widths) + len(SEPARATOR) * (len(self.widths) - 1)
         self.rows: list[Cells] = []
