@@ -55,7 +55,7 @@ class DashboardScreen(CensusScreen):
     CSS_PATH = "dashboard.tcss"
     KEYS_HELP: ClassVar[list[tuple[str, Msg]]] = [
         ("Enter", Msg("打开住户", "open the dwelling")),
-        ("/", Msg("筛选", "filter")),
+        ("/", Msg("筛选;回车打开第一条", "filter; Enter opens the first match")),
         ("Esc", Msg("回到列表", "back to the list")),
         ("s", Msg("同步", "sync")),
         ("a", Msg("添加住户", "add a dwelling")),
@@ -186,6 +186,15 @@ class DashboardScreen(CensusScreen):
         self._render_rows()
 
     @on(Input.Submitted, "#dash-filter")
+    def _filter_submitted(self) -> None:
+        """Enter in the filter opens the first match (type the address, Enter, you are in)."""
+        self._render_rows()
+        if self.shown:
+            row = self.shown[0]
+            self.query_one("#dash-filter", Input).value = ""
+            self.action_focus_table()
+            self._open(row)
+
     def action_focus_table(self) -> None:
         self.query_one(DataTable).focus()
 
@@ -206,9 +215,12 @@ class DashboardScreen(CensusScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         row = self._current()
         if row is not None:
-            from census_tui.screens.visit import VisitScreen
+            self._open(row)
 
-            self.app.push_screen(VisitScreen(row))
+    def _open(self, row: DwellingRow) -> None:
+        from census_tui.screens.visit import VisitScreen
+
+        self.app.push_screen(VisitScreen(row))
 
     def action_lock(self) -> None:
         self.capp.lock_now()

@@ -54,8 +54,20 @@ def keys_for(item_id: str, text: str) -> str:
     return text + "\r"
 
 
-def steps(n_persons: int = 3) -> Iterator[Step]:
+def persons_for(household: int) -> list[dict[str, str]]:
+    """PERSONS with ID numbers made distinct per household (the area check P-06 would flag
+    the same number in two households as a possible double registration)."""
+    out = []
+    for answers in PERSONS:
+        number = answers["D3"]
+        seq = int(number[14:17]) + 2 * household
+        out.append({**answers, "D3": id_number(number[6:14], f"{seq:03d}")})
+    return out
+
+
+def steps(n_persons: int = 3, household: int = 0) -> Iterator[Step]:
     """Every answer of the scripted household in walker order, with the marker that follows."""
+    persons = persons_for(household)
     form = load_form()
     hh = Household(uuid="mirror")
     pos = walker.first_position(form, hh)
@@ -63,7 +75,7 @@ def steps(n_persons: int = 3) -> Iterator[Step]:
     while pos is not None:
         person_uuid, item_id = pos
         index = -1 if person_uuid == HOUSEHOLD_SCOPE else int(person_uuid)
-        source = HOUSEHOLD if index < 0 else PERSONS[index]
+        source = HOUSEHOLD if index < 0 else persons[index]
         text = source[item_id]
         target = hh.answers if index < 0 else hh.persons[index].answers
         value: Value = int(text) if text.isdigit() and item_id not in ("D3",) else text

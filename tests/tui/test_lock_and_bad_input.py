@@ -10,7 +10,7 @@ from tests.tui.drive import login, screen_text, settle, type_text
 
 
 async def _to_interview(app: CensusApp, pilot: object) -> None:
-    await pilot.press("/", *"D0001", "enter", "enter")  # type: ignore[attr-defined]
+    await pilot.press("/", *"D0001", "enter")  # type: ignore[attr-defined]
     await settle(pilot)  # type: ignore[arg-type]
     await pilot.press("enter")  # type: ignore[attr-defined]
     await settle(pilot)  # type: ignore[arg-type]

@@ -95,7 +95,7 @@ async def test_every_screen(app_factory: type[CensusApp], lang: str, size: tuple
         _check(app, "help", lang, size)
         await pilot.press("escape")
 
-        await pilot.press("/", *"D0001", "enter", "enter")
+        await pilot.press("/", *"D0001", "enter")
         await settle(pilot)
         _check(app, "visit", lang, size)
         for key, name in (("t", "attempt"), ("i", "identity"), ("d", "doubts")):
@@ -118,7 +118,7 @@ async def test_every_screen(app_factory: type[CensusApp], lang: str, size: tuple
         await pilot.press("escape")  # back to the dashboard
         await settle(pilot)
 
-        await pilot.press("/", *"D0002", "enter", "enter")
+        await pilot.press("/", *"D0002", "enter")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

@@ -1,0 +1,170 @@
+"""TUI benchmarks in a real pty (issue 5 §12), each next to a bare Textual app in the same run.
+
+* keystroke-to-next-question latency: from writing an answer's last key to the next question's
+  header being drawn (median, p95); the bare app redraws a label on Enter;
+* cold start: from spawning the process to the login screen being drawn;
+* peak RSS (VmHWM) at the end of the interview.
+
+Run: ``.venv/bin/python bench/bench_tui.py [--runs 5]``. Uses a practice profile in a temporary
+CENSUS_TUI_HOME (real SQLCipher, synchronous=FULL). Targets: p95 <= 50 ms and <= 1.5x bare;
+cold start <= 1.3x bare; RSS <= 1.5x bare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+BARE = r"""
+from textual.app import App
+from textual.widgets import Input, Static
+class Bare(App):
+    def compose(self):
+        yield Static("Server address", id="q")
+        yield Input(id="a")
+    def on_mount(self):
+        self.n = 0
+        self.query_one(Input).focus()
+    def on_input_submitted(self, event):
+        self.n += 1
+        self.query_one("#q", Static).update(f"Question Q{self.n:03d}")
+        event.input.value = ""
+Bare().run()
+"""
+
+
+def _env(home: Path) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "CENSUS_TUI_HOME": str(home),
+        "CENSUS_TUI_IDLE_MINUTES": "0",
+        "PYTHONPATH": str(REPO),
+    }
+
+
+def _census(home: Path):  # type: ignore[no-untyped-def]
+    from tests.tui.ptyterm import PtyApp
+
+    return PtyApp([sys.executable, "-m", "census_tui", "--lang", "en"], _env(home))
+
+
+def _bare(home: Path):  # type: ignore[no-untyped-def]
+    from tests.tui.ptyterm import PtyApp
+
+    return PtyApp([sys.executable, "-c", BARE], _env(home))
+
+
+def cold_start(home: Path, runs: int) -> tuple[list[float], list[float]]:
+    census, bare = [], []
+    for _ in range(runs):
+        for start, marker, out in ((_census, "Log in", census), (_bare, "Server address", bare)):
+            t0 = time.monotonic()
+            app = start(home)
+            out.append(app.wait_for(marker, timeout=60) - t0)
+            app.kill(signal.SIGKILL)
+    return census, bare
+
+
+def interview(home: Path, run: int) -> tuple[list[float], int]:
+    dwelling = f"D{run + 1:04d}"
+    from tests.tui.conftest import PASSWORD
+    from tests.tui.script import marker_for, steps
+
+    app = _census(home)
+    try:
+        app.wait_for("Log in", timeout=60)
+        app.send(PASSWORD + "\r")
+        app.wait_for(dwelling, timeout=60)
+        app.send("/")
+        app.send(dwelling + "\r")  # Enter in the filter opens the first match
+        app.wait_for("Enter interview")
+        app.mark()
+        app.send("\r")
+        app.wait_for(marker_for("H1"))
+        times = []
+        for step in steps(household=run):
+            if not step.marker:
+                break
+            app.mark()
+            app.send(step.keys[:-1])
+            t0 = app.send(step.keys[-1])
+            times.append(app.wait_for(step.marker) - t0)
+        return times, app.peak_rss_kb()
+    finally:
+        app.kill(signal.SIGKILL)
+
+
+def bare_interview(home: Path, n: int) -> tuple[list[float], int]:
+    app = _bare(home)
+    try:
+        app.wait_for("Server address", timeout=60)
+        times = []
+        for i in range(1, n + 1):
+            app.mark()
+            app.send("1")
+            t0 = app.send("\r")
+            times.append(app.wait_for(f"Q{i:03d}") - t0)
+        return times, app.peak_rss_kb()
+    finally:
+        app.kill(signal.SIGKILL)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="cold starts and interviews each")
+    args = parser.parse_args()
+
+    from census_tui.clock import SystemClock
+    from tests.tui.conftest import CHEAP, PASSWORD, PROFILE
+    from census_tui.visit.practice import make_local_profile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        make_local_profile(
+            home, PROFILE, PASSWORD, clock=SystemClock(), kdf=CHEAP, dwellings=5000
+        ).close()
+        cold_c, cold_b = cold_start(home, args.runs)
+        lat_c: list[float] = []
+        lat_b: list[float] = []
+        rss_c = rss_b = 0
+        for run in range(args.runs):
+            times, rss = interview(home, run)
+            lat_c += times
+            rss_c = max(rss_c, rss)
+            times, rss = bare_interview(home, len(times))
+            lat_b += times
+            rss_b = max(rss_b, rss)
+
+    ms = 1000.0
+    rows = [
+        ("next question, median (ms)", statistics.median(lat_c) * ms, statistics.median(lat_b) * ms),
+        ("next question, p95 (ms)", p95(lat_c) * ms, p95(lat_b) * ms),
+        ("cold start to login, median (ms)", statistics.median(cold_c) * ms,
+         statistics.median(cold_b) * ms),
+        ("peak RSS while interviewing (MiB)", rss_c / 1024, rss_b / 1024),
+    ]  # fmt: skip
+    print(f"{'measure':<36}{'census-tui':>12}{'bare Textual':>14}{'ratio':>8}")
+    for name, census, bare in rows:
+        print(f"{name:<36}{census:>12.1f}{bare:>14.1f}{census / bare:>8.2f}")
+    print(f"samples: {len(lat_c)} answers over {args.runs} households (5,000-dwelling area); "
+          f"{args.runs} cold starts each")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
