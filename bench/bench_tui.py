@@ -88,6 +88,7 @@ def interview(home: Path, run: int) -> tuple[list[float], int]:
         app.send(PASSWORD + "\r")
         app.wait_for(dwelling, timeout=60)
         app.send("/")
+        app.wait_for("Enter opens the first")
         app.send(dwelling + "\r")  # Enter in the filter opens the first match
         app.wait_for("Enter interview")
         app.mark()
@@ -131,8 +132,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from census_tui.clock import SystemClock
-    from tests.tui.conftest import CHEAP, PASSWORD, PROFILE
     from census_tui.visit.practice import make_local_profile
+    from tests.tui.conftest import CHEAP, PASSWORD, PROFILE
 
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
@@ -153,7 +154,8 @@ def main() -> None:
 
     ms = 1000.0
     rows = [
-        ("next question, median (ms)", statistics.median(lat_c) * ms, statistics.median(lat_b) * ms),
+        ("next question, median (ms)", statistics.median(lat_c) * ms,
+         statistics.median(lat_b) * ms),
         ("next question, p95 (ms)", p95(lat_c) * ms, p95(lat_b) * ms),
         ("cold start to login, median (ms)", statistics.median(cold_c) * ms,
          statistics.median(cold_b) * ms),

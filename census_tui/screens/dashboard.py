@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 SHOWN = 200
 M_FILTER = Msg("筛选:地址或姓名 (/)", "Filter: address or name (/)")
+M_FILTERING = Msg("筛选:回车打开第一条,Esc 回到列表", "Filter: Enter opens the first, Esc list")
 M_LOADING = Msg("正在读取…", "Loading…")
 M_NEVER = Msg("从未同步", "never synced")
 M_LAST = Msg("上次同步 {at} · 待上传 {n}", "Last sync {at} · to send {n}")
@@ -107,6 +108,7 @@ class DashboardScreen(CensusScreen):
         yield DataTable(id="dash-table", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="dash-foot"):
             yield T(M_LOADING, id="dash-sync")
+            yield T(Msg("", ""), id="dash-mode")
             yield ProgressBar(id="dash-progress", show_eta=False)
 
     def on_mount(self) -> None:
@@ -200,6 +202,11 @@ class DashboardScreen(CensusScreen):
 
     def action_focus_filter(self) -> None:
         self.query_one("#dash-filter", Input).focus()
+
+    def on_descendant_focus(self) -> None:
+        """Say when typing goes to the filter (also the cue scripts in a pty wait for)."""
+        filtering = isinstance(self.focused, Input)
+        self.query_one("#dash-mode", T).set_msg(M_FILTERING if filtering else Msg("", ""))
 
     def on_resize(self) -> None:
         if self.board is not None:

@@ -34,6 +34,7 @@ def _open_first_dwelling(app: PtyApp) -> None:
     app.send(PASSWORD + "\r")
     app.wait_for("D0001", timeout=30)
     app.send("/")
+    app.wait_for("Enter opens the first")
     app.send("D0001\r")  # Enter in the filter opens the first match
     app.wait_for("Enter interview")
     app.mark()
