@@ -67,7 +67,8 @@ def _bare(home: Path):  # type: ignore[no-untyped-def]
 
 
 def cold_start(home: Path, runs: int) -> tuple[list[float], list[float]]:
-    census, bare = [], []
+    census: list[float] = []
+    bare: list[float] = []
     for _ in range(runs):
         for start, marker, out in ((_census, "Log in", census), (_bare, "Server address", bare)):
             t0 = time.monotonic()

@@ -13,6 +13,7 @@ from census_tui.clock import FakeClock
 from census_tui.store import KdfParams
 from census_tui.visit.practice import make_local_profile
 from census_tui.visit.service import VisitGate
+from tests.tui.drive import AppFactory
 
 CHEAP = KdfParams(n=2**10, r=1, p=1)
 PROFILE = "enum01"
@@ -37,10 +38,10 @@ def gate(home: Path, clock: FakeClock) -> VisitGate:
 
 
 @pytest.fixture
-def app_factory(gate: VisitGate, clock: FakeClock) -> Iterator[type[CensusApp]]:
+def app_factory(gate: VisitGate, clock: FakeClock) -> Iterator[AppFactory]:
     def build(lang: str = "en", idle_minutes: float = 5) -> CensusApp:
         return make_app(
             gate, lang="zh" if lang == "zh" else "en", clock=clock, idle_minutes=idle_minutes
         )
 
-    yield build  # type: ignore[misc]
+    yield build

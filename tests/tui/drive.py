@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from textual.pilot import Pilot
 
 from census_tui.app import CensusApp
@@ -41,3 +43,9 @@ def screen_text(app: CensusApp) -> str:
 async def login(pilot: Pilot[int], password: str) -> None:
     await type_text(pilot, password + "\r")
     await settle(pilot)
+
+
+class AppFactory(Protocol):
+    """What the ``app_factory`` fixture gives: a fresh app in a language."""
+
+    def __call__(self, lang: str = "en", idle_minutes: float = 5) -> CensusApp: ...

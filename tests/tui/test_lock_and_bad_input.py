@@ -6,7 +6,7 @@ from census_tui.app import CensusApp
 from census_tui.clock import FakeClock
 from census_tui.visit.service import VisitSession
 from tests.tui.conftest import PASSWORD
-from tests.tui.drive import login, screen_text, settle, type_text
+from tests.tui.drive import AppFactory, login, screen_text, settle, type_text
 
 
 async def _to_interview(app: CensusApp, pilot: object) -> None:
@@ -17,7 +17,7 @@ async def _to_interview(app: CensusApp, pilot: object) -> None:
 
 
 async def test_idle_lock_hides_everything_until_the_password(
-    app_factory: type[CensusApp], clock: FakeClock
+    app_factory: AppFactory, clock: FakeClock
 ) -> None:
     app = app_factory("en", 5)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -41,10 +41,10 @@ async def test_idle_lock_hides_everything_until_the_password(
         await settle(pilot)
         assert not app.locked
         assert type(app.screen).__name__ == "InterviewScreen"
-        assert app.screen.pos == ("", "H2a")  # type: ignore[attr-defined]
+        assert app.screen.pos == ("", "H2a")
 
 
-async def test_bad_input_is_explained_and_nothing_is_lost(app_factory: type[CensusApp]) -> None:
+async def test_bad_input_is_explained_and_nothing_is_lost(app_factory: AppFactory) -> None:
     app = app_factory("zh")
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, PASSWORD)

@@ -16,7 +16,7 @@ import pytest
 from census_tui.app import CensusApp
 from census_tui.visit.service import VisitSession
 from tests.tui.conftest import PASSWORD
-from tests.tui.drive import login, screen_text, settle
+from tests.tui.drive import AppFactory, login, screen_text, settle
 from tests.tui.script import HOUSEHOLD, PERSONS
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -78,7 +78,7 @@ def _prefill(session: VisitSession) -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (40, 16)], ids=["80x24", "40x16"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-async def test_every_screen(app_factory: type[CensusApp], lang: str, size: tuple[int, int]) -> None:
+async def test_every_screen(app_factory: AppFactory, lang: str, size: tuple[int, int]) -> None:
     app = app_factory(lang)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()

@@ -7,15 +7,15 @@ P-14) → self-check → read-back → completed; then the store is checked.
 
 from __future__ import annotations
 
-from census_tui.app import CensusApp
+from census_tui.screens.interview import InterviewScreen
 from census_tui.visit.service import VisitGate, VisitSession
 from census_tui.visit.states import CaseState
 from tests.tui.conftest import PASSWORD, PROFILE
-from tests.tui.drive import login, screen_text, settle, type_text
+from tests.tui.drive import AppFactory, login, screen_text, settle, type_text
 from tests.tui.script import steps
 
 
-async def test_whole_visit(app_factory: type[CensusApp], gate: VisitGate) -> None:
+async def test_whole_visit(app_factory: AppFactory, gate: VisitGate) -> None:
     app = app_factory("en")
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, PASSWORD)
@@ -47,7 +47,7 @@ async def test_whole_visit(app_factory: type[CensusApp], gate: VisitGate) -> Non
         await pilot.press("enter")  # start the interview
         await settle(pilot)
         screen = app.screen
-        assert type(screen).__name__ == "InterviewScreen"
+        assert isinstance(screen, InterviewScreen)
         error_corrected = warning_confirmed = False
         for step in steps():
             if step.person == 1 and step.item_id == "D2" and not error_corrected:
