@@ -48,6 +48,10 @@ COLUMNS = (
     Msg("户主", "Head"),
     Msg("预约", "Appointment"),
 )
+WIDE_WIDTHS = (19, 30, 12, 10, 11)
+NARROW_WIDTHS = (10, 14, 8)
+"""Fixed column widths (cells): no measuring of 5,000 rows, and no column squeezed to its
+label when a resize races the first load."""
 
 
 class DashboardScreen(CensusScreen):
@@ -125,10 +129,9 @@ class DashboardScreen(CensusScreen):
         table = self.query_one(DataTable)
         table.clear(columns=True)
         narrow = self.app.size.width < 60
-        for index, msg in enumerate(COLUMNS):
-            if narrow and index in (3, 4):
-                continue
-            table.add_column(self.t(msg), key=str(index))
+        widths = NARROW_WIDTHS if narrow else WIDE_WIDTHS
+        for index, (msg, width) in enumerate(zip(COLUMNS, widths, strict=False)):
+            table.add_column(self.t(msg), key=str(index), width=width)
 
     def refresh_view(self) -> None:
         self._columns()
