@@ -113,6 +113,22 @@ class CensusApp(App[int]):
             self.push_screen(HelpScreen(self.screen))
 
     # ------------------------------------------------------------------ failures
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nobody handled: exit with one bilingual line, never a traceback
+        (Textual's would show local variables, which can hold answers)."""
+        from rich.text import Text
+
+        from census_tui.crash import CRASHED, log_crash
+
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        log_crash(error)
+        self.bell()
+        self._exit_renderables.append(Text(CRASHED.both()))
+        self._close_messages_no_wait()
+
     def report_failure(self, error: BaseException | None) -> None:
         """The one place a worker failure reaches the user: its Msg, never a traceback."""
         if isinstance(error, CensusError):

@@ -64,7 +64,7 @@ def build_app() -> typer.Typer:
 
         setup_logging(verbose=verbose)
         if ctx.invoked_subcommand is None:
-            from census_tui.commands.tui import run_tui
+            from census_tui.launch import run_tui
 
             raise typer.Exit(run_tui(ctx.obj["lang"]))
 
@@ -79,10 +79,39 @@ def build_app() -> typer.Typer:
     return app
 
 
+def _tui_only(argv: list[str]) -> str | None:
+    """The language, when the command line asks for nothing but the TUI (the common case on a
+    handheld): then the TUI starts without building the whole Typer app (start-up time)."""
+    lang: str | None = None
+    args = list(argv)
+    while args:
+        head = args.pop(0)
+        if head == "--lang" and args:
+            lang = args.pop(0)
+        elif head.startswith("--lang="):
+            lang = head.split("=", 1)[1]
+        else:
+            return None
+    return detect_lang(lang)
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app = build_app()
+    """Console-script entry point. Unexpected errors end with one bilingual line and a code
+    location in the log: never a traceback, which could carry personal data."""
+    from census_tui.crash import CRASHED, log_crash
+
     try:
-        app()
+        lang = _tui_only(sys.argv[1:])
+        if lang is not None:
+            from census_tui.launch import run_tui
+            from census_tui.logsetup import setup_logging
+
+            setup_logging()
+            sys.exit(run_tui(lang))
+        build_app()()
     except KeyboardInterrupt:
         sys.exit(ExitCode.INTERRUPTED)
+    except Exception as exc:
+        log_crash(exc)
+        print(CRASHED.both(), file=sys.stderr)
+        sys.exit(ExitCode.INTERNAL)

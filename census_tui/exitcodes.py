@@ -29,5 +29,7 @@ class ExitCode(IntEnum):
     """Refused to avoid losing data: unsynced work, a newer schema, an existing profile."""
     DISK = 8
     """No space left or the data directory is read-only."""
+    INTERNAL = 70
+    """An unexpected error (a bug); details without personal data are in the log."""
     INTERRUPTED = 130
     """Stopped by the user (Ctrl+C)."""

@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
 
                 threading.Event().wait()
             from census_tui.app import make_app
-            from census_tui.commands.tui import idle_minutes
+            from census_tui.launch import idle_minutes
             from census_tui.visit.service import open_gate
 
             app = make_app(

@@ -1,46 +1,17 @@
-"""Starting the TUI: ``census-tui`` with no command (cli.py calls :func:`run_tui`).
-
-Only this path imports Textual, and it imports only what the login screen needs; the other
-screens load when first shown, so the login screen appears quickly on a slow handheld.
-"""
+"""``census-tui tui``: the same as running ``census-tui`` with no command."""
 
 from __future__ import annotations
 
-import os
-
 import typer
 
-from census_tui.exitcodes import ExitCode
+from census_tui.launch import ENV_IDLE, idle_minutes, run_tui
 
-ENV_IDLE = "CENSUS_TUI_IDLE_MINUTES"
-"""Minutes of inactivity before the idle lock (default 5; 0 turns it off, for demos only)."""
-
-
-def idle_minutes() -> float:
-    try:
-        return max(0.0, float(os.environ.get(ENV_IDLE, "5")))
-    except ValueError:
-        return 5.0
-
-
-def run_tui(lang: str) -> int:
-    """Run the app on the profiles of the data directory; return the process exit code."""
-    from census_tui.app import make_app
-    from census_tui.clock import SystemClock
-    from census_tui.visit.service import open_gate
-
-    app = make_app(
-        open_gate(clock=SystemClock()),
-        lang="zh" if lang == "zh" else "en",
-        idle_minutes=idle_minutes(),
-    )
-    result = app.run()
-    return int(result) if result is not None else int(ExitCode.OK)
+__all__ = ["ENV_IDLE", "idle_minutes", "register", "run_tui"]
 
 
 def register(app: typer.Typer) -> None:
     @app.command("tui")
     def tui_cmd(ctx: typer.Context) -> None:
         """启动终端界面 / Start the TUI (the same as running census-tui without a command)."""
-        lang = (ctx.obj or {}).get("lang", "en")
+        lang = (ctx.find_root().obj or {}).get("lang", "en")
         raise typer.Exit(run_tui(lang))
