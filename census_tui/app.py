@@ -64,9 +64,19 @@ class CensusApp(App[int]):
         Binding("ctrl+q", "quit", "quit", show=False, priority=True),
     ]
 
-    def __init__(self, gate: Gate, *, lang: Lang, clock: Clock, idle_minutes: float) -> None:
+    def __init__(
+        self,
+        gate: Gate,
+        *,
+        lang: Lang,
+        clock: Clock,
+        idle_minutes: float,
+        login_hint: Msg | None = None,
+    ) -> None:
         super().__init__()
         self.gate = gate
+        self.login_hint = login_hint
+        """Shown on the login screen (the demo tells the trainee the practice password)."""
         self.lang: Lang = lang
         self.clock = clock
         self.idle_seconds = idle_minutes * 60
@@ -194,6 +204,13 @@ def make_app(
     lang: Lang = "zh",
     clock: Clock | None = None,
     idle_minutes: float = 5,
+    login_hint: Msg | None = None,
 ) -> CensusApp:
     """The composition root: the one way the CLI and the tests build the App."""
-    return CensusApp(gate, lang=lang, clock=clock or SystemClock(), idle_minutes=idle_minutes)
+    return CensusApp(
+        gate,
+        lang=lang,
+        clock=clock or SystemClock(),
+        idle_minutes=idle_minutes,
+        login_hint=login_hint,
+    )

@@ -61,6 +61,7 @@ def register(app: typer.Typer) -> None:
 
                 threading.Event().wait()
             from census_tui.app import make_app
+            from census_tui.i18n import Msg
             from census_tui.launch import idle_minutes
             from census_tui.visit.service import open_gate
 
@@ -68,6 +69,10 @@ def register(app: typer.Typer) -> None:
                 open_gate(clock=clock, base=site.base),
                 lang="zh" if lang == "zh" else "en",
                 idle_minutes=idle_minutes(),
+                login_hint=Msg(
+                    f"培训模式:账号 {site.account},练习密码 {site.password}",
+                    f"Training: account {site.account}, practice password {site.password}",
+                ),
             )
             result = app.run()
         except KeyboardInterrupt:

@@ -93,6 +93,7 @@ class LoginScreen(CensusScreen):
         self.profiles = self.capp.gate.profiles()
         with VerticalScroll(id="login-box"):
             yield T(M_TITLE, id="login-title")
+            yield T(self.capp.login_hint or Msg("", ""), id="login-hint")
             yield T(Msg("", ""), id="login-status")
             with ContentSwitcher(initial="stage-unlock" if self.profiles else "stage-first"):
                 with Vertical(id="stage-unlock"):
