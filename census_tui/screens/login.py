@@ -50,6 +50,7 @@ M_BADID = Msg(
     "公民身份号码格式不正确,请核对。", "That citizen ID number is not well-formed; check it."
 )
 M_NONAME = Msg("请输入姓名。", "Enter your name.")
+M_NO_PASSWORD = Msg("请输入密码。", "Type the password.")
 M_WORKING = Msg("请稍候…", "Please wait…")
 
 
@@ -93,7 +94,8 @@ class LoginScreen(CensusScreen):
         self.profiles = self.capp.gate.profiles()
         with VerticalScroll(id="login-box"):
             yield T(M_TITLE, id="login-title")
-            yield T(self.capp.login_hint or Msg("", ""), id="login-hint")
+            if self.capp.login_hint is not None:
+                yield T(self.capp.login_hint, id="login-hint")
             yield T(Msg("", ""), id="login-status")
             with ContentSwitcher(initial="stage-unlock" if self.profiles else "stage-first"):
                 with Vertical(id="stage-unlock"):
@@ -163,6 +165,10 @@ class LoginScreen(CensusScreen):
         if index is None or not self.profiles:
             return
         password = self.query_one("#unlock-password", Input).value
+        if not password:  # not a try: an empty password must not count towards the lockout
+            self._status(M_NO_PASSWORD)
+            self.query_one("#unlock-password", Input).focus()
+            return
         self._busy(True)
         self._unlock(self.profiles[index], password)
 

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 
-from census_tui.i18n import Msg
+from census_tui.i18n import LANGS, Msg
 from census_tui.screens.base import CensusScreen
 from census_tui.visit.states import STATE_LABELS, CaseState
 from census_tui.widgets.text import T
@@ -23,7 +23,7 @@ from census_tui.widgets.text import T
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from census_tui.visit.api import Attempt, DwellingRow
+    from census_tui.visit.api import Attempt, DwellingRow, Session
 
 OUTCOMES: dict[str, Msg] = {
     "no_contact": Msg("未遇", "no contact"),
@@ -69,6 +69,34 @@ def attempt_text(attempt: Attempt) -> Msg:
     return Msg(zh, en)
 
 
+M_SCENARIO = Msg("模拟实操 · {title}:{story}", "Practice · {title}: {story}")
+M_PERFECT = Msg("练习核对:所有答案都正确。", "Practice check: every answer matches.")
+M_DIFFS = Msg("练习核对:{n} 处与实际不符:", "Practice check: {n} answers differ:")
+
+
+def practice_text(session: Session, dwelling_id: str) -> Msg | None:
+    """In training: the respondent's story before the interview, the slips after it."""
+    scenario = session.scenario(dwelling_id)
+    if scenario is None:
+        return None
+    texts: list[str] = []
+    for lang in LANGS:
+        check = session.practice_check(dwelling_id, lang)
+        if check is None:
+            texts.append(
+                M_SCENARIO.format(title=scenario.title(lang), story=scenario.story(lang))(lang)
+            )
+        elif check.perfect:
+            texts.append(M_PERFECT(lang))
+        else:
+            lines = [M_DIFFS.format(n=len(check.differences))(lang)]
+            lines += [
+                f"  {d.who} {d.item_id}: {d.entered} → {d.expected}" for d in check.differences
+            ]
+            texts.append("\n".join(lines))
+    return Msg(texts[0], texts[1])
+
+
 class VisitScreen(CensusScreen):
     """Everything about one dwelling before, around and after the interview."""
 
@@ -91,10 +119,13 @@ class VisitScreen(CensusScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, attempts: list[Attempt], slot: datetime | None) -> None:
+        def __init__(
+            self, attempts: list[Attempt], slot: datetime | None, practice: Msg | None
+        ) -> None:
             super().__init__()
             self.attempts = attempts
             self.slot = slot
+            self.practice = practice
 
     class InterviewReady(Message):
         def __init__(self, hh_uuid: str) -> None:
@@ -120,12 +151,16 @@ class VisitScreen(CensusScreen):
         yield T(STATE_LABELS[row.state], id="visit-state")
         if row.returned_comment:
             yield T(M_RETURNED.format(c=row.returned_comment), id="visit-returned")
+        if row.note:
+            yield T(Msg(f"办公室备注:{row.note}", f"Office note: {row.note}"), id="visit-note")
+        yield T(Msg("", ""), id="visit-practice")
         yield T(Msg("", ""), id="visit-suggest")
         with VerticalScroll(id="visit-attempts"):
             yield T(M_NO_ATTEMPTS, id="visit-attempt-list")
         yield T(M_ACTIONS, id="visit-actions")
 
     def on_mount(self) -> None:
+        self.query_one("#visit-practice", T).display = False
         self._load()
 
     def on_screen_resume(self) -> None:
@@ -135,7 +170,8 @@ class VisitScreen(CensusScreen):
     def _load(self) -> None:
         dwelling = self.row.dwelling_id
         attempts = self.session.attempts(dwelling)
-        self.post_message(self.Loaded(attempts, self.session.suggest_slot(dwelling)))
+        practice = practice_text(self.session, dwelling)
+        self.post_message(self.Loaded(attempts, self.session.suggest_slot(dwelling), practice))
 
     def on_visit_screen_loaded(self, message: Loaded) -> None:
         self.attempts = message.attempts
@@ -146,6 +182,9 @@ class VisitScreen(CensusScreen):
             else M_NO_ATTEMPTS
         )
         self.query_one("#visit-attempt-list", T).set_msg(text)
+        practice = self.query_one("#visit-practice", T)
+        practice.set_msg(message.practice or Msg("", ""))
+        practice.display = message.practice is not None
         slot = message.slot
         self.query_one("#visit-suggest", T).set_msg(
             M_SUGGEST.format(at=local(slot)) if slot else Msg("", "")

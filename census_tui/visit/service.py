@@ -54,6 +54,7 @@ from census_tui.visit.api import (
     SyncProgress,
 )
 from census_tui.visit.readback import readback_lines
+from census_tui.visit.scenarios import Comparison, Scenario, compare, scenario_for
 from census_tui.visit.states import Board, CaseState, board_of, can_move
 
 KIND_HOUSEHOLD = "household"
@@ -530,6 +531,26 @@ class VisitSession:
         with self.store.transaction():
             self.store.set_confirmed(hh_uuid, None, actor=self.account)
             self.store.set_state(hh_uuid, CaseState.INTERVIEWING, actor=self.account)
+
+    # --- practice (training only) -------------------------------------------------------
+
+    def scenario(self, dwelling_id: str) -> Scenario | None:
+        """The practice household scripted at this training dwelling (never on real data)."""
+        if not self.training:
+            return None
+        return scenario_for(self.store.dwelling(dwelling_id).address)
+
+    def practice_check(self, dwelling_id: str, lang: str) -> Comparison | None:
+        """After a practice household is completed: the answers that differ from the truth."""
+        scenario = self.scenario(dwelling_id)
+        if scenario is None:
+            return None
+        done = (CaseState.COMPLETED, CaseState.SYNCED, CaseState.APPROVED)
+        for case in sorted(self.store.cases(dwelling_id), key=lambda c: c.hh_number):
+            if case.state in done:
+                hh = self.store.household(case.uuid)
+                return compare(self.form, scenario, hh, "zh" if lang == "zh" else "en")
+        return None
 
     # --- returns and sync ---------------------------------------------------------------
 

@@ -34,3 +34,34 @@ def test_demo_site_is_ready_and_restartable(tmp_path: Path) -> None:
         session.close()
     finally:
         again.stop()
+
+
+def test_practice_household_is_checked_against_its_truth(tmp_path: Path) -> None:
+    from census_tui.visit.scenarios import SCENARIOS
+
+    clock = FakeClock(datetime(2020, 11, 3, 1, 0, tzinfo=UTC))
+    site = start_demo(tmp_path, clock=clock)
+    try:
+        s = open_gate(clock=clock, base=tmp_path).unlock("demo", DEMO_NEW_PASSWORD)
+        family = SCENARIOS[0]
+        row = next(r for r in s.dashboard().rows if r.address.endswith(family.address_suffix))
+        assert s.scenario(row.dwelling_id) is family
+        assert s.practice_check(row.dwelling_id, "en") is None  # not yet interviewed
+        hh = s.start_interview(row.dwelling_id)
+        for item, value in family.household.items():
+            s.set_answer(hh, "", item, value)
+        for truth in family.persons:
+            p = s.add_person(hh)
+            for item, value in truth.items():
+                s.set_answer(hh, p, item, value)
+        wrong = s.household(hh).persons[2].uuid
+        s.set_answer(hh, wrong, "D11", 4)  # the trainee mis-heard the son's education
+        s.complete(hh, "王建国")
+        check = s.practice_check(row.dwelling_id, "en")
+        assert check is not None
+        assert [(d.who, d.item_id) for d in check.differences] == [("王小明", "D11")]
+        assert s.sync().acked == 1  # the practice household reaches the training server
+        s.close()
+    finally:
+        site.stop()
+    assert len(site.server.db.households()) == 1  # type: ignore[attr-defined]
