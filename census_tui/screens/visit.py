@@ -44,8 +44,8 @@ M_SUGGEST = Msg(
 )
 M_RETURNED = Msg("指导员退回意见:{c}", "Returned by the supervisor: {c}")
 M_ACTIONS = Msg(
-    "t 记录入户 · i 出示证件 · Enter 开始登记 · d 疑虑解答 · o 重新打开 · Esc 返回",
-    "t attempt · i identity · Enter interview · d doubts · o reopen · Esc back",
+    "t 记录入户 · i 出示证件 · Enter 开始登记 · d 疑虑解答 · r 名册核对 · o 重新打开 · Esc 返回",
+    "t attempt · i identity · Enter interview · d doubts · r roster · o reopen · Esc back",
 )
 M_REOPENED = Msg("已重新打开,核对确认失效。", "Reopened; the confirmation has lapsed.")
 
@@ -107,6 +107,7 @@ class VisitScreen(CensusScreen):
         ("Enter", Msg("开始/继续登记", "start or resume the interview")),
         ("d", Msg("疑虑解答", "doubts and replies")),
         ("o", Msg("重新打开已完成未上传的户", "reopen a completed, unsynced household")),
+        ("r", Msg("名册核对(集体宿舍、工地)", "roster mode (dormitories, construction sites)")),
         ("Esc", Msg("返回列表", "back to the list")),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -115,6 +116,7 @@ class VisitScreen(CensusScreen):
         Binding("enter", "interview", "interview", show=False),
         Binding("d", "doubts", "doubts", show=False),
         Binding("o", "reopen", "reopen", show=False),
+        Binding("r", "roster", "roster", show=False),
         Binding("escape", "back", "back", show=False),
     ]
 
@@ -207,6 +209,13 @@ class VisitScreen(CensusScreen):
         from census_tui.screens.doubts import DoubtsScreen
 
         self.app.push_screen(DoubtsScreen(self.row.dwelling_id))
+
+    def action_roster(self) -> None:
+        from census_tui.screens.roster import RosterScreen
+
+        self.app.push_screen(
+            RosterScreen(self.session.roster(), self.row.dwelling_id, lang=self.capp.lang)
+        )
 
     def action_interview(self) -> None:
         self._start()

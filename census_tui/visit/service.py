@@ -14,6 +14,7 @@ import uuid as uuidlib
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from census_tui import paths
 from census_tui.clock import Clock, iso
@@ -56,6 +57,9 @@ from census_tui.visit.api import (
 from census_tui.visit.readback import readback_lines
 from census_tui.visit.scenarios import Comparison, Scenario, compare, scenario_for
 from census_tui.visit.states import Board, CaseState, board_of, can_move
+
+if TYPE_CHECKING:
+    from census_tui.roster.service import RosterService
 
 KIND_HOUSEHOLD = "household"
 KIND_OUTCOME = "outcome"
@@ -531,6 +535,14 @@ class VisitSession:
         with self.store.transaction():
             self.store.set_confirmed(hh_uuid, None, actor=self.account)
             self.store.set_state(hh_uuid, CaseState.INTERVIEWING, actor=self.account)
+
+    # --- roster mode (名册核对) --------------------------------------------------------------
+
+    def roster(self) -> RosterService:
+        """Roster operations for collective sites on this profile (the roster grid's backend)."""
+        from census_tui.roster.service import RosterService
+
+        return RosterService(self.store, actor=self.account)
 
     # --- practice (training only) -------------------------------------------------------
 
