@@ -16,6 +16,7 @@ The store is used from the calling thread only (the TUI runs this in a thread wo
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ from census_tui.sync import messages as m
 from census_tui.sync.api import SyncApi
 from census_tui.sync.schema import BadAnswer, ItemResult, ServerInfo
 from census_tui.sync.transport import RetryPolicy
+
+_log = logging.getLogger(__name__)
+"""Counts and results only (logsetup masks ID- and phone-shaped strings as a last defence)."""
 
 KIND_HOUSEHOLD = "household"
 KIND_OUTCOME = "outcome"
@@ -172,6 +176,19 @@ def run_sync(
         error=summary.error.en if summary.error else "; ".join(summary.refused_reasons[:3]),
     )
     report(SyncProgress(summary.acked, summary.acked + summary.remaining, "done"))
+    _log.info(
+        "sync %s: sent=%d acked=%d duplicates=%d refused=%d pulled=%d returned=%d remaining=%d",
+        summary.result,
+        summary.sent,
+        summary.acked,
+        summary.duplicates,
+        summary.refused,
+        summary.pulled,
+        summary.returned,
+        summary.remaining,
+    )
+    if summary.error is not None:
+        _log.warning("sync error: %s", summary.error.en)
     return summary
 
 

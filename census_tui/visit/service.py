@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import uuid as uuidlib
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
@@ -60,6 +61,9 @@ from census_tui.visit.states import Board, CaseState, board_of, can_move
 
 if TYPE_CHECKING:
     from census_tui.roster.service import RosterService
+
+_log = logging.getLogger(__name__)
+"""Case ids, states and counts only: never answers."""
 
 KIND_HOUSEHOLD = "household"
 KIND_OUTCOME = "outcome"
@@ -305,6 +309,7 @@ class VisitSession:
                 self.store.set_state(case_uuid, target, actor=self.account)
             if attempt.outcome in _REPORTED_OUTCOMES:
                 self._report_outcome(dwelling_id, attempt)
+        _log.info("dwelling %s: attempt %s", dwelling_id, attempt.outcome)
 
     def _report_outcome(self, dwelling_id: str, attempt: Attempt) -> None:
         """Refusals, vacant dwellings and no-contacts reach the supervisor through the outbox."""
@@ -374,6 +379,7 @@ class VisitSession:
     def set_answer(self, hh_uuid: str, person_uuid: str, item_id: str, value: Value | None) -> None:
         """Save one answer (committed on return); clear answers that became inapplicable and
         drop confirmations whose answers changed (a confirmation lapses with its answers)."""
+        _log.debug("answer %s/%s %s", hh_uuid, person_uuid or "-", item_id)
         self.form.item(item_id)
         with self.store.transaction():
             current = self.store.household(hh_uuid)
@@ -523,6 +529,7 @@ class VisitSession:
             doc = to_json(hh, read_back=ReadBack(respondent[:50], now), completed_at=now)
             payload = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
             self.store.enqueue(KIND_HOUSEHOLD, hh_uuid, revision, payload)
+        _log.info("household %s completed, revision %d queued", hh_uuid, revision)
 
     def reopen(self, hh_uuid: str) -> None:
         """A completed household not yet synced goes back to interviewing; the respondent's
@@ -602,6 +609,7 @@ class VisitSession:
     # --- locking ------------------------------------------------------------------------
 
     def lock(self) -> None:
+        _log.info("session locked")
         self.locked = True
         self.store.log_event("lock", actor=self.account)
 
@@ -631,6 +639,7 @@ class VisitGate:
     def unlock(self, profile: str, password: str) -> VisitSession:
         store = unlock(profile, password, base=self.base, clock=self.clock)
         store.log_event("login", actor=profile, data={"mode": "offline"})
+        _log.info("profile unlocked (offline)")
         return VisitSession(store, clock=self.clock, profile=profile, base=self.base)
 
     def begin_first_login(self, server: str, account: str, password: str) -> FirstLoginFlow:
