@@ -40,8 +40,10 @@ def test_work_is_logged_without_personal_data(fresh_logging: Path, verbose: bool
     s = make_local_profile(fresh_logging.parents[1], "enum01", "pw-123456", clock=clock,
                            kdf=CHEAP, dwellings=2)  # fmt: skip
     hh = s.start_interview("D0001")
-    household: dict[str, int] = {"H1": 1, "H2a": 1, "H2b": 0, "H3m": 0, "H3f": 0, "H4m": 0, "H4f": 0,
-                                 "H5": 1, "H6": 40, "H7": 2}  # fmt: skip
+    household: dict[str, int] = {
+        "H1": 1, "H2a": 1, "H2b": 0, "H3m": 0, "H3f": 0, "H4m": 0, "H4f": 0,
+        "H5": 1, "H6": 40, "H7": 2,
+    }  # fmt: skip
     for item, number in household.items():
         s.set_answer(hh, "", item, number)
     p = s.add_person(hh)
