@@ -115,6 +115,28 @@ class StoreBase:
     def closed(self) -> bool:
         return self._conn is None
 
+    def change_count(self) -> int:
+        """Rows changed through this store since it was opened (SQLite's total_changes): a
+        cheap way for a caller to know whether what it read is still current."""
+        with self._lock:
+            return int(self._connection().total_changes)
+
+    def set_meta_relaxed(self, key: str, value: str | None) -> None:
+        """:meth:`set_meta` without waiting for the disk (``synchronous=NORMAL`` for this one
+        commit). For bookkeeping such as the question to resume at: it survives a crash of the
+        process (the OS has the write) and at worst rolls back on a power cut; answers are never
+        written this way. The next ordinary commit makes it durable too."""
+        with self._lock:
+            conn = self._connection()
+            if self._depth:
+                self.set_meta(key, value)
+                return
+            conn.execute("PRAGMA synchronous = NORMAL")
+            try:
+                self.set_meta(key, value)
+            finally:
+                conn.execute("PRAGMA synchronous = FULL")
+
     # --- profile meta -------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:

@@ -7,6 +7,7 @@ Plain Python: no Textual here, so the whole visit is testable without a terminal
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import json
@@ -130,6 +131,10 @@ class VisitSession:
         self.lang_default = "zh"
         self.account = store.get_meta(META_ACCOUNT) or profile
         self.locked = False
+        self._cache: dict[str, tuple[int, Household]] = {}
+        """Household case → (store change count when read, household): the interview reads
+        the same household several times per keystroke; any write through the store (this
+        session, roster mode) changes the count and so invalidates it."""
 
     # --- identity -----------------------------------------------------------------------
 
@@ -360,8 +365,18 @@ class VisitSession:
                 self.store.set_state(case_uuid, CaseState.INTERVIEWING, actor=self.account)
             return case_uuid
 
+    def _current(self, hh_uuid: str) -> Household:
+        """The household as stored now (shared, read-only: callers get copies)."""
+        stamp = self.store.change_count()
+        hit = self._cache.get(hh_uuid)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        hh = self.store.household(hh_uuid)
+        self._cache[hh_uuid] = (stamp, hh)
+        return hh
+
     def household(self, hh_uuid: str) -> Household:
-        return self.store.household(hh_uuid)
+        return copy.deepcopy(self._current(hh_uuid))
 
     def _editable(self, hh_uuid: str) -> CaseState:
         """Make the case editable (a change after self-check or read-back reopens it)."""
@@ -382,7 +397,7 @@ class VisitSession:
         _log.debug("answer %s/%s %s", hh_uuid, person_uuid or "-", item_id)
         self.form.item(item_id)
         with self.store.transaction():
-            current = self.store.household(hh_uuid)
+            current = self._current(hh_uuid)
             owner = current.answers if person_uuid == HOUSEHOLD_SCOPE else None
             if owner is None:
                 person = current.person(person_uuid)
@@ -394,12 +409,12 @@ class VisitSession:
             self._tidy(hh_uuid)
 
     def _tidy(self, hh_uuid: str) -> None:
-        hh = self.store.household(hh_uuid)
+        hh = self._current(hh_uuid)
         stale = walker.stale_answers(self.form, hh)
         for p, item in stale:
             self.store.set_answer(hh_uuid, p, item, None, actor="walker")
         if stale:
-            hh = self.store.household(hh_uuid)
+            hh = self._current(hh_uuid)
         for conf in hh.confirmations:
             if not confirmation_is_current(conf, hh):
                 self.store.remove_confirmation(hh_uuid, conf.rule_id, conf.person_uuid)
@@ -437,7 +452,13 @@ class VisitSession:
         return person, item
 
     def remember_position(self, hh_uuid: str, person_uuid: str, item_id: str) -> None:
-        self.store.set_meta(POSITION_META + hh_uuid, f"{person_uuid}|{item_id}")
+        """Commit the question on screen (relaxed: it survives a crash of the process; a power
+        cut may lose it, never an answer). A cached household stays current across it."""
+        before = self.store.change_count()
+        self.store.set_meta_relaxed(POSITION_META + hh_uuid, f"{person_uuid}|{item_id}")
+        hit = self._cache.get(hh_uuid)
+        if hit is not None and hit[0] == before:
+            self._cache[hh_uuid] = (self.store.change_count(), hit[1])
 
     # --- checks -------------------------------------------------------------------------
 
@@ -447,7 +468,7 @@ class VisitSession:
         return check_household(hh, area_id_numbers=others)
 
     def findings(self, hh_uuid: str) -> list[FindingView]:
-        hh = self.store.household(hh_uuid)
+        hh = self._current(hh_uuid)
         found = self._findings(hh)
         current = {
             confirmation_key(c): c for c in hh.confirmations if confirmation_is_current(c, hh)
@@ -476,7 +497,7 @@ class VisitSession:
         return f"{index + 1}. {name}" if isinstance(name, str) and name else f"{index + 1}."
 
     def confirm(self, hh_uuid: str, rule_id: str, person_uuid: str, reason: str) -> None:
-        hh = self.store.household(hh_uuid)
+        hh = self._current(hh_uuid)
         for f in self._findings(hh):
             if f.rule_id == rule_id and f.person_uuid == person_uuid:
                 conf = make_confirmation(f, hh, reason, self.account, iso(self.clock.now()))
@@ -487,13 +508,13 @@ class VisitSession:
         raise BadInput(UNKNOWN_FINDING)
 
     def can_complete(self, hh_uuid: str) -> bool:
-        hh = self.store.household(hh_uuid)
+        hh = self._current(hh_uuid)
         missing = walker.missing(self.form, hh)
         return not missing and completion_status(hh, self._findings(hh)).may_complete
 
     def missing(self, hh_uuid: str) -> list[tuple[str, str]]:
         """Applicable, required questions still unanswered."""
-        return walker.missing(self.form, self.store.household(hh_uuid))
+        return walker.missing(self.form, self._current(hh_uuid))
 
     def self_check_passed(self, hh_uuid: str) -> None:
         if not self.can_complete(hh_uuid):
@@ -504,7 +525,7 @@ class VisitSession:
             self.store.set_state(hh_uuid, CaseState.SELF_CHECKED, actor=self.account)
 
     def readback(self, hh_uuid: str, lang: str) -> list[ReadBackLine]:
-        hh = self.store.household(hh_uuid)
+        hh = self._current(hh_uuid)
         return readback_lines(self.form, hh, "zh" if lang == "zh" else "en")
 
     def complete(self, hh_uuid: str, respondent: str) -> None:
@@ -525,7 +546,7 @@ class VisitSession:
             self.store.set_confirmed(hh_uuid, respondent[:50], actor=self.account)
             revision = self.store.bump_revision(hh_uuid)
             self.store.set_state(hh_uuid, CaseState.COMPLETED, actor=self.account)
-            hh = self.store.household(hh_uuid)
+            hh = self._current(hh_uuid)
             doc = to_json(hh, read_back=ReadBack(respondent[:50], now), completed_at=now)
             payload = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
             self.store.enqueue(KIND_HOUSEHOLD, hh_uuid, revision, payload)
@@ -567,7 +588,7 @@ class VisitSession:
         done = (CaseState.COMPLETED, CaseState.SYNCED, CaseState.APPROVED)
         for case in sorted(self.store.cases(dwelling_id), key=lambda c: c.hh_number):
             if case.state in done:
-                hh = self.store.household(case.uuid)
+                hh = self._current(case.uuid)
                 return compare(self.form, scenario, hh, "zh" if lang == "zh" else "en")
         return None
 
