@@ -1,24 +1,22 @@
 """The ``census-tui`` command line: thin Typer wiring over the services.
 
-Each command lives in ``census_tui/commands/<name>.py`` with a ``register(app)`` function; this
-module only assembles them, picks the language and maps :class:`CensusError` to exit codes.
-Heavy imports (textual, httpx, starlette) happen inside the commands that need them, so
-``census-tui --help`` and the TUI start-up stay quick on a low-spec handheld.
+Each command lives in ``census_tui/commands/<name>.py`` with a ``register(app)`` function;
+:mod:`census_tui.cli_app` assembles them. Heavy imports (textual, httpx, starlette, even typer
+for the TUI) happen only where needed, so ``census-tui`` starts quickly on a low-spec handheld.
+Unexpected errors end with one bilingual line; :class:`CensusError` maps to documented codes.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
-from typing import Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 from census_tui.exitcodes import ExitCode
 from census_tui.i18n import detect_lang
 
-# Modules under census_tui/commands that provide register(app). Missing ones are skipped so that
-# a partial checkout still runs, but the test suite checks that every listed module exists.
+if TYPE_CHECKING:
+    import typer
+
 COMMAND_MODULES: tuple[str, ...] = (
     "version",
     "tui",
@@ -32,51 +30,15 @@ COMMAND_MODULES: tuple[str, ...] = (
     "roster",
     "demo",
 )
-
-HELP = (
-    "普查员终端采集客户端 / Terminal census enumeration client.\n\n"
-    "Run without a command to start the TUI on the profile in the data directory."
-)
+"""Modules under census_tui/commands that provide register(app); the test suite checks that
+every listed module exists."""
 
 
 def build_app() -> typer.Typer:
     """The Typer application with every available command registered."""
-    app = typer.Typer(
-        name="census-tui",
-        help=HELP,
-        add_completion=False,
-        pretty_exceptions_enable=False,
-        rich_markup_mode=None,
-    )
+    from census_tui.cli_app import build
 
-    @app.callback(invoke_without_command=True)
-    def _root(
-        ctx: typer.Context,
-        lang: Annotated[
-            str | None, typer.Option("--lang", help="zh or en (default: from the locale)")
-        ] = None,
-        verbose: Annotated[
-            bool, typer.Option("--verbose", "-v", help="More detail in the log file.")
-        ] = False,
-    ) -> None:
-        ctx.obj = {"lang": detect_lang(lang), "verbose": verbose}
-        from census_tui.logsetup import setup_logging
-
-        setup_logging(verbose=verbose)
-        if ctx.invoked_subcommand is None:
-            from census_tui.launch import run_tui
-
-            raise typer.Exit(run_tui(ctx.obj["lang"]))
-
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"census_tui.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"census_tui.commands.{name}":
-                raise
-            continue
-        module.register(app)
-    return app
+    return build(COMMAND_MODULES)
 
 
 def _tui_only(argv: list[str]) -> str | None:

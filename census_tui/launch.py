@@ -25,7 +25,7 @@ def run_tui(lang: str) -> int:
     """Run the app on the profiles of the data directory; return the process exit code."""
     from census_tui.app import make_app
     from census_tui.clock import SystemClock
-    from census_tui.visit.service import open_gate
+    from census_tui.visit.gate import open_gate
 
     app = make_app(
         open_gate(clock=SystemClock()),

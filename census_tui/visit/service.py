@@ -18,7 +18,6 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from census_tui import paths
 from census_tui.clock import Clock, iso
 from census_tui.errors import BadInput, ConflictError
 from census_tui.i18n import Msg
@@ -32,7 +31,6 @@ from census_tui.store import (
     META_TOKEN,
     META_TRAINING,
     Dwelling,
-    KdfParams,
     Store,
     unlock,
 )
@@ -644,76 +642,7 @@ class VisitSession:
         self.store.close()
 
 
-class VisitGate:
-    """Before login: local profiles, offline unlock, the online first login."""
+# The gate lives in its own light module (start-up); re-exported for existing callers.
+from census_tui.visit.gate import FirstLoginFlow, VisitGate, open_gate  # noqa: E402
 
-    def __init__(
-        self, *, clock: Clock, base: Path | None = None, kdf: KdfParams | None = None
-    ) -> None:
-        self.clock = clock
-        self.base = base
-        self.kdf = kdf
-
-    def profiles(self) -> list[str]:
-        return paths.list_profiles(self.base)
-
-    def unlock(self, profile: str, password: str) -> VisitSession:
-        store = unlock(profile, password, base=self.base, clock=self.clock)
-        store.log_event("login", actor=profile, data={"mode": "offline"})
-        _log.info("profile unlocked (offline)")
-        return VisitSession(store, clock=self.clock, profile=profile, base=self.base)
-
-    def begin_first_login(self, server: str, account: str, password: str) -> FirstLoginFlow:
-        from census_tui.sync.login import begin_first_login
-
-        flow = begin_first_login(
-            server, account, password, clock=self.clock, base=self.base, kdf=self.kdf
-        )
-        return FirstLoginFlow(flow, self)
-
-
-class FirstLoginFlow:
-    """Wraps the sync layer's first login so that ``finish`` gives a session."""
-
-    def __init__(self, flow: object, gate: VisitGate) -> None:
-        from census_tui.sync.login import FirstLogin
-
-        assert isinstance(flow, FirstLogin)
-        self._flow = flow
-        self._gate = gate
-        self.training = flow.training
-
-    @property
-    def must_change_password(self) -> bool:
-        return self._flow.must_change_password
-
-    @property
-    def must_verify(self) -> bool:
-        return self._flow.must_verify
-
-    def change_password(self, new_password: str) -> None:
-        self._flow.change_password(new_password)
-
-    def verify_identity(self, name: str, id_number: str) -> None:
-        self._flow.verify_identity(name, id_number)
-
-    def finish(self) -> VisitSession:
-        from census_tui.sync.engine import sync_store
-        from census_tui.sync.login import profile_name
-
-        store = self._flow.finish()
-        store.log_event("login", actor=self._flow._account, data={"mode": "first"})
-        # Pull the area's dwellings now; a failure is in the sync log and the dashboard's
-        # sync action retries it.
-        sync_store(store, clock=self._gate.clock)
-        return VisitSession(
-            store,
-            clock=self._gate.clock,
-            profile=profile_name(self._flow._account),
-            base=self._gate.base,
-        )
-
-
-def open_gate(*, clock: Clock, base: Path | None = None, kdf: KdfParams | None = None) -> VisitGate:
-    """The gate the TUI starts with (the CLI's and the demo's composition root)."""
-    return VisitGate(clock=clock, base=base, kdf=kdf)
+__all__ = ["FirstLoginFlow", "VisitGate", "VisitSession", "open_gate"]
