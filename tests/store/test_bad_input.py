@@ -9,9 +9,8 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from census_tui.store import (
     create_profile,
     unlock,
 )
+from tests.mounts import remount
 
 from .conftest import AREA_ID, CHEAP_KDF, PASSWORD
 
@@ -213,33 +213,6 @@ def test_newer_schema_refused(store: Store, base: Path, clock: FakeClock) -> Non
 
 
 # --- real read-only and full file systems ------------------------------------------------------
-
-
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
-    mounted: list[Path] = []
-
-    def mount(size: str) -> Path:
-        point = tmp_path / f"mnt{len(mounted)}"
-        point.mkdir()
-        r = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(point)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if r.returncode:
-            pytest.skip(f"cannot mount a tmpfs here ({r.stderr.strip()}); needs root/CAP_SYS_ADMIN")
-        mounted.append(point)
-        return point
-
-    yield mount
-    for point in reversed(mounted):
-        subprocess.run(["umount", "-l", str(point)], check=False)
-
-
-def remount(point: Path, mode: str) -> None:
-    subprocess.run(["mount", "-o", f"remount,{mode}", str(point)], check=True)
 
 
 def test_read_only_directory(tmpfs: Callable[[str], Path], clock: FakeClock) -> None:
