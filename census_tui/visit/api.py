@@ -54,6 +54,16 @@ class DwellingRow:
 
 
 @dataclass(frozen=True, slots=True)
+class HouseholdCase:
+    """One household (户) of a dwelling: a dwelling may hold a second household (户编号)."""
+
+    hh_uuid: str
+    hh_number: int
+    state: CaseState
+    head_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Dashboard:
     area_id: str
     area_name: str
@@ -138,7 +148,8 @@ class Session(Protocol):
     def attempts(self, dwelling_id: str) -> list[Attempt]: ...
     def suggest_slot(self, dwelling_id: str) -> datetime | None: ...
     def record_identity_shown(self, dwelling_id: str, checklist: dict[str, bool]) -> None: ...
-    def start_interview(self, dwelling_id: str) -> str: ...
+    def start_interview(self, dwelling_id: str, hh_uuid: str | None = None) -> str: ...
+    def households(self, dwelling_id: str) -> list[HouseholdCase]: ...
     def household(self, hh_uuid: str) -> Household: ...
     def set_answer(
         self, hh_uuid: str, person_uuid: str, item_id: str, value: Value | None

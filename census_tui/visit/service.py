@@ -49,6 +49,7 @@ from census_tui.visit.api import (
     DwellingRow,
     EnumeratorCard,
     FindingView,
+    HouseholdCase,
     ReadBackLine,
     ReturnedCase,
     SyncOutcome,
@@ -84,6 +85,16 @@ _OPEN_STATES = (
     CaseState.RETURNED,
 )
 _EDITABLE_AFTER_CHECK = (CaseState.SELF_CHECKED, CaseState.READ_BACK, CaseState.RETURNED)
+_DONE_STATES = (CaseState.SYNCED, CaseState.APPROVED, CaseState.COMPLETED)
+_PRE_INTERVIEW_STATES = (  # attempts only: the interview starts here (states.py)
+    CaseState.LISTED,
+    CaseState.NO_CONTACT,
+    CaseState.APPOINTMENT,
+    CaseState.PHONE_REGISTRATION,
+    CaseState.REFUSED,
+    CaseState.VACANT,
+    CaseState.NOT_RESIDENTIAL,
+)
 
 NOT_EDITABLE = Msg(
     "该户已上传或已审核,不能修改;如需更正请联系普查指导员。",
@@ -98,6 +109,7 @@ UNKNOWN_FINDING = Msg(
     "该提示已不存在(答案可能已修改)。", "That finding no longer applies (an answer changed)."
 )
 BAD_OUTCOME = Msg("未知的入户结果。", "Unknown visit outcome.")
+NOT_THIS_DWELLING = Msg("该户不属于这个住户。", "That household belongs to another dwelling.")
 
 
 def _local_tz() -> tzinfo:
@@ -202,7 +214,10 @@ class VisitSession:
         rows: list[DwellingRow] = []
         for d in self.store.dwellings(area_id or None):
             cases = sorted(cases_by_dwelling.get(d.id, []))
-            state = CaseState(cases[0][1]) if cases else CaseState.LISTED
+            # The row shows the first household still needing work (a second household
+            # keeps the dwelling on the worklist after the first is completed).
+            todo = [c for c in cases if CaseState(c[1]) not in _DONE_STATES]
+            state = CaseState((todo or cases)[0][1]) if cases else CaseState.LISTED
             head = next((heads[u] for _, _, u in cases if u in heads), "")
             appt = booked.get(d.id) if state is CaseState.APPOINTMENT else None
             rows.append(
@@ -274,7 +289,7 @@ class VisitSession:
     def _primary_case(self, dwelling_id: str) -> str:
         cases = sorted(self.store.cases(dwelling_id), key=lambda c: c.hh_number)
         for c in cases:
-            if c.state not in (CaseState.SYNCED, CaseState.APPROVED, CaseState.COMPLETED):
+            if c.state not in _DONE_STATES:
                 return c.uuid
         if cases:
             return cases[0].uuid
@@ -355,13 +370,29 @@ class VisitSession:
 
     # --- the interview ------------------------------------------------------------------
 
-    def start_interview(self, dwelling_id: str) -> str:
+    def start_interview(self, dwelling_id: str, hh_uuid: str | None = None) -> str:
+        """Open a household of the dwelling for the interview: ``hh_uuid`` if given (a second
+        household), else the first one still needing work. A completed household only opens:
+        it is reopened (its confirmation lapsing) by :meth:`reopen` or by the first change."""
         with self.store.transaction():
-            case_uuid = self._primary_case(dwelling_id)
+            if hh_uuid is None:
+                case_uuid = self._primary_case(dwelling_id)
+            else:
+                case_uuid = hh_uuid
+                if self.store.case(case_uuid).dwelling_id != dwelling_id:
+                    raise BadInput(NOT_THIS_DWELLING)
             state = CaseState(self.store.case(case_uuid).state)
-            if state not in _OPEN_STATES and can_move(state, CaseState.INTERVIEWING):
+            if state in _PRE_INTERVIEW_STATES:
                 self.store.set_state(case_uuid, CaseState.INTERVIEWING, actor=self.account)
             return case_uuid
+
+    def households(self, dwelling_id: str) -> list[HouseholdCase]:
+        """The household cases of one dwelling by 户编号 (a dwelling can hold several)."""
+        heads = self.store.head_names()
+        return [
+            HouseholdCase(c.uuid, c.hh_number, CaseState(c.state), heads.get(c.uuid, ""))
+            for c in sorted(self.store.cases(dwelling_id), key=lambda c: c.hh_number)
+        ]
 
     def _current(self, hh_uuid: str) -> Household:
         """The household as stored now (shared, read-only: callers get copies)."""
