@@ -14,14 +14,25 @@ Slots (both AES-256-GCM over the 32-byte data key):
   an ephemeral key pair, ECDH, HKDF-SHA256, AES-GCM. Support staff holding the office's private
   key can recover the data key of a device whose password was forgotten.
 
-A wrong password and a tampered ciphertext both fail the GCM tag; the caller reports a wrong
-password (and counts it for the lockout). Malformed files are reported as damaged.
+Integrity (format version 2): the file carries ``digest``, ``sha256:`` and the hex SHA-256 of
+the canonical serialisation (:func:`canonical`) of every other field. It is checked at load,
+before any KDF work and without the password, so a damaged file (a flipped bit in the wrapped
+key, the nonce, the salt, the recovery slot, anything) is reported as damaged, with the offer to
+restore from a backup, and never as a wrong password that would count towards the lockout. The
+digest is not keyed: it catches damage, not a forger, who can recompute it; a forged file still
+gains nothing, because the wrapped key is authenticated by AES-GCM and the password.
+
+Version 1 files (no digest; written before the digest existed) are still read; their damage
+cannot be told from a wrong password. :func:`needs_upgrade` tells the caller to rewrite such a
+file as version 2 once it opened (same salt, nonce and wrapped key: no KDF work), and every
+rewrap writes version 2 anyway. The wrapping itself (the AAD) did not change between versions.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import os
 import unicodedata
@@ -41,7 +52,15 @@ from census_tui.store.atomic import write_atomic
 from census_tui.store.errors import MSG_ENVELOPE_DAMAGED
 
 FORMAT = "census-tui-envelope"
-VERSION = 1
+VERSION = 2
+"""The format written. Version 1 (no ``digest``) is read too."""
+READABLE_VERSIONS = (1, 2)
+WRAP_VERSION = 1
+"""The version bound into the password slot's AAD: the wrapping is unchanged since version 1,
+so a version 1 file upgrades without unwrapping and rewrapping."""
+DIGEST_FIELD = "digest"
+DIGEST_PREFIX = "sha256:"
+_V2_FIELDS = frozenset({"format", "version", "profile", "password", "recovery", DIGEST_FIELD})
 KEY_BYTES = 32
 SALT_BYTES = 16
 NONCE_BYTES = 12
@@ -103,11 +122,14 @@ class Envelope:
     wrapped: bytes
     recovery: dict[str, str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    version: int = VERSION
+    """The format version the file was read in (new envelopes: :data:`VERSION`)."""
 
     def aad(self) -> bytes:
         return _aad(self.profile, self.kdf)
 
     def to_json(self) -> bytes:
+        """The file's bytes, always in the current format (with its digest)."""
         doc: dict[str, Any] = {
             "format": FORMAT,
             "version": VERSION,
@@ -123,12 +145,43 @@ class Envelope:
             },
             "recovery": self.recovery,
         }
+        doc[DIGEST_FIELD] = digest(doc)
         return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("ascii")
+
+
+def canonical(doc: dict[str, Any]) -> bytes:
+    """The canonical serialisation of ``doc`` without its digest: sorted keys, no whitespace,
+    ASCII only. Whitespace and key order of the file do not matter; every value does."""
+    rest = {k: v for k, v in doc.items() if k != DIGEST_FIELD}
+    try:
+        text = json.dumps(rest, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        raise StoreError(MSG_ENVELOPE_DAMAGED) from None
+    return text.encode("ascii")
+
+
+def digest(doc: dict[str, Any]) -> str:
+    """The ``digest`` field for ``doc``: ``sha256:`` and 64 hex digits."""
+    return DIGEST_PREFIX + hashlib.sha256(canonical(doc)).hexdigest()
+
+
+def _check_digest(doc: dict[str, Any]) -> None:
+    """StoreError (damaged) unless a version 2 document is complete and its digest matches."""
+    stored = doc.get(DIGEST_FIELD)
+    if not isinstance(stored, str) or set(doc) != _V2_FIELDS:
+        raise StoreError(MSG_ENVELOPE_DAMAGED)
+    if not hmac.compare_digest(stored.encode("ascii", "replace"), digest(doc).encode("ascii")):
+        raise StoreError(MSG_ENVELOPE_DAMAGED)
+
+
+def needs_upgrade(env: Envelope) -> bool:
+    """Whether the file was read in an older format (no digest) and should be rewritten."""
+    return env.version < VERSION
 
 
 def _aad(profile: str, kdf: KdfParams) -> bytes:
     return json.dumps(
-        [FORMAT, VERSION, profile, "password", "scrypt", kdf.n, kdf.r, kdf.p],
+        [FORMAT, WRAP_VERSION, profile, "password", "scrypt", kdf.n, kdf.r, kdf.p],
         separators=(",", ":"),
     ).encode("utf-8")
 
@@ -185,12 +238,22 @@ def rewrap(
 
 
 def parse(data: bytes) -> Envelope:
-    """Parse and check ``envelope.json``; StoreError (damaged) on anything unexpected."""
+    """Parse and check ``envelope.json``; StoreError (damaged) on anything unexpected.
+
+    A version 2 file's digest is checked first; a version 1 file must not have one (a digest
+    that appears in a version 1 file means the version was changed)."""
     try:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise StoreError(MSG_ENVELOPE_DAMAGED) from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != VERSION:
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise StoreError(MSG_ENVELOPE_DAMAGED)
+    version = doc.get("version")
+    if type(version) is not int or version not in READABLE_VERSIONS:
+        raise StoreError(MSG_ENVELOPE_DAMAGED)
+    if version >= 2:
+        _check_digest(doc)
+    elif DIGEST_FIELD in doc:
         raise StoreError(MSG_ENVELOPE_DAMAGED)
     slot = doc.get("password")
     profile = doc.get("profile")
@@ -215,6 +278,7 @@ def parse(data: bytes) -> Envelope:
         nonce=_unb64(slot.get("nonce"), NONCE_BYTES),
         wrapped=_unb64(slot.get("wrapped_key"), KEY_BYTES + 16),
         recovery=recovery,
+        version=version,
     )
 
 
@@ -232,6 +296,27 @@ def load(path: Path) -> Envelope:
 def save(path: Path, env: Envelope) -> None:
     """Write the envelope atomically (temp file, fsync, rename, fsync dir)."""
     write_atomic(path, env.to_json())
+
+
+def upgrade(path: Path, env: Envelope) -> bool:
+    """Rewrite an older-format file (``env``, as read and opened) in the current format, with
+    its digest; True if it was rewritten. Only if the file still holds the same slots (another
+    process may have changed the password since). Atomic: on DiskError the old file stays."""
+    if not needs_upgrade(env):
+        return False
+    now = load(path)
+    same = (now.profile, now.kdf, now.salt, now.nonce, now.wrapped, now.recovery) == (
+        env.profile,
+        env.kdf,
+        env.salt,
+        env.nonce,
+        env.wrapped,
+        env.recovery,
+    )
+    if not same or not needs_upgrade(now):
+        return False
+    save(path, now)
+    return True
 
 
 # --- recovery slot -------------------------------------------------------------------------

@@ -5,7 +5,8 @@ wrapped data key), ``lockout.json`` (wrong-password counter, no personal data).
 
 Unlock order matters: the lockout is checked before any password work, and a failure that is
 not a wrong password (a damaged envelope, a read-only directory) is reported before the
-password is tried, so nothing can be guessed without being counted.
+password is tried, so nothing can be guessed without being counted, and damage (caught by the
+envelope's digest) never counts as a wrong password.
 """
 
 from __future__ import annotations
@@ -160,7 +161,12 @@ def unlock(name: str, password: str, *, base: Path | None = None, clock: Clock) 
         raise wrong_password(lockout) from None
     with os_errors():
         lockout.succeeded()
-    return _open(name, directory, key, clock)
+    store = _open(name, directory, key, clock)
+    # A version 1 envelope (no digest) gains its digest now that it proved sound; a full disk
+    # only postpones this to the next unlock (the old file stays whole).
+    with contextlib.suppress(DiskError, StoreError):
+        env_mod.upgrade(directory / ENVELOPE_FILE, env)
+    return store
 
 
 def recover(

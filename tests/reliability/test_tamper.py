@@ -3,10 +3,12 @@
 Each trial starts from a pristine copy of a profile with entered households, flips one bit at
 a random offset and unlocks. Every outcome must be one of:
 
-* a refusal with one clear zh/en line (StoreError, or AuthError where a flipped envelope
-  cannot be told from a wrong password: AES-GCM fails the same way), never another exception;
+* a refusal as damaged with one clear zh/en line (StoreError), never another exception, and
+  never "wrong password": the envelope's digest tells a flipped wrapped key, nonce or salt from
+  a wrong password before the password is tried, so no flip counts towards the lockout;
 * an unlock, after which every read returns exactly the pristine data or raises StoreError,
-  and, for a database flip, ``cipher_integrity_check`` reports the damage (never silent).
+  and, for a database flip, ``cipher_integrity_check`` reports the damage (never silent); for
+  an envelope flip only where the file still means the same envelope (JSON layout).
 
 Refusals of a damaged database or key file offer the remedy ``census-tui restore PATH``, also
 through the CLI (``census-tui status`` in a child process: the message, exit code 5, no
@@ -29,7 +31,8 @@ import pytest
 from census_tui.clock import FakeClock
 from census_tui.errors import AuthError, CensusError, StoreError
 from census_tui.exitcodes import ExitCode
-from census_tui.store import DB_FILE, ENVELOPE_FILE, Store, unlock
+from census_tui.store import DB_FILE, ENVELOPE_FILE, LOCKOUT_FILE, Store, unlock
+from census_tui.store.envelope import parse as parse_envelope
 from tests.reliability.conftest import PASSWORD, PROFILE, practice
 
 TRIALS = 200
@@ -95,6 +98,7 @@ def test_random_bit_flips_are_detected(
     target: str, pristine: tuple[Path, dict[str, Any]], tmp_path: Path
 ) -> None:
     source, before = pristine
+    pristine_envelope = parse_envelope((source / "profiles" / PROFILE / ENVELOPE_FILE).read_bytes())
     rng = random.Random(f"tamper-{target}")
     outcomes: Counter[str] = Counter()
     for _ in range(TRIALS):
@@ -109,13 +113,14 @@ def test_random_bit_flips_are_detected(
             clear(err)
             assert "census-tui restore PATH" in err.msg.en, err.msg.en
             assert "census-tui restore PATH" in err.msg.zh
+            assert not (directory / LOCKOUT_FILE).exists(), f"flip at {offset} was counted"
             outcomes["refused: damaged"] += 1
             continue
         except AuthError as err:
-            clear(err)
-            assert target == ENVELOPE_FILE, f"a database flip at {offset} read as a password"
-            outcomes["refused: password does not open the key"] += 1
-            continue
+            raise AssertionError(f"a {target} flip at {offset} read as {err.msg.en!r}") from None
+        if target == ENVELOPE_FILE:
+            flipped = parse_envelope((directory / target).read_bytes())
+            assert flipped == pristine_envelope, f"flip at {offset} changed the key file"
         with store:
             result = compare_reads(store, before)
             outcomes[f"opened, reads {result}"] += 1

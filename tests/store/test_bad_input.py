@@ -23,7 +23,6 @@ from census_tui.store import (
     Area,
     Dwelling,
     Store,
-    WrongPassword,
     create_profile,
     unlock,
 )
@@ -187,10 +186,12 @@ def test_garbage_envelope(closed: tuple[Path, str], base: Path, clock: FakeClock
     expect_store_error(base, clock, directory)
 
 
-def test_flipped_ciphertext_counts_as_wrong_password(
+def test_flipped_ciphertext_is_damage_not_a_wrong_password(
     closed: tuple[Path, str], base: Path, clock: FakeClock
 ) -> None:
-    """AES-GCM cannot tell a wrong password from a changed ciphertext: both fail the tag."""
+    """AES-GCM alone cannot tell a wrong password from a changed ciphertext (both fail the tag);
+    the envelope's digest can, before the password is tried (tests/store/
+    test_envelope_integrity.py has the rest)."""
     directory, _ = closed
 
     def flip(doc: dict[str, object]) -> None:
@@ -199,8 +200,9 @@ def test_flipped_ciphertext_counts_as_wrong_password(
         _slot(doc)["wrapped_key"] = base64.b64encode(bytes(raw)).decode()
 
     _edit_envelope(directory, flip)
-    with pytest.raises(WrongPassword):
-        unlock("enum01", PASSWORD, base=base, clock=clock)
+    err = expect_store_error(base, clock, directory)
+    assert "envelope.json" in err.msg.en
+    assert not (directory / "lockout.json").exists()
 
 
 def test_newer_schema_refused(store: Store, base: Path, clock: FakeClock) -> None:
