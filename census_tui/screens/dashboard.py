@@ -1,13 +1,17 @@
 """Dashboard: the area's dwellings, counts by state, last sync, sync / add / open actions.
 
-The service orders the rows (today's and overdue appointments first); this screen renders them.
-Type-to-filter must stay instant with 5,000 dwellings: each row's search text is lowercased once
-when the dashboard loads, filtering is a substring scan in Python, and the table shows at most
-``SHOWN`` matching rows (the rest are one keystroke of filter away).
+The service orders the rows (today's and overdue appointments first); this screen renders them,
+in that order, in a :class:`~census_tui.widgets.window_table.WindowTable` that draws only the
+rows on screen, so all 5,000 dwellings of a large area are one scroll, PageDown or End away and
+the screen stays instant (issue 5 §2). Each row's search text is lowercased once when the
+dashboard loads; a filter keystroke is a substring scan over those strings that yields a list of
+row indices, and the table redraws the twenty-odd visible lines (``bench/bench_dashboard.py``).
 """
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -15,24 +19,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Input, ProgressBar
+from textual.widgets import Input, ProgressBar
 from textual.worker import Worker
 
 from census_tui.i18n import Msg
 from census_tui.screens.base import CensusScreen
 from census_tui.visit.states import BOARD_LABELS, STATE_LABELS, Board
 from census_tui.widgets.text import T
+from census_tui.widgets.window_table import Cells, WindowTable
 
 if TYPE_CHECKING:
     from census_tui.visit.api import Dashboard, DwellingRow, SyncOutcome, SyncProgress
 
-SHOWN = 200
 M_FILTER = Msg("筛选:地址或姓名 (/)", "Filter: address or name (/)")
 M_FILTERING = Msg("筛选:回车打开第一条,Esc 回到列表", "Filter: Enter opens the first, Esc list")
 M_LOADING = Msg("正在读取…", "Loading…")
 M_NEVER = Msg("从未同步", "never synced")
 M_LAST = Msg("上次同步 {at} · 待上传 {n}", "Last sync {at} · to send {n}")
-M_MORE = Msg("显示 {shown}/{total} 条,输入以筛选", "Showing {shown} of {total}; type to filter")
 M_SYNCING = Msg("正在同步…", "Syncing…")
 M_SYNCED = Msg(
     "同步完成:上传 {sent},确认 {acked},下载 {pulled},退回 {returned}",
@@ -52,6 +55,9 @@ WIDE_WIDTHS = (19, 30, 12, 10, 11)
 NARROW_WIDTHS = (10, 14, 8)
 """Fixed column widths (cells): no measuring of 5,000 rows, and no column squeezed to its
 label when a resize races the first load."""
+TIMING_KEEP = 5000
+"""How many filter timings the screen keeps (for the benchmark; a few KB)."""
+DRILL_HELP = ("k", Msg("疑虑应答演练", "doubts drill (training)"))
 
 
 class DashboardScreen(CensusScreen):
@@ -76,6 +82,7 @@ class DashboardScreen(CensusScreen):
         Binding("h", "second_household", "second", show=False),
         Binding("r", "reload", "reload", show=False),
         Binding("l", "lock", "lock", show=False),
+        Binding("k", "drill", "drill", show=False),
     ]
 
     class Loaded(Message):
@@ -103,13 +110,18 @@ class DashboardScreen(CensusScreen):
         self.board: Dashboard | None = None
         self.rows: list[DwellingRow] = []
         self.keys: list[str] = []
-        self.shown: list[DwellingRow] = []
+        self.view: list[int] = []
+        """Indices into ``rows`` that pass the filter, in the service's order."""
+        self._built: tuple[bool, str] | None = None
+        """(narrow, language) the table's cells were built for."""
+        self.timings: dict[str, deque[float]] = {"filter": deque(maxlen=TIMING_KEEP)}
+        """Seconds from a filter keystroke's handler starting to the next screen refresh."""
 
     def compose(self) -> ComposeResult:
         yield T(Msg("", ""), id="dash-area")
         yield T(Msg("", ""), id="dash-counts")
         yield Input(id="dash-filter", placeholder=M_FILTER.both())
-        yield DataTable(id="dash-table", cursor_type="row", zebra_stripes=True)
+        yield WindowTable(id="dash-table")
         with Horizontal(id="dash-foot"):
             yield T(M_LOADING, id="dash-sync")
             yield T(Msg("", ""), id="dash-mode")
@@ -117,27 +129,24 @@ class DashboardScreen(CensusScreen):
 
     def on_mount(self) -> None:
         self.query_one("#dash-progress").display = False
-        self._columns()
-        self.query_one(DataTable).focus()
+        if self.capp.session is not None and self.session.training:
+            # The drill key is listed only where it works (HelpScreen reads KEYS_HELP).
+            self.KEYS_HELP = [*type(self).KEYS_HELP, DRILL_HELP]  # type: ignore[misc]
+        self.table.focus()
         self.action_reload()
+
+    @property
+    def table(self) -> WindowTable:
+        return self.query_one("#dash-table", WindowTable)
 
     def on_screen_resume(self) -> None:
         if self.board is not None:
             self.action_reload()
 
-    def _columns(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        narrow = self.app.size.width < 60
-        widths = NARROW_WIDTHS if narrow else WIDE_WIDTHS
-        for index, (msg, width) in enumerate(zip(COLUMNS, widths, strict=False)):
-            table.add_column(self.t(msg), key=str(index), width=width)
-
     def refresh_view(self) -> None:
-        self._columns()
         if self.board is not None:
             self._render_head(self.board)
-            self._render_rows()
+            self._build_table()
 
     # ------------------------------------------------------------------ loading
     def action_reload(self) -> None:
@@ -148,11 +157,15 @@ class DashboardScreen(CensusScreen):
         self.post_message(self.Loaded(self.session.dashboard()))
 
     def on_dashboard_screen_loaded(self, message: Loaded) -> None:
+        current = self._current()
         self.board = message.dashboard
         self.rows = message.dashboard.rows
         self.keys = [f"{r.dwelling_id}\t{r.address}\t{r.head_name}".lower() for r in self.rows]
         self._render_head(message.dashboard)
-        self._render_rows()
+        self._built = None
+        self._build_table()
+        if current is not None:  # back from a visit: the cursor stays on that dwelling
+            self._cursor_to(current.dwelling_id)
 
     def _render_head(self, board: Dashboard) -> None:
         self.query_one("#dash-area", T).set_msg(Msg(board.area_name, board.area_name))
@@ -163,45 +176,61 @@ class DashboardScreen(CensusScreen):
         sync = M_LAST.format(at=at, n=board.outbox_depth) if at else M_NEVER
         self.query_one("#dash-sync", T).set_msg(sync)
 
+    def _cells(self, row: DwellingRow, narrow: bool) -> Cells:
+        label = STATE_LABELS[row.state](self.capp.lang)
+        if row.overdue:
+            label = "! " + label
+        if narrow:
+            return (row.dwelling_id, row.address, label)
+        when = row.appointment_at.strftime("%m-%d %H:%M") if row.appointment_at else ""
+        return (row.dwelling_id, row.address, label, row.head_name, when)
+
+    def _build_table(self) -> None:
+        """Cell text for every row, once per load, language or narrow/wide change."""
+        narrow = self.app.size.width < 60
+        if self._built == (narrow, self.capp.lang):
+            return
+        self._built = (narrow, self.capp.lang)
+        widths = NARROW_WIDTHS if narrow else WIDE_WIDTHS
+        titles = [self.t(m) for m in COLUMNS[: len(widths)]]
+        self.table.set_table(titles, widths, [self._cells(r, narrow) for r in self.rows])
+        self._render_rows()
+
     def _render_rows(self) -> None:
+        """Apply the filter: a scan of the precomputed lowercased strings, no widget work."""
         needle = self.query_one("#dash-filter", Input).value.strip().lower()
         if needle:
-            matches = [r for r, k in zip(self.rows, self.keys, strict=True) if needle in k]
+            self.view = [i for i, k in enumerate(self.keys) if needle in k]
         else:
-            matches = self.rows
-        self.shown = matches[:SHOWN]
-        table = self.query_one(DataTable)
-        table.clear()
-        narrow = self.app.size.width < 60
-        lang = self.capp.lang
-        for row in self.shown:
-            label = STATE_LABELS[row.state](lang)
-            if row.overdue:
-                label = "! " + label
-            cells: list[str] = [row.dwelling_id, row.address, label]
-            if not narrow:
-                when = row.appointment_at.strftime("%m-%d %H:%M") if row.appointment_at else ""
-                cells += [row.head_name, when]
-            table.add_row(*cells, key=row.dwelling_id)
-        if len(matches) > len(self.shown):
-            self.notify(self.t(M_MORE.format(shown=len(self.shown), total=len(matches))))
+            self.view = list(range(len(self.rows)))
+        self.table.set_view(self.view)
+
+    def _cursor_to(self, dwelling_id: str) -> None:
+        for pos, index in enumerate(self.view):
+            if self.rows[index].dwelling_id == dwelling_id:
+                self.table.move_cursor(pos)
+                return
 
     @on(Input.Changed, "#dash-filter")
     def _filter(self) -> None:
+        started = time.perf_counter()
         self._render_rows()
+        self.call_after_refresh(
+            lambda: self.timings["filter"].append(time.perf_counter() - started)
+        )
 
     @on(Input.Submitted, "#dash-filter")
     def _filter_submitted(self) -> None:
         """Enter in the filter opens the first match (type the address, Enter, you are in)."""
         self._render_rows()
-        if self.shown:
-            row = self.shown[0]
+        if self.view:
+            row = self.rows[self.view[0]]
             self.query_one("#dash-filter", Input).value = ""
             self.action_focus_table()
             self._open(row)
 
     def action_focus_table(self) -> None:
-        self.query_one(DataTable).focus()
+        self.table.focus()
 
     def action_focus_filter(self) -> None:
         self.query_one("#dash-filter", Input).focus()
@@ -217,12 +246,12 @@ class DashboardScreen(CensusScreen):
 
     # ------------------------------------------------------------------ actions
     def _current(self) -> DwellingRow | None:
-        table = self.query_one(DataTable)
-        if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
+        cursor = self.table.cursor_row
+        if not self.view or cursor >= len(self.view):
             return None
-        return self.shown[table.cursor_row]
+        return self.rows[self.view[cursor]]
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_window_table_selected(self, event: WindowTable.Selected) -> None:
         row = self._current()
         if row is not None:
             self._open(row)
@@ -231,6 +260,14 @@ class DashboardScreen(CensusScreen):
         from census_tui.screens.visit import VisitScreen
 
         self.app.push_screen(VisitScreen(row))
+
+    def action_drill(self) -> None:
+        """The three standard doubts as a drill (issue 8 §4): training sessions only."""
+        if not self.session.training:
+            return
+        from census_tui.screens.drill import DrillScreen
+
+        self.app.push_screen(DrillScreen())
 
     def action_lock(self) -> None:
         self.capp.lock_now()

@@ -1,0 +1,201 @@
+"""A windowed table for the dashboard's 5,000 dwellings: only the rows on screen are drawn.
+
+Textual's DataTable keeps per-row state and measures cells; clearing and refilling it on each
+filter keystroke grows with the number of rows, so the dashboard used to show only the first
+200 matches. This table (the approach of :mod:`census_tui.widgets.roster_grid`, a Line-API
+ScrollView) holds every row as a tuple of cell text, and a *view*: the list of row indices that
+pass the filter, in the service's order. A filter replaces the view (a list of ints, no widget
+work); the compositor asks for the visible lines only (``render_line``), and a drawn line is
+cached per row until the columns change. Every row stays reachable by scrolling, PageDown, End.
+
+It looks like the DataTable it replaces (fixed column widths, one cell of padding either side,
+a bold header that stays on top, zebra stripes, a row cursor) so the screens read the same.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cells = tuple[str, ...]
+TIMING_KEEP = 5000
+"""How many cursor-move timings the table keeps (for the benchmark; a few KB)."""
+
+
+def padded_line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    """One row as fixed-width text: each cell cropped or padded to its column's cell width
+    (Chinese characters are two cells wide), with one cell of padding either side."""
+    return "".join(f" {set_cell_size(c, w)} " for c, w in zip(cells, widths, strict=False))
+
+
+class WindowTable(ScrollView, can_focus=True):
+    """Rows of cells with a fixed header and a row cursor, drawing only what is on screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "open", show=False),
+        Binding("up", "cursor(-1)", "up", show=False),
+        Binding("down", "cursor(1)", "down", show=False),
+        Binding("pageup", "page(-1)", "page up", show=False),
+        Binding("pagedown", "page(1)", "page down", show=False),
+        Binding("home", "jump(0)", "first", show=False),
+        Binding("end", "jump(-1)", "last", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "window-table--header",
+        "window-table--cursor",
+        "window-table--even",
+    }
+    DEFAULT_CSS = """
+    WindowTable { background: $surface; color: $foreground; }
+    WindowTable > .window-table--header { text-style: bold; background: $panel; }
+    WindowTable > .window-table--even { background: $surface-lighten-1 50%; }
+    WindowTable > .window-table--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    WindowTable:focus > .window-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    """
+
+    class Selected(Message):
+        """Enter on the cursor's row, or a click on it: ``row`` indexes the view."""
+
+        def __init__(self, row: int) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.widths: tuple[int, ...] = ()
+        self.header = ""
+        self.line_width = 0
+        self.rows: list[Cells] = []
+        self.view: list[int] = []
+        self._lines: list[str | None] = []
+        self._cursor = 0
+        self.timings: deque[float] = deque(maxlen=TIMING_KEEP)
+        """Seconds from a cursor key's handler starting to the next screen refresh."""
+
+    # ----------------------------------------------------------------- data
+    @property
+    def cursor_row(self) -> int:
+        """Index into the view of the cursor's row (0 when the view is empty)."""
+        return self._cursor
+
+    @property
+    def body_height(self) -> int:
+        """Rows visible under the header."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def set_table(self, titles: Sequence[str], widths: Sequence[int], rows: list[Cells]) -> None:
+        """New columns and every row (a load, a language switch, a narrow/wide change)."""
+        self.widths = tuple(widths)
+        self.header = padded_line(titles, self.widths)
+        self.line_width = sum(self.widths) + 2 * len(self.widths)
+        self.rows = rows
+        self._lines = [None] * len(rows)
+        self.set_view(list(range(len(rows))), self._cursor)
+
+    def set_view(self, view: list[int], cursor: int = 0) -> None:
+        """Show these rows (indices into ``rows``, in order); the cursor goes to ``cursor``."""
+        self.view = view
+        self.virtual_size = Size(self.line_width, len(view) + 1)
+        self._cursor = max(0, min(cursor, len(view) - 1))
+        self._scroll_cursor_visible()
+        self.refresh()
+
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on view row ``row`` (clamped) and scroll it into view."""
+        if not self.view:
+            return
+        row = max(0, min(row, len(self.view) - 1))
+        if row == self._cursor:
+            return
+        old, self._cursor = self._cursor, row
+        self.refresh_line(old + 1)  # virtual line: the header is line 0
+        self.refresh_line(row + 1)
+        self._scroll_cursor_visible()
+
+    def _scroll_cursor_visible(self) -> None:
+        top = int(self.scroll_y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, immediate=True)
+        elif self._cursor >= top + self.body_height:
+            self.scroll_to(y=self._cursor - self.body_height + 1, animate=False, immediate=True)
+
+    # ----------------------------------------------------------------- drawing
+    def _text(self, index: int) -> str:
+        text = self._lines[index]
+        if text is None:
+            text = self._lines[index] = padded_line(self.rows[index], self.widths)
+        return text
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        x = int(self.scroll_x)
+        style: Style = self.rich_style
+        if y == 0:
+            style = style + self.get_component_rich_style("window-table--header")
+            text = self.header
+        else:
+            index = int(self.scroll_y) + y - 1
+            if index >= len(self.view):
+                return Strip.blank(width, self.rich_style)
+            if index == self._cursor:
+                style = style + self.get_component_rich_style("window-table--cursor")
+            elif index % 2:
+                style = style + self.get_component_rich_style("window-table--even")
+            text = self._text(self.view[index])
+        strip = Strip([Segment(text, style)], self.line_width)
+        return strip.crop(x, x + width).extend_cell_length(width, style)
+
+    # ----------------------------------------------------------------- keys and mouse
+    def _timed(self, started: float) -> None:
+        self.call_after_refresh(lambda: self.timings.append(time.perf_counter() - started))
+
+    def action_cursor(self, delta: int) -> None:
+        started = time.perf_counter()
+        self.move_cursor(self._cursor + delta)
+        self._timed(started)
+
+    def action_page(self, direction: int) -> None:
+        started = time.perf_counter()
+        self.move_cursor(self._cursor + direction * self.body_height)
+        self._timed(started)
+
+    def action_jump(self, row: int) -> None:
+        started = time.perf_counter()
+        self.move_cursor(row if row >= 0 else len(self.view) - 1)
+        self._timed(started)
+
+    def action_select(self) -> None:
+        if self.view:
+            self.post_message(self.Selected(self._cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click moves the cursor; a click on the cursor's row opens it (as DataTable)."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y == 0:
+            return
+        row = int(self.scroll_y) + offset.y - 1
+        if row >= len(self.view):
+            return
+        if row == self._cursor:
+            self.post_message(self.Selected(row))
+        else:
+            self.move_cursor(row)
