@@ -72,8 +72,9 @@ MSG_DISK_FULL = Msg(
     "Free some space and try again.",
 )
 MSG_DISK_IO = Msg(
-    "读写磁盘出错，最后一项未保存。请检查存储卡或磁盘。",
-    "A disk read/write error: the last change was not saved. Check the storage.",
+    "读写磁盘出错（存储可能已出故障或变为只读），最后一项未保存。请检查存储卡或磁盘，然后重新登录。",
+    "A disk read/write error (the storage may have failed or turned read-only): the last "
+    "change was not saved. Check the storage, then log in again.",
 )
 MSG_NOT_FOUND = Msg("找不到这条记录：{what}。", "No such record: {what}.")
 MSG_CONSTRAINT = Msg(
