@@ -47,6 +47,8 @@ class StoreBase:
         self.clock = clock
         self._lock = threading.RLock()
         self._depth = 0
+        self._generation = 0
+        """Bumped by every rollback: see change_count."""
 
     # --- transactions -------------------------------------------------------------------
 
@@ -82,8 +84,8 @@ class StoreBase:
             except sqlcipher3.Error as exc:
                 raise translate(exc) from None
 
-    @staticmethod
-    def _rollback(conn: Connection, depth: int, savepoint: str) -> None:
+    def _rollback(self, conn: Connection, depth: int, savepoint: str) -> None:
+        self._generation += 1
         with contextlib.suppress(sqlcipher3.Error):
             if depth == 0:
                 if conn.in_transaction:
@@ -115,11 +117,13 @@ class StoreBase:
     def closed(self) -> bool:
         return self._conn is None
 
-    def change_count(self) -> int:
-        """Rows changed through this store since it was opened (SQLite's total_changes): a
-        cheap way for a caller to know whether what it read is still current."""
+    def change_count(self) -> tuple[int, int]:
+        """A stamp that differs whenever data may have changed through this store: SQLite's
+        total_changes (every row written, inside a transaction too) with the number of
+        rollbacks (total_changes keeps counting rows that a rollback undid). A cheap way for a
+        caller to know whether what it read is still current."""
         with self._lock:
-            return int(self._connection().total_changes)
+            return (self._generation, int(self._connection().total_changes))
 
     def set_meta_relaxed(self, key: str, value: str | None) -> None:
         """:meth:`set_meta` without waiting for the disk (``synchronous=NORMAL`` for this one

@@ -141,7 +141,7 @@ class VisitSession:
         self.lang_default = "zh"
         self.account = store.get_meta(META_ACCOUNT) or profile
         self.locked = False
-        self._cache: dict[str, tuple[int, Household]] = {}
+        self._cache: dict[str, tuple[tuple[int, int], Household]] = {}
         """Household case → (store change count when read, household): the interview reads
         the same household several times per keystroke; any write through the store (this
         session, roster mode) changes the count and so invalidates it."""

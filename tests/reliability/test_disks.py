@@ -261,12 +261,6 @@ def test_data_dir_turns_read_only_during_entry(card: Ext4Card) -> None:
     s.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="visit.service caches a household by the store's change count, which a rolled-back "
-    "transaction also advances: after a refused write the session shows the unsaved value "
-    "(the store itself holds the saved one). Remove this marker once fixed.",
-)
 def test_session_shows_only_saved_answers_after_a_refused_write(card: Ext4Card) -> None:
     base = card.point / "home"
     s = practice(base, FakeClock(), households=1)
