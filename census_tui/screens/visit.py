@@ -14,6 +14,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from census_tui.i18n import LANGS, Msg
 from census_tui.screens.base import CensusScreen
@@ -23,7 +25,7 @@ from census_tui.widgets.text import T
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from census_tui.visit.api import Attempt, DwellingRow, Session
+    from census_tui.visit.api import Attempt, DwellingRow, HouseholdCase, Session
 
 OUTCOMES: dict[str, Msg] = {
     "no_contact": Msg("未遇", "no contact"),
@@ -48,6 +50,7 @@ M_ACTIONS = Msg(
     "t attempt · i identity · Enter interview · d doubts · r roster · o reopen · Esc back",
 )
 M_REOPENED = Msg("已重新打开,核对确认失效。", "Reopened; the confirmation has lapsed.")
+M_HOUSEHOLD = Msg("第{n}户 · {state} {head}", "Household {n} · {state} {head}")
 
 
 def local(dt: datetime) -> str:
@@ -104,7 +107,8 @@ class VisitScreen(CensusScreen):
     KEYS_HELP: ClassVar[list[tuple[str, Msg]]] = [
         ("t", Msg("记录入户尝试/预约", "record an attempt or appointment")),
         ("i", Msg("出示证件(身份核实)", "identity presentation")),
-        ("Enter", Msg("开始/继续登记", "start or resume the interview")),
+        ("Enter", Msg("开始/继续登记(有多户时为选中的户)", "interview (the chosen household)")),
+        ("↑ ↓", Msg("有多户时选择户", "choose the household when there are several")),
         ("d", Msg("疑虑解答", "doubts and replies")),
         ("o", Msg("重新打开已完成未上传的户", "reopen a completed, unsynced household")),
         ("r", Msg("名册核对(集体宿舍、工地)", "roster mode (dormitories, construction sites)")),
@@ -122,12 +126,17 @@ class VisitScreen(CensusScreen):
 
     class Loaded(Message):
         def __init__(
-            self, attempts: list[Attempt], slot: datetime | None, practice: Msg | None
+            self,
+            attempts: list[Attempt],
+            slot: datetime | None,
+            practice: Msg | None,
+            households: list[HouseholdCase],
         ) -> None:
             super().__init__()
             self.attempts = attempts
             self.slot = slot
             self.practice = practice
+            self.households = households
 
     class InterviewReady(Message):
         def __init__(self, hh_uuid: str) -> None:
@@ -143,6 +152,8 @@ class VisitScreen(CensusScreen):
         super().__init__()
         self.row = row
         self.attempts: list[Attempt] = []
+        self.households: list[HouseholdCase] = []
+        """The dwelling's households; the list to choose from shows when there are several."""
 
     def compose(self) -> ComposeResult:
         row = self.row
@@ -157,6 +168,9 @@ class VisitScreen(CensusScreen):
             yield T(Msg(f"办公室备注:{row.note}", f"Office note: {row.note}"), id="visit-note")
         yield T(Msg("", ""), id="visit-practice")
         yield T(Msg("", ""), id="visit-suggest")
+        households = OptionList(id="visit-households")
+        households.display = households.can_focus = False  # shown for several households only
+        yield households
         with VerticalScroll(id="visit-attempts"):
             yield T(M_NO_ATTEMPTS, id="visit-attempt-list")
         yield T(M_ACTIONS, id="visit-actions")
@@ -173,7 +187,8 @@ class VisitScreen(CensusScreen):
         dwelling = self.row.dwelling_id
         attempts = self.session.attempts(dwelling)
         practice = practice_text(self.session, dwelling)
-        self.post_message(self.Loaded(attempts, self.session.suggest_slot(dwelling), practice))
+        slot = self.session.suggest_slot(dwelling)
+        self.post_message(self.Loaded(attempts, slot, practice, self.session.households(dwelling)))
 
     def on_visit_screen_loaded(self, message: Loaded) -> None:
         self.attempts = message.attempts
@@ -191,6 +206,47 @@ class VisitScreen(CensusScreen):
         self.query_one("#visit-suggest", T).set_msg(
             M_SUGGEST.format(at=local(slot)) if slot else Msg("", "")
         )
+        self._show_households(message.households)
+
+    def _show_households(self, households: list[HouseholdCase]) -> None:
+        """Several households in the dwelling (户): list them, the one needing work chosen."""
+        listing = self.query_one("#visit-households", OptionList)
+        before = self._chosen()
+        self.households = households
+        listing.display = listing.can_focus = len(households) > 1
+        if len(households) < 2:
+            return
+        listing.clear_options()
+        listing.add_options(Option(self._household_label(h)) for h in households)
+        done = (CaseState.COMPLETED, CaseState.SYNCED, CaseState.APPROVED)
+        uuids = [h.hh_uuid for h in households]
+        if before is not None and before.hh_uuid in uuids:
+            listing.highlighted = uuids.index(before.hh_uuid)
+        else:
+            todo = [i for i, h in enumerate(households) if h.state not in done]
+            listing.highlighted = todo[0] if todo else 0
+        listing.focus()
+
+    def _household_label(self, case: HouseholdCase) -> str:
+        state = STATE_LABELS[case.state](self.capp.lang)
+        return M_HOUSEHOLD.format(n=case.hh_number, state=state, head=case.head_name)(
+            self.capp.lang
+        )
+
+    def refresh_view(self) -> None:
+        self._show_households(self.households)
+
+    def _chosen(self) -> HouseholdCase | None:
+        """The household chosen in the list (None when the dwelling has just one)."""
+        if len(self.households) < 2:
+            return None
+        index = self.query_one("#visit-households", OptionList).highlighted
+        return self.households[index] if index is not None else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "visit-households":
+            event.stop()
+            self.action_interview()
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -218,26 +274,31 @@ class VisitScreen(CensusScreen):
         )
 
     def action_interview(self) -> None:
-        self._start()
+        chosen = self._chosen()
+        self._start(chosen.hh_uuid if chosen is not None else None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="visit-start")
-    def _start(self) -> None:
-        self.post_message(self.InterviewReady(self.session.start_interview(self.row.dwelling_id)))
+    def _start(self, hh_uuid: str | None) -> None:
+        hh = self.session.start_interview(self.row.dwelling_id, hh_uuid)
+        self.post_message(self.InterviewReady(hh))
 
     def on_visit_screen_interview_ready(self, message: InterviewReady) -> None:
         from census_tui.screens.interview import InterviewScreen
 
-        returned = self.row.state is CaseState.RETURNED
+        case = next((h for h in self.households if h.hh_uuid == message.hh_uuid), None)
+        state = case.state if case is not None else self.row.state
+        returned = state is CaseState.RETURNED
         self.app.push_screen(
             InterviewScreen(self.row.dwelling_id, message.hh_uuid, returned=returned)
         )
 
     def action_reopen(self) -> None:
-        self._reopen()
+        chosen = self._chosen()
+        self._reopen(chosen.hh_uuid if chosen is not None else None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="visit-start")
-    def _reopen(self) -> None:
-        hh_uuid = self.session.start_interview(self.row.dwelling_id)
+    def _reopen(self, chosen: str | None) -> None:
+        hh_uuid = self.session.start_interview(self.row.dwelling_id, chosen)
         self.session.reopen(hh_uuid)
         self.post_message(self.Reopened(hh_uuid))
 

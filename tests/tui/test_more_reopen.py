@@ -11,7 +11,13 @@ from census_tui.screens.interview import InterviewScreen
 from census_tui.visit.states import CaseState
 from tests.tui.conftest import PASSWORD
 from tests.tui.drive import AppFactory, login, screen_text, settle
-from tests.tui.more_support import complete_from_interview, fill, live, open_dwelling
+from tests.tui.more_support import (
+    complete_from_interview,
+    fill,
+    live,
+    on_screen,
+    open_dwelling,
+)
 
 
 async def test_reopen_lapses_the_confirmation_and_completes_again(
@@ -34,15 +40,15 @@ async def test_reopen_lapses_the_confirmation_and_completes_again(
 
         # Looking at it is not reopening it.
         await pilot.press("enter")
-        await settle(pilot)
+        await on_screen(pilot, "InterviewScreen")
         assert isinstance(app.screen, InterviewScreen)
         assert store.case(hh).state == CaseState.COMPLETED
         assert store.case(hh).confirmed_by == "Zhang San"
         await pilot.press("escape")
-        await settle(pilot)
+        await on_screen(pilot, "VisitScreen")
 
         await pilot.press("o")
-        await settle(pilot)
+        await on_screen(pilot, "InterviewScreen")
         assert isinstance(app.screen, InterviewScreen), screen_text(app)
         assert app.screen.hh_uuid == hh
         case = store.case(hh)
