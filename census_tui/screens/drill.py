@@ -51,7 +51,6 @@ M_TOTALS = Msg(
     "说到了 {said} · 部分 {partly} · 没说到 {missed}",
     "Said it {said} · partly {partly} · missed {missed}",
 )
-M_LINE = Msg("{mark} {doubt} — {rating}", "{mark} {doubt} — {rating}")
 M_AGAIN = Msg("r 再练一轮 · 回车或 Esc 返回", "r another round · Enter or Esc back")
 MARKS = {1: "✓", 2: "~", 3: "✗"}
 
@@ -92,7 +91,8 @@ class DrillScreen(CensusScreen):
             yield T(M_TITLE, id="drill-title")
             yield T(Msg("", ""), id="drill-progress")
             yield T(Msg("", ""), id="drill-doubt")
-            yield Input(id="drill-answer", placeholder=M_ANSWER.both(), max_length=500)
+            yield T(Msg("", ""), id="drill-summary")
+            yield Input(id="drill-answer", max_length=500)
             yield T(Msg("", ""), id="drill-yours")
             yield T(Msg("", ""), id="drill-reply")
             yield T(M_STRATEGY, id="drill-strategy")
@@ -100,13 +100,16 @@ class DrillScreen(CensusScreen):
             with Horizontal(id="drill-rate"):
                 for n, msg in RATINGS.items():
                     yield TButton(Msg(f"{n} {msg.zh}", f"{n} {msg.en}"), id=f"drill-rate-{n}")
-            yield T(Msg("", ""), id="drill-summary")
 
     def on_mount(self) -> None:
         if self._rng is None:
             seed = int(self.capp.clock.now().timestamp() * 1_000_000)
             self._rng = random.Random(seed)
+        self.refresh_view()
         self._start_round()
+
+    def refresh_view(self) -> None:
+        self.query_one("#drill-answer", Input).placeholder = self.t(M_ANSWER)
 
     # ------------------------------------------------------------------ flow
     def _start_round(self) -> None:
