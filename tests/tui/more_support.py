@@ -16,12 +16,14 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from census_tui.app import CensusApp
+from census_tui.clock import Clock
 from census_tui.model import HOUSEHOLD_SCOPE
 from census_tui.questionnaire.answers import parse_answer
 from census_tui.server.run import ServerThread
 from census_tui.server.seed import add_enumerator
 from census_tui.server.storage import ServerDB
-from census_tui.visit.service import VisitSession
+from census_tui.visit.service import VisitGate, VisitSession
+from tests.tui.conftest import CHEAP
 from tests.tui.drive import screen_text, settle, type_text
 from tests.tui.script import HOUSEHOLD, persons_for
 
@@ -117,3 +119,11 @@ def run_site(tmp_path: Path, *, ready: bool = False) -> Iterator[Site]:
     with ServerThread(db) as server:
         yield Site(db, server, ids)
     db.close()
+
+
+def ready_profile(site: Site, base: Path, clock: Clock) -> VisitGate:
+    """A device profile for ``ACCOUNT`` (a ready account) made by the real first login; the
+    gate that unlocks it with ``NEW_PASSWORD``."""
+    gate = VisitGate(clock=clock, base=base, kdf=CHEAP)
+    gate.begin_first_login(site.url, ACCOUNT, NEW_PASSWORD).finish().close()
+    return gate
