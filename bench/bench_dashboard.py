@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -129,7 +130,7 @@ class BareTable(App[None]):
         )
 
 
-async def press_all(pilot: Pilot[object], keys: Iterable[str], into: list[float]) -> None:
+async def press_all(pilot: Pilot[Any], keys: Iterable[str], into: list[float]) -> None:
     for key in keys:
         t0 = time.perf_counter()
         await pilot.press(key)
@@ -160,7 +161,7 @@ async def run_dashboard(app: CensusApp) -> tuple[Timings, Timings, list[tuple[st
         await app.workers.wait_for_complete()
         await pilot.pause()
         own: Timings = {"cursor": list(table.timings), "filter": list(screen.timings["filter"])}
-        rows = [
+        rows: list[tuple[str, ...]] = [
             (r.dwelling_id, r.address, STATE_LABELS[r.state]("en"), r.head_name, "")
             for r in screen.rows
         ]
