@@ -149,6 +149,26 @@ class JournalMixin(StoreBase):
                 )
         return removed
 
+    def outbox_withdraw(self, kind: str, case_uuid: str) -> int:
+        """Take back the unsent items of one case (a completed household reopened before it
+        was synced: its old revision must not reach the supervisor). Returns how many.
+
+        Safe even if an earlier attempt reached the server unacknowledged: the next completed
+        revision supersedes it there."""
+        with self.transaction():
+            rows = self._rows(
+                "SELECT id, revision FROM outbox WHERE kind = ? AND case_uuid = ?",
+                (kind, case_uuid),
+            )
+            for item_id, revision in rows:
+                self._x("DELETE FROM outbox WHERE id = ?", (item_id,))
+                self._event(
+                    "outbox_withdrawn",
+                    household=case_uuid if kind == "household" else None,
+                    data={"kind": kind, "case": case_uuid, "revision": revision},
+                )
+        return len(rows)
+
     def outbox_fail(self, item_id: int, error: str) -> None:
         """Count a failed upload of one item; ``error`` must hold no personal data."""
         with self.transaction():

@@ -583,7 +583,8 @@ class VisitSession:
 
     def reopen(self, hh_uuid: str) -> None:
         """A completed household not yet synced goes back to interviewing; the respondent's
-        confirmation lapses. (A queued upload of the old revision is superseded by the next.)"""
+        confirmation lapses and the queued upload of that revision is withdrawn (the supervisor
+        must not see a version the respondent's confirmation no longer covers)."""
         state = CaseState(self.store.case(hh_uuid).state)
         if state is not CaseState.COMPLETED:
             if state in (CaseState.SYNCED, CaseState.APPROVED):
@@ -592,6 +593,7 @@ class VisitSession:
         with self.store.transaction():
             self.store.set_confirmed(hh_uuid, None, actor=self.account)
             self.store.set_state(hh_uuid, CaseState.INTERVIEWING, actor=self.account)
+            self.store.outbox_withdraw(KIND_HOUSEHOLD, hh_uuid)
 
     # --- roster mode (名册核对) --------------------------------------------------------------
 

@@ -139,11 +139,14 @@ def test_reopen_completed_and_refuse_synced(session: VisitSession) -> None:
     s.complete(hh, "本人")
     s.set_answer(hh, p, "D12", 1)  # unchanged value: stays completed
     assert s.store.case(hh).state == CaseState.COMPLETED
+    assert [i.revision for i in s.store.outbox_pending()] == [1]
     s.set_answer(hh, "", "H7", 4)  # a real change reopens; the confirmation lapses
     case = s.store.case(hh)
     assert case.state == CaseState.INTERVIEWING and case.confirmed_by is None
+    assert s.store.outbox_pending() == []  # revision 1 is withdrawn, never sent
     s.complete(hh, "本人")
     assert s.store.case(hh).revision == 2
+    assert [i.revision for i in s.store.outbox_pending()] == [2]
     s.store.set_state(hh, "synced")
     with pytest.raises(ConflictError):
         s.set_answer(hh, "", "H7", 5)
