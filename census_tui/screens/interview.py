@@ -20,8 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import Input
 
 from census_tui.errors import BadInput, CensusError
 from census_tui.i18n import Msg
@@ -31,6 +30,7 @@ from census_tui.questionnaire.answers import MAX_INPUT, parse_answer
 from census_tui.questionnaire.form import Item, load_form
 from census_tui.screens.base import CensusScreen
 from census_tui.widgets.answer import AnswerInput
+from census_tui.widgets.codes import CodeList
 from census_tui.widgets.text import T
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ class InterviewScreen(CensusScreen):
             yield T(Msg("", ""), id="iv-where")
             yield T(Msg("", ""), id="iv-comment")
             yield T(Msg("", ""), id="iv-question")
-            yield OptionList(id="iv-codes")
+            yield CodeList(id="iv-codes")
             yield T(Msg("", ""), id="iv-current")
             yield AnswerInput(self._commit_text, id="iv-answer", max_length=MAX_INPUT)
             yield T(Msg("", ""), id="iv-field")
@@ -132,7 +132,6 @@ class InterviewScreen(CensusScreen):
         yield T(M_KEYS, id="iv-keys")
 
     def on_mount(self) -> None:
-        self.query_one("#iv-codes", OptionList).can_focus = False
         self._reload()
         self.form = load_form(self.hh.form_id)
         pos = self.start or self._resume_position()
@@ -188,17 +187,18 @@ class InterviewScreen(CensusScreen):
         comment = M_RETURNED.format(c=self.comment) if self.comment else Msg("", "")
         self.query_one("#iv-comment", T).set_msg(comment)
         self.query_one("#iv-question", T).set_msg(item.text)
-        codes = self.query_one("#iv-codes", OptionList)
-        codes.clear_options()
+        codes = self.query_one("#iv-codes", CodeList)
         current = self._answer(pos)
         field = self.query_one("#iv-answer", AnswerInput)
         field.instant_codes = item.type == "code" and max(c.value for c in item.codes) < 10
         if item.type == "code":
             lang = self.capp.lang
-            codes.add_options(Option(f"{c.value:>2} {c.label(lang)}") for c in item.codes)
-            codes.display = True
             values = [c.value for c in item.codes]
-            codes.highlighted = values.index(current) if current in values else None
+            codes.set_codes(
+                [f"{c.value:>2} {c.label(lang)}" for c in item.codes],
+                values.index(current) if current in values else None,
+            )
+            codes.display = True
             label = item.code_label(current, lang) if isinstance(current, int) else None
             shown = M_CURRENT.format(v=f"{current} {label}") if label else M_PICK
             self.query_one("#iv-current", T).set_msg(shown)
@@ -292,7 +292,7 @@ class InterviewScreen(CensusScreen):
                 if item.type == "code" and isinstance(value, int):
                     values = [c.value for c in item.codes]
                     if value in values:
-                        self.query_one("#iv-codes", OptionList).highlighted = values.index(value)
+                        self.query_one("#iv-codes", CodeList).highlighted = values.index(value)
                 message = self._field_findings(item, value)
         self.query_one("#iv-field", T).set_msg(message)
 
@@ -311,7 +311,7 @@ class InterviewScreen(CensusScreen):
             self.notify(self.t(M_PASTE.format(n=MAX_INPUT)), severity="warning")
 
     def action_move(self, step: int) -> None:
-        codes = self.query_one("#iv-codes", OptionList)
+        codes = self.query_one("#iv-codes", CodeList)
         if not codes.display or codes.option_count == 0:
             return
         index = codes.highlighted
@@ -326,7 +326,7 @@ class InterviewScreen(CensusScreen):
         Called synchronously from the answer field's key handler (see AnswerInput)."""
         item = self.form.item(self.pos[1])
         field = self.query_one("#iv-answer", AnswerInput)
-        codes = self.query_one("#iv-codes", OptionList)
+        codes = self.query_one("#iv-codes", CodeList)
         if item.type == "code" and not text.strip() and codes.highlighted is not None:
             text = str(item.codes[codes.highlighted].value)
         try:
@@ -367,7 +367,7 @@ class InterviewScreen(CensusScreen):
         current = self._answer(self.pos)
         values = [c.value for c in item.codes]
         if current in values:
-            self.query_one("#iv-codes", OptionList).highlighted = values.index(current)
+            self.query_one("#iv-codes", CodeList).highlighted = values.index(current)
         label = item.code_label(current, self.capp.lang) if isinstance(current, int) else None
         if label:
             self.query_one("#iv-current", T).set_msg(M_CURRENT.format(v=f"{current} {label}"))

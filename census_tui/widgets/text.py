@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from textual.css.styles import RulesMap
 from textual.widgets import Button, Static
 
 from census_tui.i18n import Msg
@@ -28,7 +29,23 @@ class T(Static):
         self.relabel()
 
     def relabel(self) -> None:
-        self.update(self.msg.zh if lang_of(self) == "zh" else self.msg.en)
+        """Show the Msg in the app's language. Unchanged text is not redrawn, and a new text
+        that keeps the widget's height repaints only this widget: the screen's layout pass
+        (every widget re-arranged and redrawn) is the main cost of a keystroke (issue 5 §12)."""
+        text = self.msg.zh if lang_of(self) == "zh" else self.msg.en
+        if text == self.content:
+            return
+        if not self.is_mounted or not self.size:
+            self.update(text)
+            return
+        self.update(text, layout=False)
+        width, height = self.styles.width, self.styles.height
+        if width is not None and width.is_auto:
+            self.refresh(layout=True)
+        elif height is None or height.is_auto:
+            region = self.content_region
+            if self.visual.get_height(cast(RulesMap, self.styles), region.width) != region.height:
+                self.refresh(layout=True)
 
 
 class TButton(Button):

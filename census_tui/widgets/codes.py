@@ -1,0 +1,148 @@
+"""The interview's code list: a light Line API list that looks like Textual's OptionList.
+
+The interview shows a new code list for almost every answer. OptionList rebuilds its options,
+re-measures its height and renders every option through a wrapping text engine each time
+(about 4 ms a question on the reference machine, the largest single cost of a keystroke). Here a
+list is a handful of pre-wrapped lines: changing it only repaints this widget (its height comes
+from the screen's CSS, not from its content, so no layout pass), and each drawn line is one
+segment, cached until the codes, the highlight or the width change.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from textual import events
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class CodeList(ScrollView, can_focus=False):
+    """Codes one per line (a long label wraps), one highlighted; scrolls to keep it in view."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"code-list--option", "code-list--highlighted"}
+    DEFAULT_CSS = """
+    CodeList {
+        height: auto;
+        max-height: 100%;
+        color: $foreground;
+        overflow-x: hidden;
+        border: tall $border-blurred;
+        padding: 0 1;
+        background: $surface;
+        & > .code-list--highlighted {
+            color: $foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &.-textual-compact { border: none !important; padding: 0; }
+    }
+    """
+
+    highlighted: reactive[int | None] = reactive(None, layout=False, always_update=True)
+    """Index of the highlighted code, or None."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._labels: list[str] = []
+        self._width = -1
+        self._lines: list[tuple[int, str]] = []
+        """(code index, text) of each drawn line at the current width."""
+        self._first_line: list[int] = []
+        self._strips: dict[tuple[int, bool], Strip] = {}
+
+    @property
+    def option_count(self) -> int:
+        return len(self._labels)
+
+    def set_codes(self, labels: list[str], highlighted: int | None) -> None:
+        """Show ``labels`` (one per code) with ``highlighted`` marked; repaints only this."""
+        if labels != self._labels:
+            self._labels = list(labels)
+            self._width = -1
+            self._wrap()
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self.highlighted = highlighted
+
+    def validate_highlighted(self, value: int | None) -> int | None:
+        if value is None or not self._labels:
+            return None
+        return max(0, min(len(self._labels) - 1, value))
+
+    def watch_highlighted(self) -> None:
+        self._strips.clear()
+        self.refresh()
+        self.scroll_to_highlight()
+
+    # ------------------------------------------------------------------ lines
+    def _wrap(self) -> None:
+        """Recompute the drawn lines when the codes or the width changed."""
+        width = self.scrollable_content_region.width
+        if width == self._width:
+            return
+        self._width = width
+        self._strips.clear()
+        self._lines = []
+        self._first_line = []
+        for index, label in enumerate(self._labels):
+            self._first_line.append(len(self._lines))
+            wrapped = [line.plain for line in Content(label).wrap(width)] if width > 0 else []
+            self._lines.extend((index, text) for text in wrapped or [label])
+        virtual = Size(max(width, 0), len(self._lines))
+        if virtual != self.virtual_size:
+            self.virtual_size = virtual
+            self._scroll_update(virtual)  # as OptionList does: scrollbars follow at once
+
+    def scroll_to_highlight(self) -> None:
+        index = self.highlighted
+        if index is None or not self.is_mounted:
+            return
+        self._wrap()
+        top = self._first_line[index]
+        end = self._first_line[index + 1] if index + 1 < len(self._first_line) else len(self._lines)
+        region = Region(0, top, max(self._width, 1), end - top)
+        self.scroll_to_region(region, animate=False, force=True, immediate=True)
+
+    def on_resize(self) -> None:
+        self._width = -1
+        self._wrap()
+        self.scroll_to_highlight()
+
+    def on_show(self) -> None:
+        self.scroll_to_highlight()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._wrap()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        number = self.scroll_offset.y + y
+        width = max(self._width, 0)
+        if not 0 <= number < len(self._lines):
+            return Strip.blank(width, self.get_visual_style("code-list--option").rich_style)
+        index, text = self._lines[number]
+        lit = index == self.highlighted
+        key = (number, lit)
+        strip = self._strips.get(key)
+        if strip is None:
+            names = ["code-list--option"] + (["code-list--highlighted"] if lit else [])
+            style = self.get_visual_style(*names).rich_style
+            strip = Strip([Segment(text, style)]).extend_cell_length(width, style).crop(0, width)
+            self._strips[key] = strip
+        return strip
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        super().notify_style_update()
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        number = self.scroll_offset.y + offset.y
+        if 0 <= number < len(self._lines):
+            self.highlighted = self._lines[number][0]
