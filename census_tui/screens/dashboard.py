@@ -51,7 +51,7 @@ COLUMNS = (
     Msg("户主", "Head"),
     Msg("预约", "Appointment"),
 )
-WIDE_WIDTHS = (19, 30, 12, 10, 11)
+WIDE_WIDTHS = (19, 28, 15, 10, 11)
 NARROW_WIDTHS = (10, 14, 8)
 """Fixed column widths (cells): no measuring of 5,000 rows, and no column squeezed to its
 label when a resize races the first load."""
@@ -180,6 +180,8 @@ class DashboardScreen(CensusScreen):
         label = STATE_LABELS[row.state](self.capp.lang)
         if row.overdue:
             label = "! " + label
+        if row.households > 1:  # a dwelling with a second household (FACTS §4 户编号)
+            label += f" ×{row.households}"
         if narrow:
             return (row.dwelling_id, row.address, label)
         when = row.appointment_at.strftime("%m-%d %H:%M") if row.appointment_at else ""

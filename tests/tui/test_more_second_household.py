@@ -42,6 +42,9 @@ async def test_second_household_gets_the_next_number_and_can_be_interviewed(
         # The dwelling is back on the worklist: its second household still needs the visit.
         row = next(r for r in session.dashboard().rows if r.dwelling_id == "D0001")
         assert row.state is CaseState.LISTED and row.households == 2
+        await pilot.press("r")
+        await settle(pilot)
+        assert "listed ×2" in screen_text(app)  # the dashboard says the dwelling has two
 
         await open_dwelling(pilot, "D0001")
         shown = screen_text(app)
