@@ -97,31 +97,48 @@ class LoginScreen(CensusScreen):
             if self.capp.login_hint is not None:
                 yield T(self.capp.login_hint, id="login-hint")
             yield T(Msg("", ""), id="login-status")
-            with ContentSwitcher(initial="stage-unlock" if self.profiles else "stage-first"):
-                with Vertical(id="stage-unlock"):
-                    yield T(M_PROFILE)
-                    yield OptionList(*self.profiles, id="profile-list")
-                    yield Input(password=True, id="unlock-password", placeholder=M_PASSWORD.both())
-                    yield TButton(M_UNLOCK, id="unlock-button", variant="primary")
-                    yield TButton(M_FIRST, id="first-button")
-                with Vertical(id="stage-first"):
-                    yield T(M_SERVER)
-                    yield Input(id="first-server", placeholder="https://…")
-                    yield T(M_ACCOUNT)
-                    yield Input(id="first-account")
-                    yield T(M_INITIAL)
-                    yield Input(password=True, id="first-password")
-                    yield TButton(M_CONTINUE, id="first-continue", variant="primary")
-                with Vertical(id="stage-passwd"):
-                    yield T(M_NEWPW)
-                    yield Input(password=True, id="new-password", placeholder=M_NEW1.both())
-                    yield Input(password=True, id="new-password2", placeholder=M_NEW2.both())
-                    yield TButton(M_CONTINUE, id="passwd-continue", variant="primary")
-                with Vertical(id="stage-realname"):
-                    yield T(M_REALNAME)
-                    yield Input(id="real-name", placeholder=M_NAME.both())
-                    yield Input(id="real-id", placeholder=M_IDNO.both(), max_length=24)
-                    yield TButton(M_CONTINUE, id="realname-continue", variant="primary")
+            first = "unlock" if self.profiles else "first"
+            with ContentSwitcher(initial=f"stage-{first}"):
+                yield self._build(first)
+
+    def _build(self, name: str) -> Vertical:
+        """One stage's widgets. Only the stage shown at start is composed with the screen; the
+        others are mounted when first needed (cold start, issue 5 §12)."""
+        if name == "unlock":
+            return Vertical(
+                T(M_PROFILE),
+                OptionList(*self.profiles, id="profile-list"),
+                Input(password=True, id="unlock-password", placeholder=M_PASSWORD.both()),
+                TButton(M_UNLOCK, id="unlock-button", variant="primary"),
+                TButton(M_FIRST, id="first-button"),
+                id="stage-unlock",
+            )
+        if name == "first":
+            return Vertical(
+                T(M_SERVER),
+                Input(id="first-server", placeholder="https://…"),
+                T(M_ACCOUNT),
+                Input(id="first-account"),
+                T(M_INITIAL),
+                Input(password=True, id="first-password"),
+                TButton(M_CONTINUE, id="first-continue", variant="primary"),
+                id="stage-first",
+            )
+        if name == "passwd":
+            return Vertical(
+                T(M_NEWPW),
+                Input(password=True, id="new-password", placeholder=M_NEW1.both()),
+                Input(password=True, id="new-password2", placeholder=M_NEW2.both()),
+                TButton(M_CONTINUE, id="passwd-continue", variant="primary"),
+                id="stage-passwd",
+            )
+        return Vertical(
+            T(M_REALNAME),
+            Input(id="real-name", placeholder=M_NAME.both()),
+            Input(id="real-id", placeholder=M_IDNO.both(), max_length=24),
+            TButton(M_CONTINUE, id="realname-continue", variant="primary"),
+            id="stage-realname",
+        )
 
     def on_mount(self) -> None:
         if self.profiles:
@@ -131,8 +148,11 @@ class LoginScreen(CensusScreen):
             self.query_one("#first-server", Input).focus()
 
     # ------------------------------------------------------------------ helpers
-    def _stage(self, name: str, focus: str) -> None:
-        self.query_one(ContentSwitcher).current = f"stage-{name}"
+    async def _stage(self, name: str, focus: str) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        if not switcher.query_children(f"#stage-{name}"):
+            await switcher.mount(self._build(name))
+        switcher.current = f"stage-{name}"
         self._status(Msg("", ""))
         self.query_one(f"#{focus}", Input).focus()
 
@@ -150,13 +170,13 @@ class LoginScreen(CensusScreen):
         if isinstance(error, CensusError):
             self._status(error.msg)  # the same words the notification shows
 
-    def action_first_login(self) -> None:
-        self._stage("first", "first-server")
+    async def action_first_login(self) -> None:
+        await self._stage("first", "first-server")
 
     # ------------------------------------------------------------------ unlock
     @on(TButton.Pressed, "#first-button")
-    def _first_pressed(self) -> None:
-        self.action_first_login()
+    async def _first_pressed(self) -> None:
+        await self.action_first_login()
 
     @on(Input.Submitted, "#unlock-password")
     @on(TButton.Pressed, "#unlock-button")
@@ -198,15 +218,15 @@ class LoginScreen(CensusScreen):
         first = self.capp.gate.begin_first_login(server, account, password)
         self.post_message(self.FirstLoginBegun(first))
 
-    def on_login_screen_first_login_begun(self, message: FirstLoginBegun) -> None:
+    async def on_login_screen_first_login_begun(self, message: FirstLoginBegun) -> None:
         self._busy(False)
         self.first = message.first
         if self.first.training:
             self.mount(TrainingBanner())
         if self.first.must_change_password:
-            self._stage("passwd", "new-password")
+            await self._stage("passwd", "new-password")
         else:
-            self._stage("realname", "real-name")
+            await self._stage("realname", "real-name")
 
     @on(Input.Submitted, "#new-password")
     def _next_pw(self) -> None:
@@ -229,9 +249,9 @@ class LoginScreen(CensusScreen):
         self.first.change_password(new_password)
         self.post_message(self.PasswordChanged())
 
-    def on_login_screen_password_changed(self) -> None:
+    async def on_login_screen_password_changed(self) -> None:
         self._busy(False)
-        self._stage("realname", "real-name")
+        await self._stage("realname", "real-name")
 
     @on(Input.Submitted, "#real-name")
     def _next_id(self) -> None:
