@@ -1,5 +1,9 @@
 """``census-tui server``: run the reference server; supervisor return / approve of a case.
 
+``census-tui server return --db PATH CASE_UUID --comment TEXT [--item H6] [--item 2:D5]`` sends
+a case back naming the questions concerned (household items by id, person items by the person's
+number on the read-back, 1-based).
+
 ``census-tui server --db PATH [--host H] [--port N] [--seed-demo]`` (or ``server run ...``)
 serves docs/protocol.md until Ctrl+C. ``--seed-demo`` makes it a training server with the demo
 area and the account ``demo`` / ``census2020``. Starlette and uvicorn are imported only here,
@@ -27,6 +31,15 @@ DemoOpt = Annotated[
 CaseArg = Annotated[str, typer.Argument(help="The case UUID of the household.")]
 ByOpt = Annotated[str, typer.Option("--by", help="Supervisor name or id, kept with the decision.")]
 
+ItemOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--item",
+        help="A question to correct: H6 (household item) or 2:D5 (person 2's D5, numbered as on"
+        " the read-back from 1). Repeatable; the first is opened first.",
+    ),
+]
+
 NO_CASE = Msg("服务器上没有这个户", "no such household on the server")
 
 
@@ -45,7 +58,16 @@ def _run(db: Path, host: str, port: int, demo: bool) -> None:
     serve(db, host, port, demo=demo)
 
 
-def _review(ctx: typer.Context, db: Path, case: str, action: str, comment: str, by: str) -> None:
+def _review(
+    ctx: typer.Context,
+    db: Path,
+    case: str,
+    action: str,
+    comment: str,
+    by: str,
+    specs: list[str] | None = None,
+) -> None:
+    from census_tui.server.review import parse_spec
     from census_tui.server.storage import ServerDB
 
     lang = lang_of(ctx)
@@ -54,12 +76,15 @@ def _review(ctx: typer.Context, db: Path, case: str, action: str, comment: str, 
             raise BadInput(Msg("找不到服务器数据库", "server database not found"))
         server_db = ServerDB(db)
         try:
-            cursor = server_db.review(case, action, comment, by)
+            persons = server_db.case_persons(case)
+            items = [parse_spec(s, persons) for s in specs or []]
+            cursor = server_db.review(case, action, comment, by, items)
         except KeyError:
             raise BadInput(NO_CASE) from None
         finally:
             server_db.close()
-    typer.echo(f"{action} {case} (cursor {cursor})")
+    shown = " ".join(specs or [])
+    typer.echo(f"{action} {case} (cursor {cursor})" + (f" items: {shown}" if shown else ""))
 
 
 def register(app: typer.Typer) -> None:
@@ -100,9 +125,14 @@ def register(app: typer.Typer) -> None:
         db: DbOpt,
         comment: Annotated[str, typer.Option("--comment", help="What to correct.")],
         by: ByOpt = "supervisor",
+        item: ItemOpt = None,
     ) -> None:
-        """Return a household to its enumerator with a comment (退回). Exit codes: 0, 2."""
-        _review(ctx, db, case, "returned", comment, by)
+        """Return a household to its enumerator with a comment (退回), naming the questions to
+        correct with --item (repeatable; the device opens the case at the first): H6 for a
+        household item, 2:D5 for item D5 of person 2 as numbered on the read-back (from 1).
+        Exit codes: 0 returned, 2 bad arguments (no such case, an item the form or the
+        household does not have)."""
+        _review(ctx, db, case, "returned", comment, by, item)
 
     @group.command("approve")
     def approve_cmd(

@@ -211,7 +211,13 @@ async def returns(request: Request) -> Response:
     since = _since(request)
     cursor = db.current_seq()
     rows = db.reviews_since(_own_areas(db, acc), since)
-    items = [{k: r[k] for k in ("case_uuid", "revision", "action", "comment", "at")} for r in rows]
+    items = [
+        {
+            **{k: r[k] for k in ("case_uuid", "revision", "action", "comment", "at")},
+            "items": ServerDB.review_items(r),
+        }
+        for r in rows
+    ]
     return answer({"cursor": str(cursor), "returns": items})
 
 

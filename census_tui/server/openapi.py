@@ -45,6 +45,20 @@ _SINCE = [
     }
 ]
 
+
+def _returns_get() -> dict[str, Any]:
+    """``GET /returns`` with its answer's schema (the client parses it strictly)."""
+    op = _op(
+        "supervisor returns (with the questions concerned) and approvals since a cursor",
+        errors=("400", "403"),
+    )
+    op["responses"]["200"] = {
+        "description": "success",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Returns"}}},
+    }
+    return {**op, "parameters": _SINCE}
+
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "census-tui sync protocol", "version": "1"},
@@ -97,6 +111,43 @@ OPENAPI: dict[str, Any] = {
                     "note": {"type": "string"},
                 },
             },
+            "ReturnItem": {
+                "type": "object",
+                "description": "a question the supervisor points at; person_uuid is empty for a"
+                " household item",
+                "required": ["person_uuid", "item_id"],
+                "additionalProperties": False,
+                "properties": {"person_uuid": {"type": "string"}, "item_id": {"type": "string"}},
+            },
+            "Review": {
+                "type": "object",
+                "required": ["case_uuid", "revision", "action", "comment", "at"],
+                "additionalProperties": False,
+                "properties": {
+                    "case_uuid": {"type": "string"},
+                    "revision": {"type": "integer"},
+                    "action": {"enum": ["returned", "approved"]},
+                    "comment": {"type": "string"},
+                    "at": {"type": "string"},
+                    "items": {
+                        "type": "array",
+                        "maxItems": 50,
+                        "description": "the questions concerned, first to open first; always"
+                        " sent by this server (empty for approvals); absent (servers before"
+                        " items) reads as empty",
+                        "items": {"$ref": "#/components/schemas/ReturnItem"},
+                    },
+                },
+            },
+            "Returns": {
+                "type": "object",
+                "required": ["cursor", "returns"],
+                "additionalProperties": False,
+                "properties": {
+                    "cursor": {"type": "string"},
+                    "returns": {"type": "array", "items": {"$ref": "#/components/schemas/Review"}},
+                },
+            },
             "OutcomeBatch": {
                 "type": "object",
                 "required": ["items"],
@@ -145,12 +196,7 @@ OPENAPI: dict[str, Any] = {
                 ],
             }
         },
-        "/api/v1/returns": {
-            "get": {
-                **_op("supervisor returns and approvals since a cursor", errors=("400", "403")),
-                "parameters": _SINCE,
-            }
-        },
+        "/api/v1/returns": {"get": _returns_get()},
         "/api/v1/households": {
             "post": _op(
                 "upload one household (idempotent by uuid + revision)",

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from census_tui.clock import Clock, SystemClock, iso
+from census_tui.i18n import Msg
 from census_tui.server import accounts as acc
+from census_tui.server import review as rv
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -50,8 +53,13 @@ CREATE TABLE IF NOT EXISTS outcomes (
 CREATE TABLE IF NOT EXISTS reviews (
     seq INTEGER PRIMARY KEY, case_uuid TEXT NOT NULL, revision INTEGER NOT NULL,
     area_id TEXT NOT NULL, action TEXT NOT NULL, comment TEXT NOT NULL, by TEXT NOT NULL,
-    at TEXT NOT NULL);
+    at TEXT NOT NULL, items TEXT NOT NULL DEFAULT '[]');
 """
+MIGRATIONS = (
+    # Returns point at the questions concerned (a JSON list of [person_uuid, item_id]); a
+    # database made before that has no column: it is added, old reviews read as no items.
+    ("reviews", "items", "ALTER TABLE reviews ADD COLUMN items TEXT NOT NULL DEFAULT '[]'"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +103,15 @@ class ServerDB:
             self._con.execute(f"PRAGMA {pragma}")
         with self._lock:
             self._con.executescript(SCHEMA)
+            self._migrate()
         self._ensure_office_key()
+
+    def _migrate(self) -> None:
+        """Bring a database made by an older server up to :data:`SCHEMA` (additive only)."""
+        for table, column, ddl in MIGRATIONS:
+            cols = {r[1] for r in self._con.execute(f"PRAGMA table_info({table})")}
+            if column not in cols:
+                self._con.execute(ddl)
 
     def close(self) -> None:
         with self._lock:
@@ -379,25 +395,73 @@ class ServerDB:
         return StoreResult("duplicate" if same == digest else "conflict", 0)
 
     # -- supervisor ---------------------------------------------------------------------------
-    def review(self, case_uuid: str, action: str, comment: str, by: str) -> int:
+    def review(
+        self,
+        case_uuid: str,
+        action: str,
+        comment: str,
+        by: str,
+        items: Sequence[tuple[str, str]] = (),
+    ) -> int:
         """Return (``returned``) or approve (``approved``) the latest revision of a case.
 
-        Returns the review's cursor; raises KeyError when the case was never uploaded.
+        ``items`` are the questions concerned, ``(person_uuid or "", item_id)``, checked against
+        the form and that revision's persons (:func:`review.check_items`). Returns the review's
+        cursor; raises KeyError when the case was never uploaded, :class:`review.BadReview`
+        when an item does not fit (nothing is stored then).
         """
+        if action not in ("returned", "approved"):
+            raise ValueError(action)
         with self.tx() as con:
             row = con.execute(
-                "SELECT revision, area_id FROM households WHERE case_uuid = ?"
+                "SELECT revision, area_id, payload FROM households WHERE case_uuid = ?"
                 " ORDER BY revision DESC LIMIT 1",
                 (case_uuid,),
             ).fetchone()
             if row is None:
                 raise KeyError(case_uuid)
+            if items and action != "returned":
+                raise rv.BadReview(
+                    "items on an approval",
+                    Msg("审核通过不指明问题", "an approval names no questions"),
+                )
+            clean = rv.check_items(items, rv.person_uuids(row[2]))
             seq = self._next_seq(con)
             con.execute(
-                "INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (seq, case_uuid, row[0], row[1], action, comment, by, iso(self.clock.now())),
+                "INSERT INTO reviews (seq, case_uuid, revision, area_id, action, comment, by, at,"
+                " items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    seq,
+                    case_uuid,
+                    row[0],
+                    row[1],
+                    action,
+                    comment,
+                    by,
+                    iso(self.clock.now()),
+                    json.dumps([list(i) for i in clean]),
+                ),
             )
         return seq
+
+    def case_persons(self, case_uuid: str) -> list[str]:
+        """The person UUIDs of a case's latest revision in read-back order; KeyError if none."""
+        rows = self._q(
+            "SELECT payload FROM households WHERE case_uuid = ? ORDER BY revision DESC LIMIT 1",
+            (case_uuid,),
+        )
+        if not rows:
+            raise KeyError(case_uuid)
+        return rv.person_uuids(rows[0][0])
+
+    @staticmethod
+    def review_items(row: sqlite3.Row) -> list[dict[str, str]]:
+        """A stored review's items as the protocol sends them."""
+        try:
+            pairs = json.loads(row["items"])
+            return [{"person_uuid": str(p), "item_id": str(i)} for p, i in pairs]
+        except (ValueError, TypeError):
+            return []
 
     def reviews_since(self, area_ids: list[str], since: int) -> list[sqlite3.Row]:
         marks = ",".join("?" * len(area_ids))

@@ -332,7 +332,12 @@ def _pull_returns(store: Store, api: SyncApi) -> int:
                 event,
                 actor="supervisor",
                 household=r.case_uuid,
-                data={"revision": r.revision, "comment": r.comment, "at": r.at},
+                data={
+                    "revision": r.revision,
+                    "comment": r.comment,
+                    "at": r.at,
+                    "items": [list(i) for i in r.items],
+                },
             )
             try:
                 case = store.case(r.case_uuid)

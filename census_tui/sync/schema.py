@@ -183,13 +183,15 @@ def assignments(doc: Any) -> Assignments:
 
 @dataclass(frozen=True, slots=True)
 class Review:
-    """A supervisor's decision on a case: ``returned`` (with a comment) or ``approved``."""
+    """A supervisor's decision on a case: ``returned`` (with a comment and the questions
+    concerned, ``(person_uuid or "", item_id)``, first to open first) or ``approved``."""
 
     case_uuid: str
     revision: int
     action: str
     comment: str
     at: str
+    items: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,19 +200,43 @@ class Returns:
     returns: list[Review]
 
 
+MAX_REVIEW_ITEMS = 50
+_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _review_items(raw: list[Any]) -> tuple[tuple[str, str], ...]:
+    """The ``items`` of a return: objects of exactly ``person_uuid`` and ``item_id`` (strings;
+    an item id of 1-16 letters and digits, a person uuid of at most 64 characters)."""
+    if len(raw) > MAX_REVIEW_ITEMS:
+        raise BadAnswer("review: too many items")
+    out = []
+    for it in raw:
+        f = fields(it, {"person_uuid": "str", "item_id": "str"}, where="review item")
+        item_id, person = f["item_id"], f["person_uuid"]
+        if not 0 < len(item_id) <= 16 or not set(item_id) <= _ID_CHARS:
+            raise BadAnswer("review item: item_id")
+        if len(person) > 64:
+            raise BadAnswer("review item: person_uuid")
+        out.append((person, item_id))
+    return tuple(out)
+
+
 def returns(doc: Any) -> Returns:
+    """``GET /returns``. ``items`` may be absent (a server from before it): no items."""
     d = fields(doc, {"cursor": "str", "returns": "list"}, where="returns")
-    items = []
+    out = []
     for r in d["returns"]:
         f = fields(
             r,
             {"case_uuid": "str", "revision": "int", "action": "str", "comment": "str", "at": "str"},
+            {"items": "list"},
             where="review",
         )
         if f["action"] not in ("returned", "approved"):
             raise BadAnswer("review: action")
-        items.append(Review(**f))
-    return Returns(_cursor(d["cursor"]), items)
+        items = _review_items(f.get("items", []))
+        out.append(Review(f["case_uuid"], f["revision"], f["action"], f["comment"], f["at"], items))
+    return Returns(_cursor(d["cursor"]), out)
 
 
 ITEM_STATUSES = (

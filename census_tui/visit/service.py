@@ -625,21 +625,40 @@ class VisitSession:
 
     # --- returns and sync ---------------------------------------------------------------
 
-    def _return_comments(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for e in self.store.events(kind="supervisor_returned"):
-            if e.household_uuid and isinstance(e.data, dict):
-                comment = e.data.get("comment")
-                out[e.household_uuid] = comment if isinstance(comment, str) else ""
+    def _returns(self, hh_uuid: str | None = None) -> dict[str, ReturnedCase]:
+        """The latest supervisor return of each household (or of one): its comment and the
+        questions concerned, from the ``supervisor_returned`` events the sync logged."""
+        dwellings = {c.uuid: c.dwelling_id for c in self.store.cases()}
+        out: dict[str, ReturnedCase] = {}
+        for e in self.store.events(hh_uuid, kind="supervisor_returned"):
+            if not e.household_uuid or not isinstance(e.data, dict):
+                continue
+            comment = e.data.get("comment")
+            out[e.household_uuid] = ReturnedCase(
+                e.household_uuid,
+                dwellings.get(e.household_uuid, ""),
+                comment if isinstance(comment, str) else "",
+                _return_items(e.data.get("items")),
+            )
         return out
 
+    def _return_comments(self) -> dict[str, str]:
+        return {k: v.comment for k, v in self._returns().items()}
+
     def returned_cases(self) -> list[ReturnedCase]:
-        comments = self._return_comments()
+        """Cases now in the ``returned`` state, each with its latest return's comment and items."""
+        latest = self._returns()
         return [
-            ReturnedCase(c.uuid, c.dwelling_id, comments.get(c.uuid, ""))
+            latest.get(c.uuid) or ReturnedCase(c.uuid, c.dwelling_id, "")
             for c in self.store.cases()
             if c.state == CaseState.RETURNED
         ]
+
+    def return_note(self, hh_uuid: str) -> ReturnedCase | None:
+        """The latest supervisor return of a household whatever its state now (the interview
+        keeps showing the comment after the first correction moved the case on); None if the
+        supervisor never returned it."""
+        return self._returns(hh_uuid).get(hh_uuid)
 
     def sync(self, progress: Callable[[SyncProgress], None] | None = None) -> SyncOutcome:
         from census_tui.sync.engine import SyncProgress as EngineProgress
@@ -673,6 +692,23 @@ class VisitSession:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _return_items(raw: object) -> list[tuple[str, str]]:
+    """The ``items`` of a return event (``[[person_uuid, item_id], ...]``); events logged before
+    returns carried items have none, and anything malformed is skipped, never fatal."""
+    if not isinstance(raw, list):
+        return []
+    out: list[tuple[str, str]] = []
+    for pair in raw:
+        if (
+            isinstance(pair, list)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and isinstance(pair[1], str)
+        ):
+            out.append((pair[0], pair[1]))
+    return out
 
 
 # The gate lives in its own light module (start-up); re-exported for existing callers.
