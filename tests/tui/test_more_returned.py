@@ -1,7 +1,8 @@
 """A returned case (issue 5 §8) through the TUI against the real server: a household completed
 and synced, returned by the supervisor with a comment, pulled by a sync from the dashboard
 (``s``); the dashboard shows it returned, the visit screen and the interview show the comment;
-corrected and completed again, it syncs as revision 2."""
+the interview opens AT the first question the supervisor flagged (``--item 2:D5``: person 2 as
+on the read-back); corrected and completed again, it syncs as revision 2."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from census_tui.app import make_app
 from census_tui.clock import FakeClock
 from census_tui.model import HOUSEHOLD_SCOPE
 from census_tui.screens.interview import InterviewScreen
+from census_tui.server.review import parse_spec
 from census_tui.visit.states import CaseState
 from tests.tui.drive import login, screen_text, settle
 from tests.tui.more_support import (
@@ -57,7 +59,10 @@ async def test_returned_case_shows_the_comment_and_syncs_as_revision_2(
         await pilot.press("s")
         await until(pilot, lambda: store.case(hh).state == CaseState.SYNCED)
 
-        site.db.review(hh, "returned", COMMENT, "supervisor01")
+        persons = site.db.case_persons(hh)
+        assert persons == [p.uuid for p in session.household(hh).persons]
+        flagged = [parse_spec(spec, persons) for spec in ("2:D5", "H6")]
+        site.db.review(hh, "returned", COMMENT, "supervisor01", flagged)
         await settle(pilot)
         await pilot.press("s")
         await until(pilot, lambda: store.case(hh).state == CaseState.RETURNED)
@@ -70,6 +75,9 @@ async def test_returned_case_shows_the_comment_and_syncs_as_revision_2(
         await on_screen(pilot, "InterviewScreen")
         await settle(pilot)
         assert f"Supervisor's comment: {COMMENT}" in screen_text(app), screen_text(app)
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.screen.pos == (persons[1], "D5")  # opened at the first flagged question
+        assert session.last_position(hh) == (persons[1], "D5")
 
         session.set_answer(hh, HOUSEHOLD_SCOPE, "H6", 92)  # corrected after the landlord's word
         assert store.case(hh).state == CaseState.INTERVIEWING
