@@ -7,6 +7,7 @@ Plain Python: no Textual here, so the whole visit is testable without a terminal
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import hmac
@@ -31,6 +32,7 @@ from census_tui.store import (
     META_TOKEN,
     META_TRAINING,
     Dwelling,
+    NotFound,
     Store,
     unlock,
 )
@@ -627,8 +629,9 @@ class VisitSession:
 
     def _returns(self, hh_uuid: str | None = None) -> dict[str, ReturnedCase]:
         """The latest supervisor return of each household (or of one): its comment and the
-        questions concerned, from the ``supervisor_returned`` events the sync logged."""
-        dwellings = {c.uuid: c.dwelling_id for c in self.store.cases()}
+        questions concerned, from the ``supervisor_returned`` events the sync logged. The
+        dwelling is left empty here (callers that need it have the case at hand), so the
+        dashboard pays for the events only."""
         out: dict[str, ReturnedCase] = {}
         for e in self.store.events(hh_uuid, kind="supervisor_returned"):
             if not e.household_uuid or not isinstance(e.data, dict):
@@ -636,7 +639,7 @@ class VisitSession:
             comment = e.data.get("comment")
             out[e.household_uuid] = ReturnedCase(
                 e.household_uuid,
-                dwellings.get(e.household_uuid, ""),
+                "",
                 comment if isinstance(comment, str) else "",
                 _return_items(e.data.get("items")),
             )
@@ -648,17 +651,24 @@ class VisitSession:
     def returned_cases(self) -> list[ReturnedCase]:
         """Cases now in the ``returned`` state, each with its latest return's comment and items."""
         latest = self._returns()
-        return [
-            latest.get(c.uuid) or ReturnedCase(c.uuid, c.dwelling_id, "")
-            for c in self.store.cases()
-            if c.state == CaseState.RETURNED
-        ]
+        out = []
+        for c in self.store.cases():
+            if c.state == CaseState.RETURNED:
+                found = latest.get(c.uuid) or ReturnedCase(c.uuid, "", "")
+                found.dwelling_id = c.dwelling_id
+                out.append(found)
+        return out
 
     def return_note(self, hh_uuid: str) -> ReturnedCase | None:
         """The latest supervisor return of a household whatever its state now (the interview
         keeps showing the comment after the first correction moved the case on); None if the
         supervisor never returned it."""
-        return self._returns(hh_uuid).get(hh_uuid)
+        found = self._returns(hh_uuid).get(hh_uuid)
+        if found is not None:
+            # a case not on this device (restored elsewhere) keeps an empty dwelling
+            with contextlib.suppress(NotFound):
+                found.dwelling_id = self.store.case(hh_uuid).dwelling_id
+        return found
 
     def sync(self, progress: Callable[[SyncProgress], None] | None = None) -> SyncOutcome:
         from census_tui.sync.engine import SyncProgress as EngineProgress
