@@ -27,7 +27,14 @@ def open_db(path: Path | str, *, demo: bool = False) -> ServerDB:
     return db
 
 
-def _config(db: ServerDB, host: str, port: int) -> uvicorn.Config:
+def _config(
+    db: ServerDB,
+    host: str,
+    port: int,
+    *,
+    ssl_certfile: str | None = None,
+    ssl_keyfile: str | None = None,
+) -> uvicorn.Config:
     return uvicorn.Config(
         make_app(db),
         host=host,
@@ -36,6 +43,8 @@ def _config(db: ServerDB, host: str, port: int) -> uvicorn.Config:
         access_log=False,
         lifespan="off",
         timeout_keep_alive=5,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
     )
 
 
@@ -65,18 +74,28 @@ class _Server(uvicorn.Server):
 class ServerThread:
     """The real server on 127.0.0.1 in a background thread; a context manager.
 
-    ``url`` is ``http://127.0.0.1:<port>``; ``db`` is the open database (tests seed and inspect
-    it directly).
+    ``url`` is ``http://127.0.0.1:<port>`` (``https://`` when given a certificate and key, for
+    the TLS tests); ``db`` is the open database (tests seed and inspect it directly).
     """
 
-    def __init__(self, db: ServerDB) -> None:
+    def __init__(
+        self,
+        db: ServerDB,
+        *,
+        ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None,
+    ) -> None:
         self.db = db
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))
         self.port: int = self._sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = _Server(_config(db, "127.0.0.1", self.port))
+        scheme = "https" if ssl_certfile else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
+        config = _config(
+            db, "127.0.0.1", self.port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile
+        )
+        self._server = _Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
         )
