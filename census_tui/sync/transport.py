@@ -38,6 +38,19 @@ MAX_ANSWER = 4 * 1024 * 1024
 """Largest answer body accepted (after gunzip)."""
 GZIP_OVER = 1024
 """Request bodies larger than this are sent gzip-compressed."""
+_DATE_CODES = (9, 10)
+"""OpenSSL's X509_V_ERR_CERT_NOT_YET_VALID and X509_V_ERR_CERT_HAS_EXPIRED."""
+
+CA_FILE_BAD = Msg(
+    "无法读取 CA 证书文件（请检查 --ca-file 指定的文件是否存在且为 PEM 证书）",
+    "the CA certificate file cannot be read (check that the --ca-file file exists and is a PEM"
+    " certificate)",
+)
+TLS_DATE = Msg(
+    "服务器证书已过期或尚未生效（也可能是本机日期不对），已拒绝连接；请检查本机日期时间",
+    "the server's certificate has expired or is not yet valid (or this device's date is wrong);"
+    " connection refused; check the device's date and time",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +94,32 @@ def check_server_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
+def tls_verify(ca_file: str | None) -> ssl.SSLContext | bool:
+    """What the client verifies the server against: httpx's default trust (``True``), or only
+    the given CA file (pinning). A missing or unreadable CA file is a :class:`BadInput`."""
+    if not ca_file:
+        return True
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ValueError):  # ssl.SSLError is an OSError
+        raise BadInput(CA_FILE_BAD) from None
+
+
+def tls_failure(exc: BaseException) -> Msg | None:
+    """The message for a failed certificate check somewhere in ``exc``'s chain, else ``None``:
+    a dated certificate (expired, not yet valid) gets its own message, as the device's clock
+    is the likely culprit in the field."""
+    seen: BaseException | None = exc
+    found = False
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return TLS_DATE if seen.verify_code in _DATE_CODES else m.TLS
+        if isinstance(seen, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(seen).upper():
+            found = True
+        seen = seen.__cause__ or seen.__context__
+    return m.TLS if found else None
+
+
 def _loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -119,9 +158,7 @@ class ApiClient:
         self.token = token
         self.policy = policy or RetryPolicy()
         self._rng = rng or random.Random()
-        verify: ssl.SSLContext | bool = True
-        if ca_file:
-            verify = ssl.create_default_context(cafile=ca_file)
+        verify = tls_verify(ca_file)
         p = self.policy
         self._http = httpx.Client(
             base_url=self.base_url,
@@ -234,8 +271,9 @@ class ApiClient:
         except httpx.TimeoutException as exc:
             raise _Retry(m.TIMEOUT) from exc
         except httpx.ConnectError as exc:
-            if isinstance(exc.__context__, ssl.SSLError) or "CERTIFICATE" in str(exc).upper():
-                raise NetworkError(m.TLS) from None
+            tls = tls_failure(exc)
+            if tls is not None:
+                raise NetworkError(tls) from None
             raise _Retry(m.UNREACHABLE) from exc
         except httpx.HTTPError as exc:
             raise _Retry(m.UNREACHABLE) from exc
