@@ -107,6 +107,9 @@ class DiagContext:
     profile: str | None = None
     password: str | None = None
     server: str | None = None
+    ca_file: str | None = None
+    """The CA file the server is pinned to (the profile's, read with the password); ``None``:
+    the default trust, as the sync client uses it."""
     clock: Clock = field(default_factory=SystemClock)
     timeout: float = 5.0
     cache: dict[str, Any] = field(default_factory=dict)

@@ -1,14 +1,15 @@
 """Server checks: reachable, TLS valid, latency, clock skew against ``GET /api/v1/time``.
 
 One request answers all four, so the probe runs once per report (kept in ``ctx.cache``). TLS
-verification is always on; plain ``http://`` is accepted only to loopback (DESIGN, sync), which
-is what the training server and the tests use.
+verification is always on, with the sync client's own trust (``transport.tls_verify``): pinned
+to the profile's CA file when the profile is open (``ctx.ca_file``), else the default trust.
+Plain ``http://`` is accepted only to loopback (DESIGN, sync), which is what the training server
+and the tests use.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -33,6 +34,37 @@ REMEDY_NETWORK = Msg(
     "Work is saved on this device and is not lost.",
 )
 
+TLS_UNTRUSTED = Msg(
+    "服务器的 TLS 证书无效或不受信任（签发机构不对，或证书不是给这个地址的）。",
+    "The server's TLS certificate is invalid or not trusted (wrong issuer, or not made for "
+    "this address).",
+)
+REMEDY_UNTRUSTED = Msg(
+    "不要在此网络上同步（可能被劫持）；确认服务器地址，以及登录时 --ca-file 用的是普查机构"
+    "发的 CA 证书；仍不行请联系技术支持。",
+    "Do not sync on this network (it may be intercepting traffic); check the server address "
+    "and that login used the census office's CA certificate (--ca-file); then call support.",
+)
+TLS_DATE = Msg(
+    "服务器的 TLS 证书已过期或尚未生效（或本机日期不对）。",
+    "The server's TLS certificate has expired or is not yet valid (or this device's date is "
+    "wrong).",
+)
+REMEDY_TLS_DATE = Msg(
+    "检查本机日期时间是否正确（自动对时）；日期正确则请联系技术支持：服务器证书需要更新。",
+    "Check the device's date and time (automatic time); if they are right, call support: the "
+    "server's certificate must be renewed.",
+)
+TLS_CA_FILE = Msg(
+    "登录时指定的 CA 证书文件无法读取，未连接服务器。",
+    "The CA certificate file given at login cannot be read; the server was not contacted.",
+)
+REMEDY_CA_FILE = Msg(
+    "把普查机构发的 CA 证书文件放回原处，或用 login --ca-file 重新登录。",
+    "Put the census office's CA certificate file back where it was, or log in again with "
+    "login --ca-file.",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Probe:
@@ -40,7 +72,8 @@ class Probe:
 
     url: str
     error: str | None = None
-    """``None`` or one of ``tls``, ``plain_http``, ``unreachable``, ``timeout``, ``bad_answer``."""
+    """``None`` or one of ``tls``, ``tls_date`` (expired or not yet valid), ``ca_file`` (the
+    pinned CA file unreadable), ``plain_http``, ``unreachable``, ``timeout``, ``bad_answer``."""
     status: int | None = None
     latency_ms: int | None = None
     skew_s: float | None = None
@@ -55,20 +88,22 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _is_tls_error(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLError):
-            return True
-        if "CERTIFICATE_VERIFY_FAILED" in str(seen) or "SSL" in type(seen).__name__:
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+def _tls_error(exc: BaseException) -> str | None:
+    """``tls_date``, ``tls`` or ``None``, read with the sync client's own classification."""
+    from census_tui.sync.transport import TLS_DATE, tls_failure
+
+    found = tls_failure(exc)
+    if found is None:
+        return None
+    return "tls_date" if found == TLS_DATE else "tls"
 
 
 def probe(ctx: DiagContext) -> Probe:
     """Ask the server for its time once; never raises."""
     import httpx
+
+    from census_tui.errors import BadInput
+    from census_tui.sync.transport import tls_verify
 
     assert ctx.server is not None
     base = ctx.server.rstrip("/")
@@ -77,15 +112,19 @@ def probe(ctx: DiagContext) -> Probe:
         return Probe(base, error="plain_http")
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         return Probe(base, error="unreachable")
+    try:
+        verify = tls_verify(ctx.ca_file)  # the same trust as sync: pinned when the profile is
+    except BadInput:
+        return Probe(base, error="ca_file")
     started = ctx.clock.monotonic()
     sent_at = ctx.clock.now()
     try:
-        with httpx.Client(timeout=ctx.timeout, verify=True, trust_env=False) as client:
+        with httpx.Client(timeout=ctx.timeout, verify=verify, trust_env=False) as client:
             response = client.get(base + TIME_PATH)
     except httpx.TimeoutException:
         return Probe(base, error="timeout")
     except httpx.HTTPError as exc:
-        return Probe(base, error="tls" if _is_tls_error(exc) else "unreachable")
+        return Probe(base, error=_tls_error(exc) or "unreachable")
     elapsed = max(0.0, ctx.clock.monotonic() - started)
     latency_ms = int(elapsed * 1000)
     try:
@@ -131,20 +170,20 @@ def check_server(ctx: DiagContext) -> Iterator[CheckResult]:
         for check_id in ("server.reachable", "server.latency", "server.clock_skew"):
             yield skipped(check_id, unreached)
         return
-    if p.error == "tls":
+    if p.error == "ca_file":
+        yield skipped("server.reachable", unreached)
+        yield fail("server.tls", TLS_CA_FILE, REMEDY_CA_FILE, pinned=True)
+        for check_id in ("server.latency", "server.clock_skew"):
+            yield skipped(check_id, unreached)
+        return
+    if p.error in {"tls", "tls_date"}:
         yield ok("server.reachable", Msg("服务器可以连接。", "The server answers."))
-        yield fail(
-            "server.tls",
-            Msg(
-                "服务器的 TLS 证书无效或不受信任。",
-                "The server's TLS certificate is invalid or not trusted.",
-            ),
-            Msg(
-                "检查设备日期时间是否正确；仍不行请联系技术支持（可能是网络被劫持）。",
-                "Check the device's date and time; then call support (the network may be "
-                "intercepting traffic).",
-            ),
-        )
+        if p.error == "tls_date":
+            yield fail("server.tls", TLS_DATE, REMEDY_TLS_DATE, pinned=ctx.ca_file is not None)
+        else:
+            yield fail(
+                "server.tls", TLS_UNTRUSTED, REMEDY_UNTRUSTED, pinned=ctx.ca_file is not None
+            )
         for check_id in ("server.latency", "server.clock_skew"):
             yield skipped(check_id, unreached)
         return
@@ -178,7 +217,11 @@ def check_server(ctx: DiagContext) -> Iterator[CheckResult]:
         return
     yield ok("server.reachable", Msg("服务器可以连接。", "The server answers."), status=p.status)
     if urlsplit(p.url).scheme == "https":
-        yield ok("server.tls", Msg("TLS 证书有效。", "The TLS certificate is valid."))
+        yield ok(
+            "server.tls",
+            Msg("TLS 证书有效。", "The TLS certificate is valid."),
+            pinned=ctx.ca_file is not None,
+        )
     else:
         yield skipped(
             "server.tls",

@@ -139,9 +139,19 @@ def open_store(ctx: DiagContext) -> Store | CensusError | None:
         ctx.cache["store_error"] = exc
         return exc
     ctx.cache["store"] = store
+    profile_server = store.get_meta(META_SERVER_URL)
     if not ctx.server:
-        ctx.server = store.get_meta(META_SERVER_URL)
+        ctx.server = profile_server
+    if ctx.ca_file is None and profile_server and _same_server(ctx.server, profile_server):
+        from census_tui.sync.engine import META_CA_FILE
+
+        # The probe must trust what sync trusts: the CA file the profile pinned at login.
+        ctx.ca_file = store.get_meta(META_CA_FILE) or None
     return store
+
+
+def _same_server(a: str | None, b: str) -> bool:
+    return (a or "").strip().rstrip("/") == b.strip().rstrip("/")
 
 
 def check_store(ctx: DiagContext) -> Iterator[CheckResult]:
