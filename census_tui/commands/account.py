@@ -125,7 +125,9 @@ def register(app: typer.Typer) -> None:
                     ask_new_password=lambda: new_password(lang),
                     ask_real_name=lambda: _ask_real_name(lang),
                     clock=clock,
-                    ca_file=str(ca_file) if ca_file else None,
+                    ca_file=str(ca_file.resolve())
+                    if ca_file
+                    else None,  # later runs start elsewhere
                     policy=_policy(),
                 )
                 store.close()

@@ -33,6 +33,10 @@ AskOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")]
+CaFileOpt = Annotated[
+    Path | None,
+    typer.Option("--ca-file", help="Census office CA certificate (PEM) to check --server against."),
+]
 
 MARK = {Result.OK: "ok  ", Result.WARN: "warn", Result.FAIL: "FAIL", Result.SKIPPED: "skip"}
 MSG_BUNDLE_WRITTEN = Msg(
@@ -54,7 +58,12 @@ def terminal() -> Terminal:
 
 
 def make_context(
-    lang: Lang, profile: str | None, server: str | None, ask: bool, timeout: float
+    lang: Lang,
+    profile: str | None,
+    server: str | None,
+    ask: bool,
+    timeout: float,
+    ca_file: Path | None = None,
 ) -> DiagContext:
     from census_tui import paths
     from census_tui.commands._support import ENV_PASSWORD
@@ -71,6 +80,7 @@ def make_context(
         password=secret,
         server=server,
         timeout=timeout,
+        ca_file=str(ca_file.resolve()) if ca_file else None,
     )
 
 
@@ -102,6 +112,7 @@ def register(app: typer.Typer) -> None:
         ask: AskOpt = False,
         as_json: JsonOpt = False,
         timeout: TimeoutOpt = 5.0,
+        ca_file: CaFileOpt = None,
     ) -> None:
         """诊断 / Run the checks: versions, terminal, data dir, disk, database, outbox, server.
 
@@ -115,7 +126,7 @@ def register(app: typer.Typer) -> None:
 
         lang = lang_of(ctx)
         with guarded(lang):
-            results = run_all(make_context(lang, profile, server, ask, timeout))
+            results = run_all(make_context(lang, profile, server, ask, timeout, ca_file))
         if as_json:
             emit_json(
                 {
@@ -135,6 +146,7 @@ def register(app: typer.Typer) -> None:
         server: ServerOpt = None,
         ask: AskOpt = False,
         timeout: TimeoutOpt = 5.0,
+        ca_file: CaFileOpt = None,
     ) -> None:
         """诊断包 / Write a support bundle (zip): checks, versions, counts, redacted logs.
 
@@ -162,7 +174,7 @@ def register(app: typer.Typer) -> None:
                 )
             if not target.parent.is_dir():
                 raise BadInput(Msg("目标文件夹不存在。", "The target folder does not exist."))
-            dctx = make_context(lang, profile, server, ask, timeout)
+            dctx = make_context(lang, profile, server, ask, timeout, ca_file)
             try:
                 results = run(dctx, all_checks(), close=False)
                 opened = open_store(dctx) if dctx.profile else None

@@ -95,10 +95,11 @@ def check_server_url(url: str) -> str:
 
 
 def tls_verify(ca_file: str | None) -> ssl.SSLContext | bool:
-    """What the client verifies the server against: httpx's default trust (``True``), or only
+    """What the client verifies the server against: the operating system's trust store (where
+    a census office installs its CA on managed devices, along with the public CAs), or only
     the given CA file (pinning). A missing or unreadable CA file is a :class:`BadInput`."""
     if not ca_file:
-        return True
+        return ssl.create_default_context()
     try:
         return ssl.create_default_context(cafile=ca_file)
     except (OSError, ValueError):  # ssl.SSLError is an OSError

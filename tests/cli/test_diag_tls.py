@@ -97,3 +97,13 @@ def test_missing_pinned_ca_file_fails_without_contacting_the_server(
     assert "CA certificate file" in str(got["server.tls"]["detail"])
     assert "--ca-file" in str(got["server.tls"]["remedy"])
     assert got["server.reachable"]["result"] == "skipped"
+
+
+def test_support_can_check_a_server_against_the_office_ca_without_a_profile(
+    home: Path, pki: Pki, https_site: ServerThread
+) -> None:
+    """``diag --server URL --ca-file CA``: no password, no profile, the office's CA."""
+    result = run(["diag", "--json", "--server", https_site.url, "--ca-file", str(pki.ca.pem)])
+    got = _server_results(result.output)
+    assert got["server.tls"]["result"] == "ok", got
+    assert got["server.tls"]["data"] == {"pinned": True}
