@@ -111,7 +111,7 @@ def test_pinned_first_login_and_push_over_https(
         store = _profile(server.url, tmp_path / "home", clock, pki.ca.pem)
         sent = enqueue_households(store, dwellings, 4)
         summary = sync_store(store, clock=clock, policy=FAST)
-        assert summary.error is None and summary.acked == 4, summary.to_json()
+        assert summary.error is None and summary.acked == 4, summary.to_dict()
         assert store.outbox_depth() == 0
         store.close()
     assert_exactly_once(db, sent)
@@ -196,7 +196,7 @@ def test_untrusted_certificate_refuses_sync_and_keeps_the_outbox(
     with tls_server(db, bad) as server:
         store.set_meta(META_SERVER_URL, server.url)  # a new port each start
         summary = sync_store(store, clock=clock, policy=FAST)
-    assert summary.error == message, summary.to_json()
+    assert summary.error == message, summary.to_dict()
     _says_certificate(summary.error)
     assert summary.sent == 0 and summary.acked == 0
     assert _outbox(store) == before

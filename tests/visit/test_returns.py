@@ -64,8 +64,8 @@ def _completed_and_synced(s: VisitSession) -> tuple[str, list[str]]:
     for i, (rel, sex, birth) in enumerate([(0, 1, "1975-05"), (1, 2, "1977-08")]):
         p = s.add_person(hh)
         persons.append(p)
-        for item, value in person_answers(rel, sex, birth, seq=i + 1).items():
-            s.set_answer(hh, p, item, value)
+        for item, answer in person_answers(rel, sex, birth, seq=i + 1).items():
+            s.set_answer(hh, p, item, answer)
     assert s.can_complete(hh), s.findings(hh)
     s.self_check_passed(hh)
     s.complete(hh, "户主本人")
