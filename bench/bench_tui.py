@@ -2,7 +2,8 @@
 
 * keystroke-to-next-question latency: from writing an answer's last key to the next question's
   header being drawn (median, p95); the bare app redraws a label on Enter;
-* cold start: from spawning the process to the login screen being drawn;
+* cold start: from spawning the process to the whole login screen being drawn (its title,
+  password field and both buttons; the bare app: its label);
 * peak RSS (VmHWM) at the end of the interview.
 
 Run: ``.venv/bin/python bench/bench_tui.py [--runs 5]``. Uses a practice profile in a temporary
@@ -66,14 +67,29 @@ def _bare(home: Path):  # type: ignore[no-untyped-def]
     return PtyApp([sys.executable, "-c", BARE], _env(home))
 
 
+CENSUS_LOGIN = ("Log in", "Password", "First login")
+"""Texts of the whole login frame: Textual may draw a screen in more than one write, so one
+marker could be seen before the frame is complete."""
+
+
+def drawn(app, needles: tuple[str, ...]) -> float:  # type: ignore[no-untyped-def]
+    """Block until every needle has been drawn since start; the time the last one appeared."""
+    for needle in needles:
+        app.wait_for(needle, timeout=60, new_only=False)
+    return float(time.monotonic())
+
+
 def cold_start(home: Path, runs: int) -> tuple[list[float], list[float]]:
     census: list[float] = []
     bare: list[float] = []
     for _ in range(runs):
-        for start, marker, out in ((_census, "Log in", census), (_bare, "Server address", bare)):
+        for start, markers, out in (
+            (_census, CENSUS_LOGIN, census),
+            (_bare, ("Server address",), bare),
+        ):
             t0 = time.monotonic()
             app = start(home)
-            out.append(app.wait_for(marker, timeout=60) - t0)
+            out.append(drawn(app, markers) - t0)
             app.kill(signal.SIGKILL)
     return census, bare
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
 from textual.content import Content
@@ -74,8 +75,7 @@ class CodeList(ScrollView, can_focus=False):
         return max(0, min(len(self._labels) - 1, value))
 
     def watch_highlighted(self) -> None:
-        self._strips.clear()
-        self.refresh()
+        self.refresh()  # the strip cache is keyed by highlight: nothing to drop
         self.scroll_to_highlight()
 
     # ------------------------------------------------------------------ lines
@@ -90,8 +90,10 @@ class CodeList(ScrollView, can_focus=False):
         self._first_line = []
         for index, label in enumerate(self._labels):
             self._first_line.append(len(self._lines))
-            wrapped = [line.plain for line in Content(label).wrap(width)] if width > 0 else []
-            self._lines.extend((index, text) for text in wrapped or [label])
+            if width <= 0 or cell_len(label) <= width:
+                self._lines.append((index, label))  # the common case: no wrapping to do
+                continue
+            self._lines.extend((index, line.plain) for line in Content(label).wrap(width))
         virtual = Size(max(width, 0), len(self._lines))
         if virtual != self.virtual_size:
             self.virtual_size = virtual
