@@ -1,9 +1,11 @@
 """TUI benchmarks in a real pty (issue 5 §12), each next to a bare Textual app in the same run.
 
 * keystroke-to-next-question latency: from writing an answer's last key to the next question's
-  header being drawn (median, p95); the bare app redraws a label on Enter;
-* cold start: from spawning the process to the whole login screen being drawn (its title,
-  password field and both buttons; the bare app: its label);
+  header being drawn (median, p95); the bare app redraws a label on Enter, after "1" (the
+  reference rows) and, in the "same keys" rows, after typing the same text as the census answer
+  (an 18-character ID number costs Textual's Input 18 keystrokes in either app);
+* cold start: from spawning the process to the whole login screen being drawn (its password
+  field and both buttons; the bare app: its label);
 * peak RSS (VmHWM) at the end of the interview.
 
 Run: ``.venv/bin/python bench/bench_tui.py [--runs 5]``. Uses a practice profile in a temporary
@@ -94,7 +96,8 @@ def cold_start(home: Path, runs: int) -> tuple[list[float], list[float]]:
     return census, bare
 
 
-def interview(home: Path, run: int) -> tuple[list[float], int]:
+def interview(home: Path, run: int) -> tuple[list[float], int, list[str]]:
+    """Latency of each scripted answer, peak RSS, and the keys typed for each answer."""
     dwelling = f"D{run + 1:04d}"
     from tests.tui.conftest import PASSWORD
     from tests.tui.script import marker_for, steps
@@ -112,6 +115,7 @@ def interview(home: Path, run: int) -> tuple[list[float], int]:
         app.send("\r")
         app.wait_for(marker_for("H1"))
         times = []
+        typed = []
         for step in steps(household=run):
             if not step.marker:
                 break
@@ -119,20 +123,23 @@ def interview(home: Path, run: int) -> tuple[list[float], int]:
             app.send(step.keys[:-1])
             t0 = app.send(step.keys[-1])
             times.append(app.wait_for(step.marker) - t0)
-        return times, app.peak_rss_kb()
+            typed.append(step.keys)
+        return times, app.peak_rss_kb(), typed
     finally:
         app.kill(signal.SIGKILL)
 
 
-def bare_interview(home: Path, n: int) -> tuple[list[float], int]:
+def bare_interview(home: Path, answers: list[str]) -> tuple[list[float], int]:
+    """The bare app: each answer's keys then Enter; from the last key to the label redrawn."""
     app = _bare(home)
     try:
         app.wait_for("Server address", timeout=60)
         times = []
-        for i in range(1, n + 1):
+        for i, keys in enumerate(answers, start=1):
+            keys = keys if keys.endswith("\r") else keys + "\r"
             app.mark()
-            app.send("1")
-            t0 = app.send("\r")
+            app.send(keys[:-1])
+            t0 = app.send(keys[-1])
             times.append(app.wait_for(f"Q{i:03d}") - t0)
         return times, app.peak_rss_kb()
     finally:
@@ -160,20 +167,25 @@ def main() -> None:
         cold_c, cold_b = cold_start(home, args.runs)
         lat_c: list[float] = []
         lat_b: list[float] = []
+        lat_s: list[float] = []
         rss_c = rss_b = 0
         for run in range(args.runs):
-            times, rss = interview(home, run)
+            times, rss, typed = interview(home, run)
             lat_c += times
             rss_c = max(rss_c, rss)
-            times, rss = bare_interview(home, len(times))
+            times, rss = bare_interview(home, ["1\r"] * len(times))
             lat_b += times
             rss_b = max(rss_b, rss)
+            lat_s += bare_interview(home, typed)[0]
 
     ms = 1000.0
     rows = [
         ("next question, median (ms)", statistics.median(lat_c) * ms,
          statistics.median(lat_b) * ms),
         ("next question, p95 (ms)", p95(lat_c) * ms, p95(lat_b) * ms),
+        ("  same keys in bare, median (ms)", statistics.median(lat_c) * ms,
+         statistics.median(lat_s) * ms),
+        ("  same keys in bare, p95 (ms)", p95(lat_c) * ms, p95(lat_s) * ms),
         ("cold start to login, median (ms)", statistics.median(cold_c) * ms,
          statistics.median(cold_b) * ms),
         ("peak RSS while interviewing (MiB)", rss_c / 1024, rss_b / 1024),
