@@ -149,14 +149,17 @@ class InterviewScreen(CensusScreen):
 
     # ------------------------------------------------------------------ positions
     def _resume_position(self) -> Position:
-        """Supervisor's items for a returned case; else where we were; else the first gap."""
-        if self.returned:
-            for case in self.session.returned_cases():
-                if case.household_uuid == self.hh_uuid:
-                    self.comment = case.comment
-                    for person_uuid, item_id in case.items:
-                        if self._valid(person_uuid, item_id):
-                            return (person_uuid, item_id)
+        """Supervisor's items for a returned case; else where we were; else the first gap.
+
+        The supervisor's comment stays on screen for as long as the household has one, also
+        after the first correction moved it from returned back to in progress."""
+        note = self.session.return_note(self.hh_uuid)
+        if note is not None:
+            self.comment = note.comment
+            if self.returned:
+                for person_uuid, item_id in note.items:
+                    if self._valid(person_uuid, item_id):
+                        return (person_uuid, item_id)
         last = self.session.last_position(self.hh_uuid)
         if last is not None and self._valid(*last):
             return last

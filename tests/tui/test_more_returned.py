@@ -81,6 +81,12 @@ async def test_returned_case_shows_the_comment_and_syncs_as_revision_2(
 
         session.set_answer(hh, HOUSEHOLD_SCOPE, "H6", 92)  # corrected after the landlord's word
         assert store.case(hh).state == CaseState.INTERVIEWING
+        await pilot.press("escape")  # leave and come back: the comment stays with the household
+        await on_screen(pilot, "VisitScreen")
+        await pilot.press("enter")
+        await on_screen(pilot, "InterviewScreen")
+        await settle(pilot)
+        assert f"Supervisor's comment: {COMMENT}" in screen_text(app), screen_text(app)
         await complete_from_interview(pilot)
         assert store.case(hh).revision == 2
         await pilot.press("s")
