@@ -13,13 +13,15 @@ size (the same rows, the same order) takes the same keys:
   the domain's own ``matching``). The bare app shows a line ``present N · shown N`` too, updates
   the status cell and moves the cursor, and refills its DataTable on each filter keystroke;
 * dashboard, 5,000 dwellings: Down (drawn: the id of the dwelling under the cursor, known from the
-  service's row order), PageDown (drawn: a dwelling further down than any drawn before), typing
-  into the filter and erasing it (drawn: a dwelling of the new first screenful that was not in
-  the previous one, computed with the dashboard's own matching rule).
+  service's row order), PageDown (drawn: the new bottom row, the last line of the table; the
+  page is measured by one PageDown not timed), typing into the filter and erasing it (drawn:
+  the last dwelling of the new screenful that was not in the previous one, computed with the
+  dashboard's own matching rule).
 
 Every run makes a fresh practice profile (real SQLCipher) in a temporary CENSUS_TUI_HOME, so the
-marks start from an unmarked list. Run: ``.venv/bin/python bench/bench_keys_pty.py [--runs 3]``.
-Prints a Markdown table: medians over the runs of each run's median and p95; target p95 <= 50 ms.
+marks start from an unmarked list. Run: ``.venv/bin/python bench/bench_keys_pty.py [--runs 3]
+[--slow]`` (``--slow`` lists each census-tui key over 50 ms). Prints a Markdown table: medians
+over the runs of each run's median and p95; target p95 <= 50 ms.
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ ROSTER_WIDTHS = (5, 12, 18, 10, 8)  # the roster screen's COLUMNS
 MARKS = 60
 DOWNS = 40
 PAGES = 40
-DASH_FILTERS = ("4987", "2718", "1357")  # each typed a key at a time, then erased
-ROSTER_FILTERS = ("5101", "4302", "1970")
+DASH_FILTERS = ("4987", "2718", "1357", "3602", "0815", "4149")  # typed, then erased
+ROSTER_FILTERS = ("5101", "4302", "1970", "3624", "2001", "4505")
 DOWN, PAGE_DOWN, BACKSPACE, ESC = "\x1b[B", "\x1b[6~", "\x7f", "\x1b"
 ID_RE = re.compile(r"D(\d{4})")
 TARGET_MS = 50.0
@@ -164,10 +166,18 @@ def settle(app: PtyApp, quiet: float = 0.3) -> None:
     app.mark()
 
 
+SLOW: list[tuple[str, str, float]] = []
+"""(app, what was waited for, seconds) of each key slower than the target, for ``--slow``."""
+CURRENT = ["census-tui"]
+
+
 def timed(app: PtyApp, key: str, drawn: Callable[[str], bool], what: str) -> float:
     app.mark()
     t0 = app.send(key)
-    return wait_until(app, drawn, what) - t0
+    took = wait_until(app, drawn, what) - t0
+    if took * 1000 > TARGET_MS:
+        SLOW.append((CURRENT[0], what, took))
+    return took
 
 
 def shows(regex: str) -> Callable[[str], bool]:
@@ -245,6 +255,7 @@ def dash_keys(app: PtyApp, dash: dict[str, object], times: Times) -> None:
     settle(app)
     bottom = furthest_drawn(app, pos)
     app.send(PAGE_DOWN)
+    wait_until(app, lambda _: furthest_drawn(app, pos) > bottom, "the first page down")
     settle(app)
     page = furthest_drawn(app, pos) - bottom
     bottom += page
@@ -274,7 +285,9 @@ def roster_keys(app: PtyApp, roster: dict[str, object], times: Times) -> None:
     present: int = roster["present"]  # type: ignore[assignment]
     for _ in range(MARKS):
         present += 1
-        times["mark"].append(timed(app, "p", shows(rf"present {present}(?!\d)"), "the count"))
+        times["mark"].append(
+            timed(app, "p", shows(rf"present {present}(?!\d)"), f"present {present}")
+        )
     settle(app)
     app.send("/")
     settle(app)
@@ -282,7 +295,9 @@ def roster_keys(app: PtyApp, roster: dict[str, object], times: Times) -> None:
     for key, text in filter_keys(ROSTER_FILTERS):
         needle = search_key(text.strip())
         n = sum(needle in k for k in keys) if needle else len(keys)
-        times["rfilter"].append(timed(app, key, shows(rf"shown {n}(?!\d)"), f"shown {n}"))
+        times["rfilter"].append(
+            timed(app, key, shows(rf"shown {n}(?!\d)"), f"shown {n} for {text!r}")
+        )
     app.send("\r")
     settle(app)
 
@@ -300,6 +315,7 @@ def one_run(tmp: Path, run: int) -> tuple[Times, Times]:
     bare: Times = {k: [] for k in census}
     first = dash["rows"][0][0]  # type: ignore[index]
 
+    CURRENT[0] = f"run {run} census-tui"
     app = PtyApp([sys.executable, "-m", "census_tui", "--lang", "en"], _env(home), cols=COLS)
     try:
         app.wait_for("Log in", timeout=60)
@@ -323,6 +339,7 @@ def one_run(tmp: Path, run: int) -> tuple[Times, Times]:
         (BARE_DASH, "dash.json", lambda a: dash_keys(a, dash, bare)),
         (BARE_ROSTER, "roster.json", lambda a: roster_keys(a, roster, bare)),
     ):
+        CURRENT[0] = f"run {run} bare"
         app = PtyApp([sys.executable, "-c", script, str(home / data_file)], _env(home), cols=COLS)
         try:
             wait_until(app, shows(r"D\d{4}|present \d"), "the bare table", timeout=60)
@@ -345,6 +362,7 @@ CASES = (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="fresh profiles, each app once")
+    parser.add_argument("--slow", action="store_true", help="list census-tui keys over 50 ms")
     args = parser.parse_args()
     per_run: list[tuple[Times, Times]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -366,6 +384,11 @@ def main() -> None:
     n = {kind: len(per_run[0][0][kind]) for _, kind in CASES}
     print(f"\nms, medians over {args.runs} runs of each run's median and p95; keys per run: "
           + ", ".join(f"{kind} {count}" for kind, count in n.items()))  # fmt: skip
+    if args.slow:
+        print("\ncensus-tui keys over 50 ms (waited for, ms):")
+        for who, what, took in SLOW:
+            if "bare" not in who:
+                print(f"- {who}: {what}: {took * 1000:.0f}")
 
 
 if __name__ == "__main__":
