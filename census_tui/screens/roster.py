@@ -16,6 +16,7 @@ it can be pushed by the app or driven alone in tests and benchmarks.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections import deque
@@ -171,7 +172,14 @@ class RosterScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.load()
+        # The area's rows and the list are long-lived while marking: keep them out of the
+        # cyclic collector's full passes, which otherwise stall a keystroke for 20-57 ms
+        # (measured in a real pty, bench/bench_keys_pty.py --slow). on_unmount hands them back.
+        gc.freeze()
         self.grid.focus()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()
 
     def load(self) -> None:
         """Read the roster (one query) and show it."""
