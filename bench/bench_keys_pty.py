@@ -210,12 +210,12 @@ def make_data(home: Path) -> tuple[dict[str, object], dict[str, object]]:
     dash_rows = [
         [r.dwelling_id, r.address, STATE_LABELS[r.state]("en"), r.head_name, ""] for r in board.rows
     ]
-    dash = {
+    dash: dict[str, object] = {
         "widths": DASH_WIDTHS,
         "rows": dash_rows,
         "keys": [f"{r.dwelling_id}\t{r.address}\t{r.head_name}".lower() for r in board.rows],
     }
-    roster_data = {
+    roster_data: dict[str, object] = {
         "widths": ROSTER_WIDTHS,
         "rows": [[str(e.line), e.name, e.id_number, e.room, e.status.value] for e in entries],
         "keys": [e.key for e in entries],
@@ -335,10 +335,11 @@ def one_run(tmp: Path, run: int) -> tuple[Times, Times]:
     finally:
         app.kill(signal.SIGKILL)
 
-    for script, data_file, drive in (
+    drivers: list[tuple[str, str, Callable[[PtyApp], None]]] = [
         (BARE_DASH, "dash.json", lambda a: dash_keys(a, dash, bare)),
         (BARE_ROSTER, "roster.json", lambda a: roster_keys(a, roster, bare)),
-    ):
+    ]
+    for script, data_file, drive in drivers:
         CURRENT[0] = f"run {run} bare"
         app = PtyApp([sys.executable, "-c", script, str(home / data_file)], _env(home), cols=COLS)
         try:
