@@ -10,7 +10,7 @@ Usage (the TUI asks between the steps; the CLI uses :func:`first_login` with cal
 
     flow = begin_first_login(url, account, password, clock=clock)
     if flow.must_change_password: flow.change_password(new)
-    if flow.must_verify: flow.verify_identity(name, id_number)
+    if flow.must_verify_identity: flow.verify_identity(name, id_number)
     store = flow.finish()
 """
 
@@ -68,7 +68,7 @@ class FirstLogin:
         self._kdf = kdf
         self._ca_file = ca_file
         self.must_change_password = answer.must_change_password
-        self.must_verify = not answer.verified
+        self.must_verify_identity = not answer.verified
         self.training = answer.training
         self.card: Card = answer.card
 
@@ -88,13 +88,13 @@ class FirstLogin:
     def verify_identity(self, name: str, id_number: str) -> None:
         """Real-name verification: the server compares with the account's record."""
         self._api.verify_real_name(name, id_number)
-        self.must_verify = False
+        self.must_verify_identity = False
 
     def finish(self) -> Store:
         """Create the profile under the account's current password and store the login in it."""
         if self.must_change_password:
             raise AuthError(m.MUST_CHANGE)
-        if self.must_verify:
+        if self.must_verify_identity:
             raise AuthError(m.MUST_VERIFY)
         try:
             recovery = base64.b64decode(self._answer.recovery_public_key, validate=True)
@@ -195,7 +195,7 @@ def first_login(
     try:
         if flow.must_change_password:
             flow.change_password(ask_new_password())
-        if flow.must_verify:
+        if flow.must_verify_identity:
             name, id_number = ask_real_name()
             flow.verify_identity(name, id_number)
         return flow.finish()

@@ -67,8 +67,8 @@ class FirstLoginFlow:
         return self._flow.must_change_password
 
     @property
-    def must_verify(self) -> bool:
-        return self._flow.must_verify
+    def must_verify_identity(self) -> bool:
+        return self._flow.must_verify_identity
 
     def change_password(self, new_password: str) -> None:
         self._flow.change_password(new_password)

@@ -32,7 +32,7 @@ def test_demo_first_login_then_offline_unlock(tmp_path: Path, clock: FakeClock) 
             kdf=CHEAP_KDF,
             policy=FAST,
         )
-        assert flow.must_change_password and flow.must_verify and flow.training
+        assert flow.must_change_password and flow.must_verify_identity and flow.training
         with pytest.raises(AuthError):
             flow.finish()  # not before the password change and the real-name check
         with pytest.raises(BadInput):

@@ -99,7 +99,7 @@ def test_pinned_first_login_and_push_over_https(
             ca_file=str(pki.ca.pem),
             policy=FAST,
         )
-        assert flow.must_change_password and flow.must_verify
+        assert flow.must_change_password and flow.must_verify_identity
         flow.change_password("newbie-pass-9")
         flow.verify_identity(NEWBIE_NAME, NEWBIE_ID)
         newbie = flow.finish()
