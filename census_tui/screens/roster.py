@@ -37,6 +37,7 @@ from census_tui.roster.preview import RosterPreview
 from census_tui.roster.service import ImportResult
 from census_tui.roster.state import STATUS_LABELS, RosterEntry, RosterStatus, counts, matching
 from census_tui.widgets.roster_grid import Cells, GridHeader, RosterGrid
+from census_tui.widgets.text import TrainingBanner
 
 COLUMNS: tuple[tuple[Msg, int], ...] = (
     (Msg("行", "line"), 5),
@@ -171,6 +172,11 @@ class RosterScreen(Screen[None]):
         return self.query_one(RosterGrid)
 
     def on_mount(self) -> None:
+        # 培训模式 on every screen of a training session (this screen also runs standalone, in
+        # the benchmark, on an app without a session).
+        session = getattr(self.app, "session", None)
+        if session is not None and getattr(session, "training", False):
+            self.mount(TrainingBanner())
         self.load()
         # The area's rows and the list are long-lived while marking: keep them out of the
         # cyclic collector's full passes, which otherwise stall a keystroke for 20-57 ms

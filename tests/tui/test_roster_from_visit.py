@@ -10,7 +10,7 @@ from census_tui.roster.state import RosterStatus
 from census_tui.screens.roster import RosterScreen
 from census_tui.visit.service import VisitGate
 from tests.tui.conftest import PASSWORD, PROFILE
-from tests.tui.drive import AppFactory, login, settle
+from tests.tui.drive import AppFactory, login, screen_text, settle
 
 
 async def test_roster_grid_opens_from_the_visit_screen(
@@ -33,6 +33,7 @@ async def test_roster_grid_opens_from_the_visit_screen(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, RosterScreen)
+        assert "培训模式 TRAINING" in screen_text(app)  # the banner on every training screen
         await pilot.press("p")  # the first listed person was present at the standard time
         await settle(pilot)
     again = gate.unlock(PROFILE, PASSWORD)
