@@ -44,7 +44,7 @@ COLUMNS: tuple[tuple[Msg, int], ...] = (
     (Msg("姓名", "name"), 12),
     (Msg("公民身份号码", "ID number"), 18),
     (Msg("房间", "room"), 10),
-    (Msg("状态", "status"), 8),
+    (Msg("状态", "status"), 10),
 )
 MSG_ADDED = Msg("现场新增", "added on site")
 MSG_NOT_PRESENT = Msg(
