@@ -49,9 +49,9 @@ COLUMNS = (
     Msg("地址", "Address"),
     Msg("状态", "State"),
     Msg("户主", "Head"),
-    Msg("预约", "Appointment"),
+    Msg("预约", "Appt"),
 )
-WIDE_WIDTHS = (19, 28, 15, 10, 11)
+WIDE_WIDTHS = (19, 26, 11, 7, 5)
 NARROW_WIDTHS = (10, 14, 8)
 """Fixed column widths (cells): no measuring of 5,000 rows, and no column squeezed to its
 label when a resize races the first load."""
@@ -184,8 +184,16 @@ class DashboardScreen(CensusScreen):
             label += f" ×{row.households}"
         if narrow:
             return (row.dwelling_id, row.address, label)
-        when = row.appointment_at.strftime("%m-%d %H:%M") if row.appointment_at else ""
-        return (row.dwelling_id, row.address, label, row.head_name, when)
+        return (row.dwelling_id, row.address, label, row.head_name, self._when(row))
+
+    def _when(self, row: DwellingRow) -> str:
+        """The appointment in local time: the hour when it is today, else the day (an overdue
+        one is marked in the state column)."""
+        if row.appointment_at is None:
+            return ""
+        local = row.appointment_at.astimezone()
+        today = self.capp.clock.now().astimezone().date()
+        return local.strftime("%H:%M") if local.date() == today else local.strftime("%m-%d")
 
     def _build_table(self) -> None:
         """Cell text for every row, once per load, language or narrow/wide change."""
