@@ -18,12 +18,12 @@ from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
+
+from census_tui.widgets.cursor_view import CursorView
 
 Cells = tuple[str, ...]
 SEPARATOR = " "
@@ -54,17 +54,9 @@ class GridHeader(Widget):
         )
 
 
-class RosterGrid(ScrollView, can_focus=True):
+class RosterGrid(CursorView):
     """Rows of cells with a row cursor, drawing only what is on screen."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "up", show=False),
-        Binding("down", "cursor(1)", "down", show=False),
-        Binding("pageup", "page(-1)", "page up", show=False),
-        Binding("pagedown", "page(1)", "page down", show=False),
-        Binding("home", "jump(0)", "first", show=False),
-        Binding("end", "jump(-1)", "last", show=False),
-    ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {"roster-grid--cursor", "roster-grid--odd"}
     DEFAULT_CSS = """
     RosterGrid { background: $surface; }
@@ -93,18 +85,18 @@ class RosterGrid(ScrollView, can_focus=True):
     def row_count(self) -> int:
         return len(self.rows)
 
-    @property
-    def cursor_row(self) -> int:
-        """Index of the cursor's row (0 when the grid is empty)."""
-        return self._cursor
+    def row_total(self) -> int:
+        return len(self.rows)
+
+    def cursor_moved(self, row: int) -> None:
+        self.post_message(self.CursorMoved(row))
 
     def set_rows(self, rows: list[Cells], cursor: int = 0) -> None:
         """Replace every row (a filter); the cursor goes to ``cursor`` (clamped)."""
         self.rows = rows
         self._lines = [None] * len(rows)
         self.virtual_size = Size(self.line_width, len(rows))
-        self._cursor = max(0, min(cursor, len(rows) - 1))
-        self._scroll_cursor_visible()
+        self.clamp_cursor(cursor)
         self.refresh()
 
     def update_row(self, index: int, cells: Cells) -> None:
@@ -113,27 +105,6 @@ class RosterGrid(ScrollView, can_focus=True):
             self.rows[index] = cells
             self._lines[index] = None
             self.refresh_line(index)
-
-    def move_cursor(self, row: int) -> None:
-        """Put the cursor on ``row`` (clamped) and scroll it into view."""
-        if not self.rows:
-            return
-        row = max(0, min(row, len(self.rows) - 1))
-        if row == self._cursor:
-            return
-        old, self._cursor = self._cursor, row
-        self.refresh_line(old)
-        self.refresh_line(row)
-        self._scroll_cursor_visible()
-        self.post_message(self.CursorMoved(row))
-
-    def _scroll_cursor_visible(self) -> None:
-        height = max(1, self.scrollable_content_region.height)
-        top = int(self.scroll_y)
-        if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False, immediate=True)
-        elif self._cursor >= top + height:
-            self.scroll_to(y=self._cursor - height + 1, animate=False, immediate=True)
 
     # ----------------------------------------------------------------- drawing
     def _text(self, index: int) -> str:
@@ -163,16 +134,6 @@ class RosterGrid(ScrollView, can_focus=True):
             header.refresh()
 
     # ----------------------------------------------------------------- keys and mouse
-    def action_cursor(self, delta: int) -> None:
-        self.move_cursor(self._cursor + delta)
-
-    def action_page(self, direction: int) -> None:
-        height = max(1, self.scrollable_content_region.height)
-        self.move_cursor(self._cursor + direction * height)
-
-    def action_jump(self, row: int) -> None:
-        self.move_cursor(row if row >= 0 else len(self.rows) - 1)
-
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is not None:

@@ -26,8 +26,9 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from census_tui.widgets.cursor_view import CursorView
 
 Cells = tuple[str, ...]
 TIMING_KEEP = 5000
@@ -40,18 +41,11 @@ def padded_line(cells: Sequence[str], widths: Sequence[int]) -> str:
     return "".join(f" {set_cell_size(c, w)} " for c, w in zip(cells, widths, strict=False))
 
 
-class WindowTable(ScrollView, can_focus=True):
+class WindowTable(CursorView):
     """Rows of cells with a fixed header and a row cursor, drawing only what is on screen."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "open", show=False),
-        Binding("up", "cursor(-1)", "up", show=False),
-        Binding("down", "cursor(1)", "down", show=False),
-        Binding("pageup", "page(-1)", "page up", show=False),
-        Binding("pagedown", "page(1)", "page down", show=False),
-        Binding("home", "jump(0)", "first", show=False),
-        Binding("end", "jump(-1)", "last", show=False),
-    ]
+    HEADER_LINES = 1
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "open", show=False)]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "window-table--header",
         "window-table--cursor",
@@ -92,15 +86,9 @@ class WindowTable(ScrollView, can_focus=True):
         """Seconds from a cursor key's handler starting to the next screen refresh."""
 
     # ----------------------------------------------------------------- data
-    @property
-    def cursor_row(self) -> int:
-        """Index into the view of the cursor's row (0 when the view is empty)."""
-        return self._cursor
-
-    @property
-    def body_height(self) -> int:
-        """Rows visible under the header."""
-        return max(1, self.scrollable_content_region.height - 1)
+    def row_total(self) -> int:
+        """Rows in the view (the cursor indexes the view)."""
+        return len(self.view)
 
     def set_table(self, titles: Sequence[str], widths: Sequence[int], rows: list[Cells]) -> None:
         """New columns and every row (a load, a language switch, a narrow/wide change)."""
@@ -115,28 +103,8 @@ class WindowTable(ScrollView, can_focus=True):
         """Show these rows (indices into ``rows``, in order); the cursor goes to ``cursor``."""
         self.view = view
         self.virtual_size = Size(self.line_width, len(view) + 1)
-        self._cursor = max(0, min(cursor, len(view) - 1))
-        self._scroll_cursor_visible()
+        self.clamp_cursor(cursor)
         self.refresh()
-
-    def move_cursor(self, row: int) -> None:
-        """Put the cursor on view row ``row`` (clamped) and scroll it into view."""
-        if not self.view:
-            return
-        row = max(0, min(row, len(self.view) - 1))
-        if row == self._cursor:
-            return
-        old, self._cursor = self._cursor, row
-        self.refresh_line(old + 1)  # virtual line: the header is line 0
-        self.refresh_line(row + 1)
-        self._scroll_cursor_visible()
-
-    def _scroll_cursor_visible(self) -> None:
-        top = int(self.scroll_y)
-        if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False, immediate=True)
-        elif self._cursor >= top + self.body_height:
-            self.scroll_to(y=self._cursor - self.body_height + 1, animate=False, immediate=True)
 
     # ----------------------------------------------------------------- drawing
     def _text(self, index: int) -> str:
@@ -170,17 +138,17 @@ class WindowTable(ScrollView, can_focus=True):
 
     def action_cursor(self, delta: int) -> None:
         started = time.perf_counter()
-        self.move_cursor(self._cursor + delta)
+        super().action_cursor(delta)
         self._timed(started)
 
     def action_page(self, direction: int) -> None:
         started = time.perf_counter()
-        self.move_cursor(self._cursor + direction * self.body_height)
+        super().action_page(direction)
         self._timed(started)
 
     def action_jump(self, row: int) -> None:
         started = time.perf_counter()
-        self.move_cursor(row if row >= 0 else len(self.view) - 1)
+        super().action_jump(row)
         self._timed(started)
 
     def action_select(self) -> None:
