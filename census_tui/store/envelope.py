@@ -4,7 +4,7 @@ Why: the database opens with a raw 256-bit key (no KDF at open, so opening is fa
 password only unwraps that key. Changing the password rewrites this small file atomically and
 never rewrites the database.
 
-Slots (both AES-256-GCM over the 32-byte data key):
+Slots (both AES-256-GCM over the 32-byte data key, from :mod:`census_tui.store.aead`):
 
 * ``password``: the wrapping key is ``scrypt(password, salt, n, r, p)``. The parameters are
   stored in the file and checked against fixed bounds *before* use, so a tampered file cannot
@@ -40,14 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
 from census_tui.errors import StoreError
+from census_tui.store import aead
 from census_tui.store.atomic import write_atomic
 from census_tui.store.errors import MSG_ENVELOPE_DAMAGED
 
@@ -212,7 +206,7 @@ def seal(profile: str, data_key: bytes, password: str, kdf: KdfParams) -> Envelo
     kdf.check()
     salt = os.urandom(SALT_BYTES)
     nonce = os.urandom(NONCE_BYTES)
-    wrapped = AESGCM(kdf.derive(password, salt)).encrypt(nonce, data_key, _aad(profile, kdf))
+    wrapped = aead.encrypt(kdf.derive(password, salt), nonce, data_key, _aad(profile, kdf))
     return Envelope(profile, kdf, salt, nonce, wrapped)
 
 
@@ -220,8 +214,8 @@ def open_with_password(env: Envelope, password: str) -> bytes:
     """The data key; raises :class:`WrongKey` if the password (or the file) is wrong."""
     wrapping = env.kdf.derive(password, env.salt)
     try:
-        key = AESGCM(wrapping).decrypt(env.nonce, env.wrapped, env.aad())
-    except InvalidTag:
+        key = aead.decrypt(wrapping, env.nonce, env.wrapped, env.aad())
+    except aead.AuthenticationFailed:
         raise WrongKey from None
     if len(key) != KEY_BYTES:
         raise StoreError(MSG_ENVELOPE_DAMAGED)
@@ -320,16 +314,24 @@ def upgrade(path: Path, env: Envelope) -> bool:
 
 
 # --- recovery slot -------------------------------------------------------------------------
+# X25519 and HKDF come from ``cryptography``, imported only here: unlocking with the password
+# (every login) never loads its 7 MiB extension (see ``aead``).
 
 
 def generate_recovery_keypair() -> tuple[bytes, bytes]:
     """A new office key pair ``(private, public)``, 32 raw bytes each (tests, the office tool)."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     private = X25519PrivateKey.generate()
     public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     return private.private_bytes_raw(), public
 
 
 def _recovery_key(shared: bytes, epk: bytes, recipient: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(
         algorithm=hashes.SHA256(), length=KEY_BYTES, salt=epk + recipient, info=_RECOVERY_INFO
     ).derive(shared)
@@ -341,6 +343,9 @@ def _key_id(public_key: bytes) -> str:
 
 def wrap_for_recovery(data_key: bytes, public_key_bytes: bytes) -> dict[str, str]:
     """The ``recovery`` slot: ``data_key`` sealed to the office's X25519 public key."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     try:
         recipient = X25519PublicKey.from_public_bytes(public_key_bytes)
     except ValueError:
@@ -355,13 +360,16 @@ def wrap_for_recovery(data_key: bytes, public_key_bytes: bytes) -> dict[str, str
         "key_id": _key_id(public_key_bytes),
         "epk": _b64(epk),
         "nonce": _b64(nonce),
-        "wrapped_key": _b64(AESGCM(key).encrypt(nonce, data_key, aad)),
+        "wrapped_key": _b64(aead.encrypt(key, nonce, data_key, aad)),
     }
 
 
 def unwrap_with_recovery(envelope: Envelope, private_key_bytes: bytes) -> bytes:
     """The data key from the recovery slot; WrongKey if the private key is not the office's
     (or the slot was changed); StoreError if there is no recovery slot."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     slot = envelope.recovery
     if slot is None:
         raise StoreError(MSG_ENVELOPE_DAMAGED)
@@ -378,10 +386,10 @@ def unwrap_with_recovery(envelope: Envelope, private_key_bytes: bytes) -> bytes:
     key = _recovery_key(shared, epk, public)
     aad = _RECOVERY_ALG.encode() + epk + public
     try:
-        data_key = AESGCM(key).decrypt(
-            _unb64(slot.get("nonce"), NONCE_BYTES), _unb64(slot.get("wrapped_key")), aad
+        data_key = aead.decrypt(
+            key, _unb64(slot.get("nonce"), NONCE_BYTES), _unb64(slot.get("wrapped_key")), aad
         )
-    except InvalidTag:
+    except aead.AuthenticationFailed:
         raise WrongKey from None
     if len(data_key) != KEY_BYTES:
         raise StoreError(MSG_ENVELOPE_DAMAGED)
