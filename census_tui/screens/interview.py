@@ -119,6 +119,10 @@ class InterviewScreen(CensusScreen):
         self.findings: list[FindingView] = []
         self.held: Position | None = None
         self.comment = ""
+        self._field_msg = Msg("", "")
+        """What the field-level check says about the text being typed (or why it was not saved)."""
+        self._findings_msg = Msg("", "")
+        """The open findings about this person or the household."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="iv-body"):
@@ -128,8 +132,7 @@ class InterviewScreen(CensusScreen):
             yield CodeList(id="iv-codes")
             yield T(Msg("", ""), id="iv-current")
             yield AnswerInput(self._commit_text, id="iv-answer", max_length=MAX_INPUT)
-            yield T(Msg("", ""), id="iv-field")
-            yield T(Msg("", ""), id="iv-findings")
+            yield T(Msg("", ""), id="iv-notes")
         yield T(M_KEYS, id="iv-keys")
 
     def on_mount(self) -> None:
@@ -210,17 +213,18 @@ class InterviewScreen(CensusScreen):
                 [f"{c.value:>2} {c.label(lang)}" for c in item.codes],
                 values.index(current) if current in values else None,
             )
-            codes.display = True
             label = item.code_label(current, lang) if isinstance(current, int) else None
             shown = M_CURRENT.format(v=f"{current} {label}") if label else M_PICK
             self.query_one("#iv-current", T).set_msg(shown)
             field.value = ""
         else:
-            codes.display = False
+            # The list stays in place, empty: hiding it would re-arrange the whole screen for
+            # every question (the layout pass was the largest cost of an answer, issue 5 §12).
+            codes.set_codes([], None)
             self.query_one("#iv-current", T).set_msg(Msg("", ""))
             field.value = as_text(item, current)
         field.cursor_position = len(field.value)
-        self.query_one("#iv-field", T).set_msg(Msg("", ""))
+        self._field_msg = Msg("", "")
         self._render_findings()
         field.focus()
 
@@ -278,15 +282,27 @@ class InterviewScreen(CensusScreen):
         return not own or any(self._answer((finding.person_uuid, i)) is not None for i in own)
 
     def _render_findings(self) -> None:
-        lines = [
-            (SEVERITY_MARK.get(f.severity, "?"), f.rule_id, f.message) for f in self._here()[:4]
-        ]
-        self.query_one("#iv-findings", T).set_msg(
-            Msg(
-                "\n".join(f"{m} {r} {msg.zh}" for m, r, msg in lines),
-                "\n".join(f"{m} {r} {msg.en}" for m, r, msg in lines),
-            )
+        # Findings about the question on screen first: the area has room for two or three.
+        here = sorted(self._here(), key=lambda f: self.pos[1] not in f.items)
+        lines = [(SEVERITY_MARK.get(f.severity, "?"), f.rule_id, f.message) for f in here[:4]]
+        self._findings_msg = Msg(
+            "\n".join(f"{m} {r} {msg.zh}" for m, r, msg in lines),
+            "\n".join(f"{m} {r} {msg.en}" for m, r, msg in lines),
         )
+        self._render_notes()
+
+    def _say(self, message: Msg) -> None:
+        """Show the field-level message (above the findings)."""
+        self._field_msg = message
+        self._render_notes()
+
+    def _render_notes(self) -> None:
+        """One fixed-height area under the answer: the field's message, then the findings.
+        Fixed, so a message coming or going never re-arranges the screen (issue 5 §12)."""
+        field, found = self._field_msg, self._findings_msg
+        zh = "\n".join(t for t in (f"✗ {field.zh}" if field.zh else "", found.zh) if t)
+        en = "\n".join(t for t in (f"✗ {field.en}" if field.en else "", found.en) if t)
+        self.query_one("#iv-notes", T).set_msg(Msg(zh, en))
 
     # ------------------------------------------------------------------ typing
     @on(Input.Changed, "#iv-answer")
@@ -306,7 +322,7 @@ class InterviewScreen(CensusScreen):
                     if value in values:
                         self.query_one("#iv-codes", CodeList).highlighted = values.index(value)
                 message = self._field_findings(item, value)
-        self.query_one("#iv-field", T).set_msg(message)
+        self._say(message)
 
     def _field_findings(self, item: Item, value: Value) -> Msg:
         from census_tui.validation.engine import check_field
@@ -324,7 +340,7 @@ class InterviewScreen(CensusScreen):
 
     def action_move(self, step: int) -> None:
         codes = self.query_one("#iv-codes", CodeList)
-        if not codes.display or codes.option_count == 0:
+        if codes.option_count == 0:
             return
         index = codes.highlighted
         codes.highlighted = (
@@ -344,14 +360,14 @@ class InterviewScreen(CensusScreen):
         try:
             value = parse_answer(item, text)
         except BadInput as err:
-            self.query_one("#iv-field", T).set_msg(err.msg)
+            self._say(err.msg)
             return
         if value != self._answer(self.pos):
             before = {(f.rule_id, f.person_uuid) for f in self._here()}
             try:
                 self.session.set_answer(self.hh_uuid, self.pos[0], self.pos[1], value)
             except CensusError as err:
-                self.query_one("#iv-field", T).set_msg(
+                self._say(
                     Msg(
                         M_SAVE_FAILED.zh.format(m=err.msg.zh),
                         M_SAVE_FAILED.en.format(m=err.msg.en),
@@ -368,7 +384,7 @@ class InterviewScreen(CensusScreen):
             if raised:
                 self.held = self.pos
                 self._render_findings()
-                self.query_one("#iv-field", T).set_msg(raised[0].message)
+                self._say(Msg("", ""))  # the finding itself is listed just below
                 if item.type == "code":
                     field.value = ""
                     self._show_current(item)

@@ -4,6 +4,12 @@ A stock Input posts ``Submitted`` and lets the screen act later; keys typed mean
 enumerator, a paste, a slow save) would land in the old question's field. Here Enter and, for
 one-digit code lists, the digit itself call the screen's commit function directly inside the key
 handler, so the next key already reaches the next question.
+
+Textual's Input sets its ``virtual_size`` (a layout reactive) whenever its value changes, so every
+key typed, and the field being cleared for every new question, would re-arrange and redraw the
+whole screen. This field's box comes from the stylesheet, not from its text, so those changes
+only repaint it (measured: the layout pass was the largest single cost of answering,
+``bench/bench_tui.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual import events
+from textual.geometry import Region
 from textual.widgets import Input
 
 
@@ -23,6 +30,24 @@ class AnswerInput(Input):
         self.commit = commit
         self.instant_codes = False
         """Set for a code list whose codes are all one digit: the digit is the answer."""
+        self._value_changing = False
+
+    def _watch_value(self, value: str) -> None:
+        self._value_changing = True
+        try:
+            super()._watch_value(value)
+        finally:
+            self._value_changing = False
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> AnswerInput:
+        """While the value changes, a layout request (the text's width) is only a repaint, unless
+        the field is sized by its content (``auto`` width or height)."""
+        if layout and self._value_changing and not self.styles.auto_dimensions:
+            layout = False
+        super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        return self
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":

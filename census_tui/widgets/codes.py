@@ -96,8 +96,13 @@ class CodeList(ScrollView, can_focus=False):
             self._lines.extend((index, line.plain) for line in Content(label).wrap(width))
         virtual = Size(max(width, 0), len(self._lines))
         if virtual != self.virtual_size:
-            self.virtual_size = virtual
+            # Not ``self.virtual_size = virtual``: that is a layout reactive, and a layout pass of
+            # the whole screen for every question costs more than all the rest of an answer.
+            # The list's box comes from the stylesheet; only its scroll range changes (a
+            # scrollbar appearing or going still asks for layout, in _refresh_scrollbars).
+            self.set_reactive(CodeList.virtual_size, virtual)
             self._scroll_update(virtual)  # as OptionList does: scrollbars follow at once
+            self.refresh()
 
     def scroll_to_highlight(self) -> None:
         index = self.highlighted

@@ -1,0 +1,112 @@
+"""Answering never re-arranges the interview screen (issue 5 §12: the keystroke path).
+
+A layout pass re-arranges and redraws every widget of the screen; it was the largest single cost
+of an answer. Every box of the interview has a fixed height, the code list keeps its place when
+a question has no codes, and the answer field's text changes only repaint it. These tests count
+the screen's layout passes while a household is typed in, so a change that brings them back
+(a height left to ``auto``, a widget hidden and shown) fails here rather than in a benchmark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from textual.screen import Screen
+
+from census_tui.screens.interview import InterviewScreen
+from census_tui.widgets.answer import AnswerInput
+from tests.tui.conftest import PASSWORD
+from tests.tui.drive import AppFactory, login, screen_text, settle, type_text
+from tests.tui.script import steps
+
+
+@pytest.fixture
+def layouts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The class name of each screen laid out (Screen._refresh_layout calls)."""
+    seen: list[str] = []
+    original = Screen._refresh_layout
+
+    def counting(self: Screen[object], *args: object, **kwargs: object) -> None:
+        seen.append(type(self).__name__)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counting)
+    yield seen
+
+
+async def open_interview(pilot: object, app: object) -> InterviewScreen:
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    await login(pilot, PASSWORD)
+    await pilot.press("enter")  # the first dwelling
+    await settle(pilot)
+    await pilot.press("enter")  # start the interview
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, InterviewScreen)
+    return screen
+
+
+@pytest.mark.parametrize("size", [(80, 24), (40, 16)], ids=["80x24", "40x16"])
+async def test_answering_lays_out_nothing(
+    app_factory: AppFactory, layouts: list[str], size: tuple[int, int]
+) -> None:
+    """Household items and two persons typed: code lists, typed items, an ID number, field
+    messages and findings come and go, and the screen is never laid out again."""
+    app = app_factory("en")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_interview(pilot, app)
+        await settle(pilot)
+        layouts.clear()
+        answered = 0
+        for step in steps():
+            if step.person >= 2:
+                break
+            await type_text(pilot, step.keys)
+            await pilot.pause()
+            answered += 1
+        await settle(pilot)
+        assert answered > 20
+        assert screen.pos[0] != "", "the walk reached the persons"
+        assert "InterviewScreen" not in layouts, layouts
+
+
+async def test_a_field_message_and_findings_share_the_fixed_area(app_factory: AppFactory) -> None:
+    """A bad value's message and a finding are both shown without a layout pass."""
+    app = app_factory("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, app)
+        await pilot.press("2")  # H1 collective household: a later count check is about it
+        await pilot.pause()
+        await type_text(pilot, "abc")  # H2a wants a number
+        await pilot.pause()
+        text = screen_text(app)
+        assert "✗" in text
+        await type_text(pilot, "\r")
+        await pilot.pause()
+        assert screen.pos[1] == "H2a", "a value that does not parse is not saved"
+
+
+async def test_long_text_scrolls_in_the_answer_field(app_factory: AppFactory) -> None:
+    """Without the layout pass the field still scrolls to keep the cursor (its end) visible."""
+    app = app_factory("en")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_interview(pilot, app)
+        for step in steps():
+            if step.item_id == "D1":
+                break
+            await type_text(pilot, step.keys)
+            await pilot.pause()
+        assert screen.pos[1] == "D1"
+        name = "Q" * 50 + "TAILEND"
+        await type_text(pilot, name)
+        await pilot.pause()
+        field = screen.query_one("#iv-answer", AnswerInput)
+        assert field.value == name
+        assert field.scroll_x > 0
+        assert "TAILEND" in screen_text(app)
+        field.value = ""
+        await pilot.pause()
+        assert field.scroll_x == 0
