@@ -16,7 +16,6 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, cast
@@ -156,7 +155,9 @@ def load_form(form_id: str = "short2020") -> Form:
 def _load_packaged(form_id: str) -> Form:
     if not _FORM_ID.match(form_id):
         raise FormError(Msg(f"表式编号无效: {form_id!r}", f"invalid form id: {form_id!r}"))
-    res = resources.files("census_tui.questionnaire").joinpath("forms", f"{form_id}.toml")
+    # The package's own directory (not importlib.resources, which loads zipfile and friends
+    # into a TUI that never runs from a zip: half a MiB on a handheld).
+    res = Path(__file__).with_name("forms") / f"{form_id}.toml"
     try:
         data = res.read_bytes()
     except (FileNotFoundError, IsADirectoryError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -142,6 +143,25 @@ class DashboardScreen(CensusScreen):
     def on_screen_resume(self) -> None:
         if self.board is not None:
             self.action_reload()
+
+    def on_screen_suspend(self) -> None:
+        """A visit is opening over the worklist: keep only the rows on screen and let the rest
+        (5,000 dwellings are a few MiB of a handheld's memory) go until the screen comes back.
+        The kept rows are drawn at once on return, with the cursor where it was, while the
+        reload (which runs on every return anyway) brings the whole area back."""
+        if self.board is None or not self.view:
+            return
+        table = self.table
+        top = int(table.scroll_y)
+        cursor = table.cursor_row
+        keep = self.view[top : top + max(table.size.height - table.HEADER_LINES, 1)]
+        self.rows = [self.rows[i] for i in keep]
+        self.keys = [self.keys[i] for i in keep]
+        self.board = replace(self.board, rows=self.rows)
+        self._built = None
+        self._build_table()
+        table.scroll_to(y=0, animate=False, immediate=True)
+        table.move_cursor(max(0, min(cursor - top, len(self.view) - 1)))
 
     def refresh_view(self) -> None:
         if self.board is not None:

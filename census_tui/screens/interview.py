@@ -308,6 +308,8 @@ class InterviewScreen(CensusScreen):
     @on(Input.Changed, "#iv-answer")
     def _typed(self, event: Input.Changed) -> None:
         """Field-level check as the enumerator types; one-digit code lists commit on the key."""
+        if event.input.value != event.value:
+            return  # more keys already typed (a burst, a paste): only the latest text is checked
         item = self.form.item(self.pos[1])
         text = event.value
         message = Msg("", "")

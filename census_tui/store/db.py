@@ -60,6 +60,11 @@ def db_errors() -> Iterator[None]:
         raise translate(exc) from None
 
 
+CACHE_KIB = 512
+"""SQLite's page cache per connection (its default is 2 MiB). An area's whole database is a few
+MiB; the pages a keystroke needs stay cached, and a handheld keeps the rest of its memory."""
+
+
 def connect(path: Path, key: bytes, *, create: bool) -> Connection:
     """Open (or with ``create`` make) the database at ``path`` with the raw 256-bit ``key``.
 
@@ -89,6 +94,7 @@ def connect(path: Path, key: bytes, *, create: bool) -> Connection:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     except sqlcipher3.Error as exc:
         if conn is not None:
             conn.close()

@@ -91,6 +91,11 @@ class PtyApp:
                     return int(line.split()[1])
         return 0
 
+    def reset_peak_rss(self) -> None:
+        """Start a new peak: VmHWM becomes the current RSS (Linux ``clear_refs`` value 5)."""
+        with open(f"/proc/{self.pid}/clear_refs", "w") as fh:
+            fh.write("5")
+
     def kill(self, sig: int = signal.SIGKILL) -> int:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, sig)

@@ -5,6 +5,7 @@ A real SQLCipher practice profile with 5,000 listed dwellings; the TUI is driven
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -161,3 +162,31 @@ async def test_filter_by_address_is_case_insensitive_and_no_match_opens_nothing(
         await type_text(pilot, "ZZZ\r")
         await settle(pilot)
         assert dash.view == [] and isinstance(big_app.screen, DashboardScreen)
+
+
+async def test_the_worklist_is_let_go_while_a_visit_is_open(big_app: CensusApp) -> None:
+    """While a visit is open the dashboard keeps only the rows that were on screen (memory on
+    a handheld, issue 5 §12); on return they are drawn at once and the whole area comes back,
+    with the cursor on the dwelling just visited."""
+    async with big_app.run_test(size=(80, 24)) as pilot:
+        await login(pilot, PASSWORD)
+        await settle(pilot)
+        dash = _dash(big_app)
+        await pilot.press(*["pagedown"] * 3, "down", "down")
+        await pilot.pause()
+        table = dash.query_one(WindowTable)
+        visited = dash.rows[dash.view[table.cursor_row]].dwelling_id
+        on_screen = set(re.findall(r"D\d{4}", screen_text(big_app)))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(big_app.screen, VisitScreen)
+        kept = [r.dwelling_id for r in dash.rows]
+        assert 0 < len(kept) <= 24 and set(kept) <= on_screen and visited in kept
+        assert dash.board is not None and len(dash.board.rows) == len(kept)
+        assert dash.rows[dash.view[table.cursor_row]].dwelling_id == visited
+        await pilot.press("escape")
+        await settle(pilot)
+        dash = _dash(big_app)
+        assert len(dash.rows) == N and len(dash.view) == N
+        assert dash.rows[dash.view[table.cursor_row]].dwelling_id == visited
+        assert visited in screen_text(big_app)
