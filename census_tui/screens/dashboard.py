@@ -145,8 +145,9 @@ class DashboardScreen(CensusScreen):
             self.action_reload()
 
     def on_screen_suspend(self) -> None:
-        """A visit is opening over the worklist: keep only the rows on screen and let the rest
-        (5,000 dwellings are a few MiB of a handheld's memory) go until the screen comes back.
+        """A screen is opening over the worklist (a visit, a prompt, the lock): keep only the rows
+        on screen and let the rest (5,000 dwellings are a few MiB of a handheld's memory) go
+        until the worklist comes back.
         The kept rows are drawn at once on return, with the cursor where it was, while the
         reload (which runs on every return anyway) brings the whole area back."""
         if self.board is None or not self.view:

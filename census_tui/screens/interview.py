@@ -385,8 +385,8 @@ class InterviewScreen(CensusScreen):
             ]
             if raised:
                 self.held = self.pos
+                self._field_msg = Msg("", "")  # the finding itself is listed in the notes
                 self._render_findings()
-                self._say(Msg("", ""))  # the finding itself is listed just below
                 if item.type == "code":
                     field.value = ""
                     self._show_current(item)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Callable
+from functools import cache
 from typing import Protocol
 
 KEY_BYTES = 32
@@ -204,14 +205,10 @@ def _self_test(backend: OpenSSLBackend) -> bool:
         return False
 
 
-_BACKEND: list[Backend] = []
-
-
+@cache
 def backend() -> Backend:
     """The back end in use (found once per process)."""
-    if not _BACKEND:
-        _BACKEND.append(find_openssl() or CryptographyBackend())
-    return _BACKEND[0]
+    return find_openssl() or CryptographyBackend()
 
 
 def encrypt(key: bytes, nonce: bytes, data: bytes, aad: bytes) -> bytes:

@@ -48,7 +48,7 @@ def test_differential_against_cryptography() -> None:
         assert sealed == REFERENCE.encrypt(key, nonce, data, aad)
         assert len(sealed) == length + aead.TAG_BYTES
         assert OPENSSL.decrypt(key, nonce, sealed, aad) == data
-        assert REFERENCE.decrypt(key, nonce, OPENSSL.encrypt(key, nonce, data, aad), aad) == data
+        assert REFERENCE.decrypt(key, nonce, sealed, aad) == data
 
 
 @needs_openssl
