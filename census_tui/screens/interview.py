@@ -218,9 +218,9 @@ class InterviewScreen(CensusScreen):
             self.query_one("#iv-current", T).set_msg(shown)
             field.value = ""
         else:
-            # The list stays in place, empty: hiding it would re-arrange the whole screen for
-            # every question (the layout pass was the largest cost of an answer, issue 5 §12).
-            codes.set_codes([], None)
+            # The box stays in place with the item's definition: hiding it would re-arrange the
+            # whole screen for every question (the largest cost of an answer, issue 5 §12).
+            codes.set_note(item.definition(self.capp.lang))
             self.query_one("#iv-current", T).set_msg(Msg("", ""))
             field.value = as_text(item, current)
         field.cursor_position = len(field.value)

@@ -23,9 +23,16 @@ from textual.strip import Strip
 
 
 class CodeList(ScrollView, can_focus=False):
-    """Codes one per line (a long label wraps), one highlighted; scrolls to keep it in view."""
+    """Codes one per line (a long label wraps), one highlighted; scrolls to keep it in view.
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"code-list--option", "code-list--highlighted"}
+    For a question without codes the same box shows a note instead (the item's definition,
+    指标解释): wrapped text, nothing to pick, so the screen keeps its shape (issue 5 §12)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "code-list--option",
+        "code-list--highlighted",
+        "code-list--note",
+    }
     DEFAULT_CSS = """
     CodeList {
         height: auto;
@@ -40,6 +47,7 @@ class CodeList(ScrollView, can_focus=False):
             background: $block-cursor-blurred-background;
             text-style: $block-cursor-blurred-text-style;
         }
+        & > .code-list--note { color: $text-muted; }
         &.-textual-compact { border: none !important; padding: 0; }
     }
     """
@@ -55,22 +63,33 @@ class CodeList(ScrollView, can_focus=False):
         """(code index, text) of each drawn line at the current width."""
         self._first_line: list[int] = []
         self._strips: dict[tuple[int, bool], Strip] = {}
+        self._note = False
+        """Whether the box shows a note (text to read, nothing to pick) rather than codes."""
 
     @property
     def option_count(self) -> int:
-        return len(self._labels)
+        return 0 if self._note else len(self._labels)
 
     def set_codes(self, labels: list[str], highlighted: int | None) -> None:
         """Show ``labels`` (one per code) with ``highlighted`` marked; repaints only this."""
-        if labels != self._labels:
+        self._show(labels, note=False)
+        self.highlighted = highlighted
+
+    def set_note(self, text: str) -> None:
+        """Show ``text`` (wrapped, muted) with nothing to pick."""
+        self._show([text] if text else [], note=True)
+        self.highlighted = None
+
+    def _show(self, labels: list[str], *, note: bool) -> None:
+        if labels != self._labels or note != self._note:
             self._labels = list(labels)
+            self._note = note
             self._width = -1
             self._wrap()
             self.scroll_to(y=0, animate=False, immediate=True)
-        self.highlighted = highlighted
 
     def validate_highlighted(self, value: int | None) -> int | None:
-        if value is None or not self._labels:
+        if value is None or not self.option_count:
             return None
         return max(0, min(len(self._labels) - 1, value))
 
@@ -136,7 +155,8 @@ class CodeList(ScrollView, can_focus=False):
         key = (number, lit)
         strip = self._strips.get(key)
         if strip is None:
-            names = ["code-list--option"] + (["code-list--highlighted"] if lit else [])
+            names = ["code-list--note" if self._note else "code-list--option"]
+            names += ["code-list--highlighted"] if lit else []
             style = self.get_visual_style(*names).rich_style
             strip = Strip([Segment(text, style)]).extend_cell_length(width, style).crop(0, width)
             self._strips[key] = strip
@@ -151,5 +171,5 @@ class CodeList(ScrollView, can_focus=False):
         if offset is None:
             return
         number = self.scroll_offset.y + offset.y
-        if 0 <= number < len(self._lines):
+        if not self._note and 0 <= number < len(self._lines):
             self.highlighted = self._lines[number][0]

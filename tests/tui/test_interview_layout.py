@@ -110,3 +110,28 @@ async def test_long_text_scrolls_in_the_answer_field(app_factory: AppFactory) ->
         field.value = ""
         await pilot.pause()
         assert field.scroll_x == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_typed_question_shows_its_definition_in_the_code_box(
+    app_factory: AppFactory, lang: str
+) -> None:
+    """No codes to pick: the box shows the item's definition (指标解释), nothing is highlighted,
+    ↑↓ pick nothing, and the next code question shows its codes again."""
+    from census_tui.questionnaire.form import load_form
+    from census_tui.widgets.codes import CodeList
+
+    app = app_factory(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, app)
+        await pilot.press("1")  # H1 family household
+        await pilot.pause()
+        assert screen.pos[1] == "H2a"
+        codes = screen.query_one("#iv-codes", CodeList)
+        definition = load_form().item("H2a").definition("zh" if lang == "zh" else "en")
+        assert codes.option_count == 0 and codes.highlighted is None
+        text = screen_text(app)
+        assert definition[:12] in text
+        await pilot.press("down")
+        await pilot.pause()
+        assert codes.highlighted is None
