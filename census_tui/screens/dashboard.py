@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -20,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Input, ProgressBar
+from textual.widgets import Input
 from textual.worker import Worker
 
 from census_tui.i18n import Msg
@@ -30,6 +31,8 @@ from census_tui.widgets.text import T
 from census_tui.widgets.window_table import Cells, WindowTable
 
 if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
+
     from census_tui.visit.api import Dashboard, DwellingRow, SyncOutcome, SyncProgress
 
 M_FILTER = Msg("筛选:地址或姓名 (/)", "Filter: address or name (/)")
@@ -111,7 +114,7 @@ class DashboardScreen(CensusScreen):
         self.board: Dashboard | None = None
         self.rows: list[DwellingRow] = []
         self.keys: list[str] = []
-        self.view: list[int] = []
+        self.view: Sequence[int] = range(0)
         """Indices into ``rows`` that pass the filter, in the service's order."""
         self._built: tuple[bool, str] | None = None
         """(narrow, language) the table's cells were built for."""
@@ -126,10 +129,8 @@ class DashboardScreen(CensusScreen):
         with Horizontal(id="dash-foot"):
             yield T(M_LOADING, id="dash-sync")
             yield T(Msg("", ""), id="dash-mode")
-            yield ProgressBar(id="dash-progress", show_eta=False)
 
     def on_mount(self) -> None:
-        self.query_one("#dash-progress").display = False
         if self.capp.session is not None and self.session.training:
             # The drill key is listed only where it works (HelpScreen reads KEYS_HELP).
             self.KEYS_HELP = [*type(self).KEYS_HELP, DRILL_HELP]  # type: ignore[misc]
@@ -224,7 +225,8 @@ class DashboardScreen(CensusScreen):
         self._built = (narrow, self.capp.lang)
         widths = NARROW_WIDTHS if narrow else WIDE_WIDTHS
         titles = [self.t(m) for m in COLUMNS[: len(widths)]]
-        self.table.set_table(titles, widths, [self._cells(r, narrow) for r in self.rows])
+        rows = self.rows
+        self.table.set_table(titles, widths, len(rows), lambda i: self._cells(rows[i], narrow))
         self._render_rows()
 
     def _render_rows(self) -> None:
@@ -233,7 +235,7 @@ class DashboardScreen(CensusScreen):
         if needle:
             self.view = [i for i, k in enumerate(self.keys) if needle in k]
         else:
-            self.view = list(range(len(self.rows)))
+            self.view = range(len(self.rows))
         self.table.set_view(self.view)
 
     def _cursor_to(self, dwelling_id: str) -> None:
@@ -303,8 +305,24 @@ class DashboardScreen(CensusScreen):
     def action_lock(self) -> None:
         self.capp.lock_now()
 
+    def _progress(self) -> ProgressBar:
+        """The sync's progress bar, made on the first sync (Textual's progress bar brings its
+        own modules: nothing of it is loaded until the enumerator syncs)."""
+        from textual.widgets import ProgressBar
+
+        found = self.query("#dash-progress").results(ProgressBar)
+        bar = next(found, None)
+        if bar is None:
+            bar = ProgressBar(id="dash-progress", show_eta=False)
+            self.query_one("#dash-foot").mount(bar)
+        return bar
+
+    def _hide_progress(self) -> None:
+        for bar in self.query("#dash-progress"):
+            bar.display = False
+
     def action_sync(self) -> None:
-        bar = self.query_one("#dash-progress", ProgressBar)
+        bar = self._progress()
         bar.display = True
         bar.update(total=None, progress=0)
         self.query_one("#dash-sync", T).set_msg(M_SYNCING)
@@ -319,11 +337,11 @@ class DashboardScreen(CensusScreen):
         self.post_message(self.SyncFinished(outcome))
 
     def on_dashboard_screen_sync_advanced(self, message: SyncAdvanced) -> None:
-        bar = self.query_one("#dash-progress", ProgressBar)
+        bar = self._progress()
         bar.update(total=max(message.progress.total, 1), progress=message.progress.done)
 
     def on_dashboard_screen_sync_finished(self, message: SyncFinished) -> None:
-        self.query_one("#dash-progress").display = False
+        self._hide_progress()
         out = message.outcome
         if out.error is not None:
             self.notify(self.t(out.error), severity="error", timeout=8)
@@ -338,7 +356,7 @@ class DashboardScreen(CensusScreen):
         self.action_reload()
 
     def worker_failed(self, worker: Worker[object]) -> None:
-        self.query_one("#dash-progress").display = False
+        self._hide_progress()
         if self.board is not None:
             self._render_head(self.board)
 

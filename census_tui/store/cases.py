@@ -9,7 +9,9 @@ list order (head first, FACTS §4).
 from __future__ import annotations
 
 import re
+import sys
 import uuid as uuidlib
+from collections.abc import Iterator
 
 from census_tui.model import HOUSEHOLD_SCOPE, Confirmation, Household, Note, Person, Value
 from census_tui.store.base import Row, StoreBase, dumps, loads, when
@@ -47,7 +49,10 @@ def _summary(r: Row) -> CaseSummary:
 
 
 def _dwelling(r: Row) -> Dwelling:
-    return Dwelling(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8])
+    # area and kind repeat on every row: one string each, not one per dwelling
+    return Dwelling(
+        r[0], sys.intern(r[1]), r[2], r[3], r[4], sys.intern(r[5]), bool(r[6]), r[7], r[8]
+    )
 
 
 class CasesMixin(StoreBase):
@@ -114,6 +119,21 @@ class CasesMixin(StoreBase):
         with self.transaction(write=False):
             rows = self._rows(sql + " ORDER BY area_id, sort_key, id", params)
         return [_dwelling(r) for r in rows]
+
+    def iter_dwellings(self, area_id: str | None = None, *, batch: int = 200) -> Iterator[Dwelling]:
+        """:meth:`dwellings` a batch at a time: a 5,000-dwelling area never sits in memory
+        twice (raw rows and records). Consume it at once: it holds the store's read
+        transaction (and lock) until exhausted or closed."""
+        sql = f"SELECT {_DWELLING_COLS} FROM dwelling"
+        params: tuple[str, ...] = ()
+        if area_id is not None:
+            sql += " WHERE area_id = ?"
+            params = (area_id,)
+        with self.transaction(write=False):
+            cur = self._x(sql + " ORDER BY area_id, sort_key, id", params)
+            while chunk := cur.fetchmany(batch):
+                for r in chunk:
+                    yield _dwelling(r)
 
     # --- household cases -----------------------------------------------------------------
 

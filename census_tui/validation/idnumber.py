@@ -14,8 +14,8 @@ quotes the number (a number is personal data).
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from operator import mul
 
@@ -112,7 +112,11 @@ def _ascii_digits(text: str) -> bool:
 
 
 def _real_date(y: int, m: int, d: int) -> bool:
-    return 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1] and y >= 1
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return True
 
 
 def _birth(digits8: str) -> tuple[int, int, int] | None:

@@ -214,7 +214,7 @@ class VisitSession:
                 booked[booking.dwelling_id] = booking.scheduled_at
         comments = self._return_comments()
         rows: list[DwellingRow] = []
-        for d in self.store.dwellings(area_id or None):
+        for d in self.store.iter_dwellings(area_id or None):
             cases = sorted(cases_by_dwelling.get(d.id, []))
             # The row shows the first household still needing work (a second household
             # keeps the dwelling on the worklist after the first is completed).

@@ -3,10 +3,12 @@
 Textual's DataTable keeps per-row state and measures cells; clearing and refilling it on each
 filter keystroke grows with the number of rows, so the dashboard used to show only the first
 200 matches. This table (the approach of :mod:`census_tui.widgets.roster_grid`, a Line-API
-ScrollView) holds every row as a tuple of cell text, and a *view*: the list of row indices that
-pass the filter, in the service's order. A filter replaces the view (a list of ints, no widget
-work); the compositor asks for the visible lines only (``render_line``), and a drawn line is
-cached per row until the columns change. Every row stays reachable by scrolling, PageDown, End.
+ScrollView) knows how many rows there are and asks for a row's cells only when it draws that
+row (a 5,000-dwelling area never holds 5,000 tuples of cell text), and a *view*: the row
+indices that pass the filter, in the service's order. A filter replaces the view (a range or a
+list of ints, no widget work); the compositor asks for the visible lines only
+(``render_line``), and a drawn line is cached per row until the columns change. Every row stays
+reachable by scrolling, PageDown, End.
 
 It looks like the DataTable it replaces (fixed column widths, one cell of padding either side,
 a bold header that stays on top, zebra stripes, a row cursor) so the screens read the same.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.cells import set_cell_size
@@ -33,6 +35,8 @@ from census_tui.widgets.cursor_view import CursorView
 Cells = tuple[str, ...]
 TIMING_KEEP = 5000
 """How many cursor-move timings the table keeps (for the benchmark; a few KB)."""
+LINES_KEEP = 512
+"""Drawn lines kept for rows scrolled past: more than a few screens, never the whole area."""
 
 
 def padded_line(cells: Sequence[str], widths: Sequence[int]) -> str:
@@ -78,9 +82,10 @@ class WindowTable(CursorView):
         self.widths: tuple[int, ...] = ()
         self.header = ""
         self.line_width = 0
-        self.rows: list[Cells] = []
-        self.view: list[int] = []
-        self._lines: list[str | None] = []
+        self.count = 0
+        self.cells: Callable[[int], Cells] = lambda index: ()
+        self.view: Sequence[int] = range(0)
+        self._lines: dict[int, str] = {}
         self._cursor = 0
         self.timings: deque[float] = deque(maxlen=TIMING_KEEP)
         """Seconds from a cursor key's handler starting to the next screen refresh."""
@@ -90,17 +95,25 @@ class WindowTable(CursorView):
         """Rows in the view (the cursor indexes the view)."""
         return len(self.view)
 
-    def set_table(self, titles: Sequence[str], widths: Sequence[int], rows: list[Cells]) -> None:
-        """New columns and every row (a load, a language switch, a narrow/wide change)."""
+    def set_table(
+        self,
+        titles: Sequence[str],
+        widths: Sequence[int],
+        count: int,
+        cells: Callable[[int], Cells],
+    ) -> None:
+        """New columns and rows (a load, a language switch, a narrow/wide change): ``count``
+        rows, ``cells(index)`` gives one row's cell text when it is drawn."""
         self.widths = tuple(widths)
         self.header = padded_line(titles, self.widths)
         self.line_width = sum(self.widths) + 2 * len(self.widths)
-        self.rows = rows
-        self._lines = [None] * len(rows)
-        self.set_view(list(range(len(rows))), self._cursor)
+        self.count = count
+        self.cells = cells
+        self._lines = {}
+        self.set_view(range(count), self._cursor)
 
-    def set_view(self, view: list[int], cursor: int = 0) -> None:
-        """Show these rows (indices into ``rows``, in order); the cursor goes to ``cursor``."""
+    def set_view(self, view: Sequence[int], cursor: int = 0) -> None:
+        """Show these rows (indices below ``count``, in order); the cursor goes to ``cursor``."""
         self.view = view
         self.virtual_size = Size(self.line_width, len(view) + 1)
         self.clamp_cursor(cursor)
@@ -108,9 +121,11 @@ class WindowTable(CursorView):
 
     # ----------------------------------------------------------------- drawing
     def _text(self, index: int) -> str:
-        text = self._lines[index]
+        text = self._lines.get(index)
         if text is None:
-            text = self._lines[index] = padded_line(self.rows[index], self.widths)
+            if len(self._lines) >= LINES_KEEP:
+                self._lines.clear()
+            text = self._lines[index] = padded_line(self.cells(index), self.widths)
         return text
 
     def render_line(self, y: int) -> Strip:

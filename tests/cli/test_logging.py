@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,3 +62,27 @@ def test_work_is_logged_without_personal_data(fresh_logging: Path, verbose: bool
 
 def test_redaction_masks_id_and_phone_shapes() -> None:
     assert logsetup.redact("x 110101199003070011 y 13912345678 z") == "x [redacted] y [redacted] z"
+
+
+def test_log_rotates_and_keeps_a_bounded_number_of_files(tmp_path: Path) -> None:
+    path = tmp_path / "census-tui.log"
+    handler = logsetup.RotatingLog(path, max_bytes=200, backups=2)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log = logging.getLogger("census_tui.test_rotation")
+    log.propagate, log.level = False, logging.INFO
+    log.addHandler(handler)
+    try:
+        for n in range(40):
+            log.info("line %02d %s", n, "x" * 20)
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["census-tui.log", "census-tui.log.1", "census-tui.log.2"]
+    assert all((tmp_path / f).stat().st_size <= 200 for f in files)
+    newest = path.read_text(encoding="utf-8").splitlines()
+    previous = (tmp_path / "census-tui.log.1").read_text(encoding="utf-8").splitlines()
+    assert newest[-1].startswith("line 39")
+    # nothing lost between the two newest files: the numbering runs on without a gap
+    numbers = [int(line.split()[1]) for line in previous + newest]
+    assert numbers == list(range(numbers[0], 40))

@@ -102,9 +102,11 @@ async def test_doubt_outcomes_are_recorded_and_a_refusal_reaches_the_server(
 
         await pilot.press("escape")
         await on_screen(pilot, "DashboardScreen")
+        assert not pilot.app.screen.query("#dash-progress")  # made on the first sync only
         await pilot.press("s")
         await settle(pilot)
         await until(pilot, lambda: session.store.outbox_depth() == 0)
+        await until(pilot, lambda: not pilot.app.screen.query_one("#dash-progress").display)
     [stored] = site.db.outcomes()
     assert (stored["dwelling_id"], stored["kind"], stored["account"]) == (
         d_refuse,
