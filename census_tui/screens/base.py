@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.screen import ModalScreen, Screen
@@ -75,6 +76,11 @@ class CensusScreen(_Shared, Screen[object]):
     def on_mount(self) -> None:
         self.mount_banner()
         self._compact()
+        # A new screen makes Textual re-parse the whole stylesheet; the old rules and the
+        # screen it replaced are garbage in reference cycles, which Python's collector may not
+        # reach for a long while. Collect once the screen is drawn, so the next screen reuses
+        # that memory instead of growing the process (issue 5 §12; ~35 ms on this machine).
+        self.call_after_refresh(gc.collect)
 
     def on_resize(self) -> None:
         self._compact()

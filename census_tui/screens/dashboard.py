@@ -3,9 +3,10 @@
 The service orders the rows (today's and overdue appointments first); this screen renders them,
 in that order, in a :class:`~census_tui.widgets.window_table.WindowTable` that draws only the
 rows on screen, so all 5,000 dwellings of a large area are one scroll, PageDown or End away and
-the screen stays instant (issue 5 §2). Each row's search text is lowercased once when the
-dashboard loads; a filter keystroke is a substring scan over those strings that yields a list of
-row indices, and the table redraws the twenty-odd visible lines (``bench/bench_dashboard.py``).
+the screen stays instant (issue 5 §2). The rows come as a compact
+:class:`~census_tui.visit.worklist.Worklist` whose search text is lowercased once when it is
+built; a filter keystroke is a substring scan of that text that yields a list of row indices,
+and the table redraws the twenty-odd visible lines (``bench/bench_dashboard.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from textual.worker import Worker
 from census_tui.i18n import Msg
 from census_tui.screens.base import CensusScreen
 from census_tui.visit.states import BOARD_LABELS, STATE_LABELS, Board
+from census_tui.visit.worklist import Worklist
 from census_tui.widgets.text import T
 from census_tui.widgets.window_table import Cells, WindowTable
 
@@ -112,8 +114,7 @@ class DashboardScreen(CensusScreen):
     def __init__(self) -> None:
         super().__init__()
         self.board: Dashboard | None = None
-        self.rows: list[DwellingRow] = []
-        self.keys: list[str] = []
+        self.rows: Worklist = Worklist.of(())
         self.view: Sequence[int] = range(0)
         """Indices into ``rows`` that pass the filter, in the service's order."""
         self._built: tuple[bool, str] | None = None
@@ -147,8 +148,7 @@ class DashboardScreen(CensusScreen):
 
     def on_screen_suspend(self) -> None:
         """A screen is opening over the worklist (a visit, a prompt, the lock): keep only the rows
-        on screen and let the rest (5,000 dwellings are a few MiB of a handheld's memory) go
-        until the worklist comes back.
+        on screen and let the rest go until the worklist comes back.
         The kept rows are drawn at once on return, with the cursor where it was, while the
         reload (which runs on every return anyway) brings the whole area back."""
         if self.board is None or not self.view:
@@ -157,8 +157,7 @@ class DashboardScreen(CensusScreen):
         top = int(table.scroll_y)
         cursor = table.cursor_row
         keep = self.view[top : top + max(table.size.height - table.HEADER_LINES, 1)]
-        self.rows = [self.rows[i] for i in keep]
-        self.keys = [self.keys[i] for i in keep]
+        self.rows = self.rows.take(keep)
         self.board = replace(self.board, rows=self.rows)
         self._built = None
         self._build_table()
@@ -181,8 +180,8 @@ class DashboardScreen(CensusScreen):
     def on_dashboard_screen_loaded(self, message: Loaded) -> None:
         current = self._current()
         self.board = message.dashboard
-        self.rows = message.dashboard.rows
-        self.keys = [f"{r.dwelling_id}\t{r.address}\t{r.head_name}".lower() for r in self.rows]
+        rows = message.dashboard.rows
+        self.rows = rows if isinstance(rows, Worklist) else Worklist.of(rows)
         self._render_head(message.dashboard)
         self._built = None
         self._build_table()
@@ -230,17 +229,17 @@ class DashboardScreen(CensusScreen):
         self._render_rows()
 
     def _render_rows(self) -> None:
-        """Apply the filter: a scan of the precomputed lowercased strings, no widget work."""
-        needle = self.query_one("#dash-filter", Input).value.strip().lower()
+        """Apply the filter: a scan of the worklist's lowercased text, no widget work."""
+        needle = self.query_one("#dash-filter", Input).value.strip()
         if needle:
-            self.view = [i for i, k in enumerate(self.keys) if needle in k]
+            self.view = self.rows.matching(needle)
         else:
             self.view = range(len(self.rows))
         self.table.set_view(self.view)
 
     def _cursor_to(self, dwelling_id: str) -> None:
         for pos, index in enumerate(self.view):
-            if self.rows[index].dwelling_id == dwelling_id:
+            if self.rows.dwelling_id(index) == dwelling_id:
                 self.table.move_cursor(pos)
                 return
 

@@ -140,6 +140,10 @@ class InterviewScreen(CensusScreen):
         # interview: keep it out of the cyclic collector's full passes, which otherwise stall a
         # keystroke for ~50 ms once per household over a 5,000-dwelling area (issue 5 §12).
         # Reference counting still frees it; on_unmount hands it back to the collector.
+        # Garbage in reference cycles is collected first (each new screen makes Textual re-parse
+        # the whole stylesheet, leaving the old rules as ~10,000 such objects): frozen, it
+        # would stay for the whole interview.
+        gc.collect()
         gc.freeze()
         self._reload()
         self.form = load_form(self.hh.form_id)

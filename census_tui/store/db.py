@@ -60,9 +60,10 @@ def db_errors() -> Iterator[None]:
         raise translate(exc) from None
 
 
-CACHE_KIB = 512
-"""SQLite's page cache per connection (its default is 2 MiB). An area's whole database is a few
-MiB; the pages a keystroke needs stay cached, and a handheld keeps the rest of its memory."""
+CACHE_KIB = 256
+"""SQLite's page cache per connection (its default is 2 MiB): 64 pages. The pages an answer's
+save touches stay cached; the dashboard's reload of a 5,000-dwelling area reads the rest again
+from the operating system's cache, and a handheld keeps the memory (issue 5 §12)."""
 
 
 def connect(path: Path, key: bytes, *, create: bool) -> Connection:

@@ -8,7 +8,7 @@ the UI thread after measuring; they still commit before returning).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -67,7 +67,8 @@ class HouseholdCase:
 class Dashboard:
     area_id: str
     area_name: str
-    rows: list[DwellingRow]
+    rows: Sequence[DwellingRow]
+    """In worklist order: a :class:`~census_tui.visit.worklist.Worklist` from the service."""
     counts: dict[Board, int]
     last_sync_at: datetime | None
     outbox_depth: int

@@ -198,6 +198,12 @@ class VisitSession:
         return areas[0].id if areas else ""
 
     def dashboard(self) -> Dashboard:
+        """The worklist: appointments due today (or overdue) first by time, then every other
+        dwelling by id. Built a batch of dwellings at a time into a compact
+        :class:`~census_tui.visit.worklist.Worklist` (a 5,000-dwelling area never sits in memory
+        as 5,000 row objects)."""
+        from census_tui.visit.worklist import WorklistBuilder
+
         area_id = self.area_id()
         area_name = next((a.name for a in self.store.areas() if a.id == area_id), "")
         cases_by_dwelling: dict[str, list[tuple[int, str, str]]] = {}
@@ -213,40 +219,49 @@ class VisitSession:
             if booking.status == "booked":
                 booked[booking.dwelling_id] = booking.scheduled_at
         comments = self._return_comments()
-        rows: list[DwellingRow] = []
-        for d in self.store.iter_dwellings(area_id or None):
+
+        def row_of(d: Dwelling) -> DwellingRow:
             cases = sorted(cases_by_dwelling.get(d.id, []))
             # The row shows the first household still needing work (a second household
             # keeps the dwelling on the worklist after the first is completed).
             todo = [c for c in cases if CaseState(c[1]) not in _DONE_STATES]
             state = CaseState((todo or cases)[0][1]) if cases else CaseState.LISTED
-            head = next((heads[u] for _, _, u in cases if u in heads), "")
             appt = booked.get(d.id) if state is CaseState.APPOINTMENT else None
-            rows.append(
-                DwellingRow(
-                    dwelling_id=d.id,
-                    address=d.address or f"{d.building} {d.unit}".strip(),
-                    kind=d.kind,
-                    state=state,
-                    board=board_of(state),
-                    households=len(cases),
-                    head_name=head,
-                    appointment_at=appt,
-                    overdue=appt is not None and appt < now,
-                    returned_comment=next((comments[u] for _, _, u in cases if u in comments), ""),
-                    note=d.note,
-                )
+            return DwellingRow(
+                dwelling_id=d.id,
+                address=d.address or f"{d.building} {d.unit}".strip(),
+                kind=d.kind,
+                state=state,
+                board=board_of(state),
+                households=len(cases),
+                head_name=next((heads[u] for _, _, u in cases if u in heads), ""),
+                appointment_at=appt,
+                overdue=appt is not None and appt < now,
+                returned_comment=next((comments[u] for _, _, u in cases if u in comments), ""),
+                note=d.note,
             )
 
-        def order(r: DwellingRow) -> tuple[int, datetime, str]:
-            if r.appointment_at is not None and r.appointment_at < today_end:
-                return (0, r.appointment_at, r.dwelling_id)
-            return (1, now, r.dwelling_id)
-
-        rows.sort(key=order)
+        due: list[DwellingRow] = []
+        for dwelling_id, at in booked.items():
+            if at < today_end:
+                d = self.store.dwelling(dwelling_id)
+                if not area_id or d.area_id == area_id:
+                    row = row_of(d)
+                    if row.appointment_at is not None:
+                        due.append(row)
+        due.sort(key=lambda r: (r.appointment_at or now, r.dwelling_id))
+        first = {r.dwelling_id for r in due}
         counts = {b: 0 for b in Board}
-        for r in rows:
-            counts[r.board] += 1
+        worklist = WorklistBuilder()
+        for row in due:
+            worklist.add(row)
+            counts[row.board] += 1
+        for d in self.store.iter_dwellings(area_id or None):
+            if d.id not in first:
+                row = row_of(d)
+                worklist.add(row)
+                counts[row.board] += 1
+        rows = worklist.build()
         log = self.store.sync_log(limit=20)
         last_ok = next((e.at for e in log if e.op == "sync" and e.result != "error"), None)
         return Dashboard(

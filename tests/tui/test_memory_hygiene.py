@@ -1,0 +1,32 @@
+"""Memory hygiene of the screens (issue 5 §12: peak memory while interviewing): garbage left by
+earlier screens is collected before the interview freezes what is alive."""
+
+from __future__ import annotations
+
+import gc
+
+from census_tui.screens.interview import InterviewScreen
+from tests.tui.conftest import PASSWORD
+from tests.tui.drive import AppFactory, login, settle
+
+
+async def test_interview_does_not_freeze_earlier_screens_garbage(app_factory: AppFactory) -> None:
+    """Each new screen makes Textual re-parse the whole stylesheet; the old rules (~10,000
+    objects in reference cycles) are garbage that only the cyclic collector frees. Freezing
+    them with the interview's live objects would keep them for the whole interview."""
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot, PASSWORD)
+        await pilot.press("enter")  # the first dwelling
+        await settle(pilot)
+        await pilot.press("enter")  # start the interview
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        frozen = gc.get_freeze_count()
+        gc.unfreeze()
+        try:
+            garbage = gc.collect()
+        finally:
+            gc.freeze()
+        assert frozen > 50_000
+        assert garbage < 1_000
