@@ -7,14 +7,15 @@ The language comes from ``--lang``, then ``CENSUS_TUI_LANG``, then the locale (`
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Literal
+
+from census_tui.record import record
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Msg:
     """A bilingual text. ``format`` fills ``{placeholders}`` in both languages."""
 

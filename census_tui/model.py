@@ -14,8 +14,10 @@ Answer values:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TypeAlias
+
+from census_tui.record import record
 
 Value: TypeAlias = int | str
 
@@ -23,7 +25,7 @@ HOUSEHOLD_SCOPE = ""
 """``person_uuid`` used for household-level answers and findings."""
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Person:
     """One person record. The UUID survives reordering; position is the list order."""
 
@@ -31,7 +33,7 @@ class Person:
     answers: dict[str, Value] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Confirmation:
     """An enumerator's confirmation of a warning or override of an overridable error.
 
@@ -47,7 +49,7 @@ class Confirmation:
     values: dict[str, Value | None] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Note:
     """A free-text note the enumerator attached to a question (or to the household)."""
 
@@ -57,7 +59,7 @@ class Note:
     at: str
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Household:
     """A household case: household items, persons in order (head first), confirmations."""
 

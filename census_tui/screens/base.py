@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.screen import ModalScreen, Screen
@@ -70,17 +69,23 @@ COMPACT_BELOW = (60, 20)
 """Below this width or height screens drop borders and key hints (class ``-compact``)."""
 
 
+def collect_garbage() -> None:
+    """Free the garbage that sits in reference cycles, which Python's collector may not reach
+    for a long while: each new screen makes Textual re-parse the whole stylesheet, leaving the
+    old rules (~10,000 objects), and a replaced screen's widgets. Called once a screen is drawn
+    and its data shown, so the next screen reuses that memory instead of growing the process
+    (issue 5 §12; ~35 ms on this machine, never on a keystroke's path)."""
+    import gc
+
+    gc.collect()
+
+
 class CensusScreen(_Shared, Screen[object]):
     """A full screen of the app."""
 
     def on_mount(self) -> None:
         self.mount_banner()
         self._compact()
-        # A new screen makes Textual re-parse the whole stylesheet; the old rules and the
-        # screen it replaced are garbage in reference cycles, which Python's collector may not
-        # reach for a long while. Collect once the screen is drawn, so the next screen reuses
-        # that memory instead of growing the process (issue 5 §12; ~35 ms on this machine).
-        self.call_after_refresh(gc.collect)
 
     def on_resize(self) -> None:
         self._compact()

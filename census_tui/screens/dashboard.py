@@ -14,7 +14,6 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -26,7 +25,8 @@ from textual.widgets import Input
 from textual.worker import Worker
 
 from census_tui.i18n import Msg
-from census_tui.screens.base import CensusScreen
+from census_tui.record import replace
+from census_tui.screens.base import CensusScreen, collect_garbage
 from census_tui.visit.states import BOARD_LABELS, STATE_LABELS, Board
 from census_tui.visit.worklist import Worklist
 from census_tui.widgets.text import T
@@ -187,6 +187,7 @@ class DashboardScreen(CensusScreen):
         self._build_table()
         if current is not None:  # back from a visit: the cursor stays on that dwelling
             self._cursor_to(current.dwelling_id)
+        self.call_after_refresh(collect_garbage)  # the login screen, the load's leftovers
 
     def _render_head(self, board: Dashboard) -> None:
         self.query_one("#dash-area", T).set_msg(Msg(board.area_name, board.area_name))

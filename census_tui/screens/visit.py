@@ -18,7 +18,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from census_tui.i18n import LANGS, Msg
-from census_tui.screens.base import CensusScreen
+from census_tui.screens.base import CensusScreen, collect_garbage
 from census_tui.visit.states import STATE_LABELS, CaseState
 from census_tui.widgets.text import T
 
@@ -207,6 +207,7 @@ class VisitScreen(CensusScreen):
             M_SUGGEST.format(at=local(slot)) if slot else Msg("", "")
         )
         self._show_households(message.households)
+        self.call_after_refresh(collect_garbage)  # the dashboard's and the stylesheet's leftovers
 
     def _show_households(self, households: list[HouseholdCase]) -> None:
         """Several households in the dwelling (户): list them, the one needing work chosen."""

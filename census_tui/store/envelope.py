@@ -36,11 +36,12 @@ import hmac
 import json
 import os
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from census_tui.errors import StoreError
+from census_tui.record import record
 from census_tui.store import aead
 from census_tui.store.atomic import write_atomic
 from census_tui.store.errors import MSG_ENVELOPE_DAMAGED
@@ -72,7 +73,7 @@ class WrongKey(Exception):
     """The password (or recovery key) does not open this slot. Internal: callers translate."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KdfParams:
     """scrypt cost parameters. ``DEFAULT_KDF`` takes about 0.25 s and 64 MiB on the dev box."""
 
@@ -105,7 +106,7 @@ DEFAULT_KDF = KdfParams()
 """Measured here (2 cores): n=2^16, r=8, p=1 takes about 0.27 s; 2^17 about 0.54 s."""
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Envelope:
     """The parsed ``envelope.json``. ``recovery`` is ``None`` when the slot is absent."""
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from census_tui.clock import Clock, iso, parse_iso
+from census_tui.record import as_dict, record
 from census_tui.store.atomic import fsync_dir, write_atomic
 
 FREE_TRIES = 5
@@ -35,7 +35,7 @@ def delay_for(failures: int) -> float:
     return min(MAX_DELAY, FIRST_DELAY * 2.0 ** min(failures - FREE_TRIES, 20))
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class LockState:
     """What ``lockout.json`` holds."""
 
@@ -82,7 +82,7 @@ class Lockout:
         return state
 
     def _save(self, state: LockState) -> None:
-        write_atomic(self.path, (json.dumps(asdict(state), sort_keys=True) + "\n").encode())
+        write_atomic(self.path, (json.dumps(as_dict(state), sort_keys=True) + "\n").encode())
 
     def _advance(self, state: LockState) -> bool:
         """Credit the wall time passed since ``last_seen``; True if the state changed."""

@@ -6,9 +6,10 @@ as the sync payload does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from census_tui.record import record
 
 # Profile meta keys (key/value text; JSON where noted).
 META_ACCOUNT = "account"
@@ -19,7 +20,7 @@ META_TRAINING = "training"  # "1" or "0"
 META_AREA = "area"  # the current 普查小区 code
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Area:
     """普查小区 enumeration area: ``id`` is its 15-digit code (FACTS §8.1)."""
 
@@ -27,7 +28,7 @@ class Area:
     name: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Dwelling:
     """住房单元 dwelling (address unit). ``kind``: ordinary, rented_block, construction_site,
     dormitory, …; ``added_on_site`` marks one found during enumeration, not in the listing."""
@@ -43,7 +44,7 @@ class Dwelling:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CaseSummary:
     """One household case without its answers (lists, dashboards, sync)."""
 
@@ -62,7 +63,7 @@ class CaseSummary:
     confirmed_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VisitAttempt:
     id: int
     dwelling_id: str
@@ -74,7 +75,7 @@ class VisitAttempt:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Appointment:
     id: int
     dwelling_id: str
@@ -85,7 +86,7 @@ class Appointment:
     created_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Event:
     """One audit/paradata event; ``old``, ``new`` and ``data`` are decoded JSON (or None)."""
 
@@ -101,7 +102,7 @@ class Event:
     data: Any
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OutboxItem:
     id: int
     kind: str
@@ -113,7 +114,7 @@ class OutboxItem:
     last_error: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SyncLogEntry:
     """One sync run or step. ``error`` is a description without personal data."""
 

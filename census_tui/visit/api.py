@@ -9,12 +9,13 @@ the UI thread after measuring; they still commit before returning).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from census_tui.i18n import Msg
 from census_tui.model import Household, Value
+from census_tui.record import record
 from census_tui.visit.states import Board, CaseState
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from census_tui.visit.scenarios import Comparison, Scenario
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EnumeratorCard:
     """普查员证: as the server issued it at login."""
 
@@ -35,7 +36,7 @@ class EnumeratorCard:
     valid_to: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DwellingRow:
     """One line of the dashboard."""
 
@@ -53,7 +54,7 @@ class DwellingRow:
     """The census office's note on the dwelling (e.g. ask the landlord for the tenant list)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HouseholdCase:
     """One household (户) of a dwelling: a dwelling may hold a second household (户编号)."""
 
@@ -63,7 +64,7 @@ class HouseholdCase:
     head_name: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Dashboard:
     area_id: str
     area_name: str
@@ -75,7 +76,7 @@ class Dashboard:
     training: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Attempt:
     """A visit attempt as recorded (入户尝试)."""
 
@@ -89,7 +90,7 @@ class Attempt:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FindingView:
     """A logic-check finding ready to show."""
 
@@ -103,21 +104,21 @@ class FindingView:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ReadBackLine:
     person_uuid: str
     label: Msg
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SyncProgress:
     done: int
     total: int
     phase: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SyncOutcome:
     sent: int
     acked: int
@@ -126,7 +127,7 @@ class SyncOutcome:
     error: Msg | None = None
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class ReturnedCase:
     """A supervisor's return (退回): the comment and the questions concerned, ``(person uuid
     or "" for a household item, item id)``, in the supervisor's order."""

@@ -9,11 +9,12 @@ checksum-valid constructions, never real people.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from census_tui.i18n import Lang, Msg
 from census_tui.model import Household, Value
 from census_tui.questionnaire.form import Form
+from census_tui.record import record
 from census_tui.validation.idnumber import check_char
 from census_tui.visit.readback import display_value
 
@@ -23,7 +24,7 @@ def _id(prefix: str, birth: str, day: int, seq: int, sex: int) -> str:
     return body + check_char(body)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Scenario:
     """One scripted household: where it is, its story, and its true answers."""
 
@@ -35,7 +36,7 @@ class Scenario:
     persons: tuple[dict[str, Value], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Difference:
     """One answer that differs from the scenario's truth (or a person missing or extra)."""
 
@@ -45,7 +46,7 @@ class Difference:
     entered: str
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Comparison:
     differences: list[Difference] = field(default_factory=list)
 
