@@ -3,9 +3,11 @@ but lighter to define.
 
 A frozen, slotted dataclass compiles eight methods from source text for every class (``__init__``,
 ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``, ``__delattr__``, ``__getstate__``,
-``__setstate__``) and keeps a ``Field`` object per field: about 14 KiB per class, which over the
-forty-odd value classes the TUI loads to run an interview was ~0.5 MiB of a handheld's memory
-(issue 5 §12). A record compiles only its ``__init__`` (so building one stays as fast as a
+``__setstate__``) and keeps a ``Field`` object per field: about 14 KiB per class (and a first
+class object thrown away), for the fifty value classes the TUI loads to run an interview. Made
+records, they took 1.4 MiB off the interview's peak memory (issue 5 §12, ``bench/bench_tui.py``).
+The sync, roster, diagnostics and server modules, not loaded by the TUI's interview, keep
+dataclasses. A record compiles only its ``__init__`` (so building one stays as fast as a
 dataclass); equality, hashing, ``repr`` and immutability are shared functions that read the
 class's field names.
 
