@@ -29,7 +29,7 @@ from census_tui.model import HOUSEHOLD_SCOPE, Value
 from census_tui.questionnaire import walker
 from census_tui.questionnaire.answers import MAX_INPUT, parse_answer
 from census_tui.questionnaire.form import Item, load_form
-from census_tui.screens.base import CensusScreen
+from census_tui.screens.base import CensusScreen, collect_garbage
 from census_tui.widgets.answer import AnswerInput
 from census_tui.widgets.codes import CodeList
 from census_tui.widgets.text import T
@@ -143,7 +143,7 @@ class InterviewScreen(CensusScreen):
         # Garbage in reference cycles is collected first (each new screen makes Textual re-parse
         # the whole stylesheet, leaving the old rules as ~10,000 such objects): frozen, it
         # would stay for the whole interview.
-        gc.collect()
+        collect_garbage()
         gc.freeze()
         self._reload()
         self.form = load_form(self.hh.form_id)

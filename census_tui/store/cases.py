@@ -111,28 +111,26 @@ class CasesMixin(StoreBase):
 
     def dwellings(self, area_id: str | None = None) -> list[Dwelling]:
         """Dwellings of one area (or all), in listing order (sort key, then id)."""
-        sql = f"SELECT {_DWELLING_COLS} FROM dwelling"
-        params: tuple[str, ...] = ()
-        if area_id is not None:
-            sql += " WHERE area_id = ?"
-            params = (area_id,)
-        with self.transaction(write=False):
-            rows = self._rows(sql + " ORDER BY area_id, sort_key, id", params)
-        return [_dwelling(r) for r in rows]
+        return list(self._scan_dwellings("area_id", area_id, "area_id, sort_key, id"))
 
-    def iter_dwellings(self, area_id: str | None = None, *, batch: int = 200) -> Iterator[Dwelling]:
+    def iter_dwellings(self, area_id: str | None = None) -> Iterator[Dwelling]:
         """Dwellings of one area (or all) by id, a batch at a time: a 5,000-dwelling area never
         sits in memory twice (raw rows and records). Consume it at once: it holds the store's
         read transaction (and lock) until exhausted or closed."""
+        # "+area_id": walk the primary key's index in id order and test the area on the way,
+        # rather than read the area's index and sort 5,000 rows in memory
+        return self._scan_dwellings("+area_id", area_id, "id")
+
+    def _scan_dwellings(
+        self, area_term: str, area_id: str | None, order: str, batch: int = 200
+    ) -> Iterator[Dwelling]:
         sql = f"SELECT {_DWELLING_COLS} FROM dwelling"
         params: tuple[str, ...] = ()
         if area_id is not None:
-            # "+": walk the primary key's index in id order and test the area on the way,
-            # rather than read the area's index and sort 5,000 rows in memory
-            sql += " WHERE +area_id = ?"
+            sql += f" WHERE {area_term} = ?"
             params = (area_id,)
         with self.transaction(write=False):
-            cur = self._x(sql + " ORDER BY id", params)
+            cur = self._x(f"{sql} ORDER BY {order}", params)
             while chunk := cur.fetchmany(batch):
                 for r in chunk:
                     yield _dwelling(r)
