@@ -125,6 +125,18 @@ class CensusApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    # ------------------------------------------------------------------ screens
+    def _refresh_notifications(self) -> None:
+        """Textual calls this each time a screen is shown; its toast area then sets ``display``
+        again, which re-arranges and redraws the whole new screen once more (a frame of ~10 ms
+        just after the screen appeared, measured: it delayed the first answer of an interview,
+        issue 5 §12). With no notification to show and none shown, there is nothing to do."""
+        if not self._notifications and not any(
+            rack.display for rack in self.screen.query_children("ToastRack")
+        ):
+            return
+        super()._refresh_notifications()
+
     # ------------------------------------------------------------------ failures
     def _handle_exception(self, error: Exception) -> None:
         """An exception nobody handled: exit with one bilingual line, never a traceback

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from census_tui.i18n import Msg
+from census_tui.screens.frames import NextSlotFrames
 from census_tui.widgets.text import T, TButton, TrainingBanner
 
 if TYPE_CHECKING:
@@ -22,7 +24,7 @@ GLOBAL_HELP: list[tuple[str, Msg]] = [
 ]
 
 
-class _Shared:
+class _Shared(NextSlotFrames):
     """Mixin for Screen and ModalScreen: helpers that only read app state."""
 
     KEYS_HELP: ClassVar[list[tuple[str, Msg]]] = []
@@ -59,10 +61,17 @@ class _Shared:
     def worker_failed(self, worker: Worker[object]) -> None:
         """Re-enable whatever the failed worker disabled."""
 
-    def mount_banner(self) -> None:
-        session = self.capp.session
-        if session is not None and session.training and not self.query(TrainingBanner):  # type: ignore[attr-defined]
-            self.mount(TrainingBanner())  # type: ignore[attr-defined]
+
+def with_banner(app: object, widgets: list[Widget]) -> None:
+    """Add 培训模式 to a screen being composed when the session is a training one.
+
+    Composed with the screen (Textual's ``_extend_compose`` hook, where it adds its own toast
+    and tooltip layers) rather than mounted once the screen is up: a mount after the first frame
+    re-arranges and redraws the whole screen again (~11 ms, measured in a pty: it landed on the
+    first answer of every interview, issue 5 §12)."""
+    session = getattr(app, "session", None)
+    if session is not None and getattr(session, "training", False):
+        widgets.append(TrainingBanner())
 
 
 COMPACT_BELOW = (60, 20)
@@ -83,8 +92,11 @@ def collect_garbage() -> None:
 class CensusScreen(_Shared, Screen[object]):
     """A full screen of the app."""
 
+    def _extend_compose(self, widgets: list[Widget]) -> None:
+        super()._extend_compose(widgets)
+        with_banner(self.app, widgets)
+
     def on_mount(self) -> None:
-        self.mount_banner()
         self._compact()
 
     def on_resize(self) -> None:
@@ -98,5 +110,6 @@ class CensusScreen(_Shared, Screen[object]):
 class CensusModal(_Shared, ModalScreen[object]):
     """A dialog over a screen."""
 
-    def on_mount(self) -> None:
-        self.mount_banner()
+    def _extend_compose(self, widgets: list[Widget]) -> None:
+        super()._extend_compose(widgets)
+        with_banner(self.app, widgets)

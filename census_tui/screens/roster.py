@@ -28,6 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from census_tui.errors import CensusError
@@ -36,8 +37,9 @@ from census_tui.model import Value
 from census_tui.roster.preview import RosterPreview
 from census_tui.roster.service import ImportResult
 from census_tui.roster.state import STATUS_LABELS, RosterEntry, RosterStatus, counts, matching
+from census_tui.screens.base import with_banner
+from census_tui.screens.frames import NextSlotFrames
 from census_tui.widgets.roster_grid import Cells, GridHeader, RosterGrid
-from census_tui.widgets.text import TrainingBanner
 
 COLUMNS: tuple[tuple[Msg, int], ...] = (
     (Msg("行", "line"), 5),
@@ -121,7 +123,7 @@ class AddPersonDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class RosterScreen(Screen[None]):
+class RosterScreen(NextSlotFrames, Screen[None]):
     """The roster grid of one collective site."""
 
     CSS_PATH = "roster.tcss"
@@ -171,12 +173,13 @@ class RosterScreen(Screen[None]):
     def grid(self) -> RosterGrid:
         return self.query_one(RosterGrid)
 
-    def on_mount(self) -> None:
+    def _extend_compose(self, widgets: list[Widget]) -> None:
         # 培训模式 on every screen of a training session (this screen also runs standalone, in
         # the benchmark, on an app without a session).
-        session = getattr(self.app, "session", None)
-        if session is not None and getattr(session, "training", False):
-            self.mount(TrainingBanner())
+        super()._extend_compose(widgets)
+        with_banner(self.app, widgets)
+
+    def on_mount(self) -> None:
         self.load()
         # The area's rows and the list are long-lived while marking: keep them out of the
         # cyclic collector's full passes, which otherwise stall a keystroke for 20-57 ms

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
+from textual.app import App
 from textual.pilot import Pilot
 
 from census_tui.app import CensusApp
@@ -24,7 +25,7 @@ async def settle(pilot: Pilot[int]) -> None:
         await pilot.pause()
 
 
-def screen_text(app: CensusApp) -> str:
+def screen_text(app: App[Any]) -> str:
     """What the terminal shows now, as plain text lines (the same render the SVG export uses)."""
     import io
 

@@ -42,7 +42,7 @@ async def until(pilot: Pilot[int], done: Callable[[], bool], rounds: int = 100) 
         if done():
             return
         await settle(pilot)
-    assert done(), screen_text(pilot.app)  # type: ignore[arg-type]
+    assert done(), screen_text(pilot.app)
 
 
 async def on_screen(pilot: Pilot[int], name: str) -> None:
@@ -75,7 +75,7 @@ async def complete_from_interview(pilot: Pilot[int], respondent: str = "Zhang Sa
     app = pilot.app
     await pilot.press("f8")
     await on_screen(pilot, "SelfCheckScreen")
-    assert "Self-check passed" in screen_text(app), screen_text(app)  # type: ignore[arg-type]
+    assert "Self-check passed" in screen_text(app), screen_text(app)
     await pilot.press("enter")
     await on_screen(pilot, "ReadBackScreen")
     await type_text(pilot, respondent + "\r")

@@ -29,4 +29,4 @@ async def test_interview_does_not_freeze_earlier_screens_garbage(app_factory: Ap
         finally:
             gc.freeze()
         assert frozen > 50_000
-        assert garbage < 1_000
+        assert garbage < 2_000  # ~10,000 when the stylesheets' garbage is frozen; ~900 now
