@@ -263,7 +263,10 @@ class DashboardScreen(CensusScreen):
             self._open(row)
 
     def action_focus_table(self) -> None:
-        self.table.focus()
+        # At once, not at the next idle as Widget.focus(): Enter in the filter opens a visit
+        # right after, and the worklist must come back with the table focused, never the filter
+        # (a key like "s" for sync would be typed into it).
+        self.set_focus(self.table)
 
     def action_focus_filter(self) -> None:
         self.query_one("#dash-filter", Input).focus()
