@@ -123,8 +123,11 @@ class InterviewScreen(CensusScreen):
         """What the field-level check says about the text being typed (or why it was not saved)."""
         self._findings_msg = Msg("", "")
         """The open findings about this person or the household."""
+        self._opening: Position = ("", "")
+        """Where the interview opens (read with the household, before the widgets mount)."""
 
     def compose(self) -> ComposeResult:
+        self._load()
         with Vertical(id="iv-body"):
             yield T(Msg("", ""), id="iv-where")
             yield T(Msg("", ""), id="iv-comment")
@@ -134,6 +137,13 @@ class InterviewScreen(CensusScreen):
             yield AnswerInput(self._commit_text, id="iv-answer", max_length=MAX_INPUT)
             yield T(Msg("", ""), id="iv-notes")
         yield T(M_KEYS, id="iv-keys")
+
+    def _load(self) -> None:
+        """Read the household, where to open and its findings, before the widgets are made."""
+        self._reload()
+        self.form = load_form(self.hh.form_id)
+        self._opening = self.start or self._resume_position()
+        self.findings = self._safe_findings()
 
     def on_mount(self) -> None:
         # Everything alive now (modules, the dashboard's rows, the widgets) outlives the
@@ -145,11 +155,11 @@ class InterviewScreen(CensusScreen):
         # would stay for the whole interview.
         collect_garbage()
         gc.freeze()
-        self._reload()
-        self.form = load_form(self.hh.form_id)
-        pos = self.start or self._resume_position()
-        self.findings = self._safe_findings()
-        self._show(pos)
+        # The question is filled in right after the first frame, together with Textual's own
+        # layout pass once the screen has mounted (which would otherwise follow the first frame
+        # and land on the first answer, ~8 ms measured in a pty): when the question shows, the
+        # screen is settled.
+        self.call_after_refresh(self._show, self._opening)
 
     def on_unmount(self) -> None:
         gc.unfreeze()
