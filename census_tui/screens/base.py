@@ -10,7 +10,7 @@ from textual.worker import Worker, WorkerState
 
 from census_tui.i18n import Msg
 from census_tui.screens.frames import NextSlotFrames
-from census_tui.widgets.text import T, TButton, TrainingBanner
+from census_tui.widgets.text import Lines, T, TButton, TrainingBanner
 
 if TYPE_CHECKING:
     from census_tui.app import CensusApp
@@ -45,8 +45,8 @@ class _Shared(NextSlotFrames):
 
     def relabel(self) -> None:
         """Re-render every bilingual text after a language switch."""
-        for widget in self.query("T, TButton"):  # type: ignore[attr-defined]
-            if isinstance(widget, (T, TButton)):
+        for widget in self.query("T, TButton, Lines"):  # type: ignore[attr-defined]
+            if isinstance(widget, (T, TButton, Lines)):
                 widget.relabel()
         self.refresh_view()
 

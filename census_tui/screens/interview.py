@@ -32,7 +32,7 @@ from census_tui.questionnaire.form import Item, load_form
 from census_tui.screens.base import CensusScreen, collect_garbage
 from census_tui.widgets.answer import AnswerInput
 from census_tui.widgets.codes import CodeList
-from census_tui.widgets.text import T
+from census_tui.widgets.text import Lines, T
 
 if TYPE_CHECKING:
     from census_tui.model import Household
@@ -129,13 +129,13 @@ class InterviewScreen(CensusScreen):
     def compose(self) -> ComposeResult:
         self._load()
         with Vertical(id="iv-body"):
-            yield T(Msg("", ""), id="iv-where")
-            yield T(Msg("", ""), id="iv-comment")
-            yield T(Msg("", ""), id="iv-question")
+            yield Lines(Msg("", ""), id="iv-where")
+            yield Lines(Msg("", ""), id="iv-comment")
+            yield Lines(Msg("", ""), id="iv-question")
             yield CodeList(id="iv-codes")
-            yield T(Msg("", ""), id="iv-current")
+            yield Lines(Msg("", ""), id="iv-current")
             yield AnswerInput(self._commit_text, id="iv-answer", max_length=MAX_INPUT)
-            yield T(Msg("", ""), id="iv-notes")
+            yield Lines(Msg("", ""), id="iv-notes")
         yield T(M_KEYS, id="iv-keys")
 
     def _load(self) -> None:
@@ -212,10 +212,10 @@ class InterviewScreen(CensusScreen):
             self.session.remember_position(self.hh_uuid, person_uuid, item_id)
         except CensusError as err:
             self.capp.report_failure(err)
-        self.query_one("#iv-where", T).set_msg(self._where())
+        self.query_one("#iv-where", Lines).set_msg(self._where())
         comment = M_RETURNED.format(c=self.comment) if self.comment else Msg("", "")
-        self.query_one("#iv-comment", T).set_msg(comment)
-        self.query_one("#iv-question", T).set_msg(item.text)
+        self.query_one("#iv-comment", Lines).set_msg(comment)
+        self.query_one("#iv-question", Lines).set_msg(item.text)
         codes = self.query_one("#iv-codes", CodeList)
         current = self._answer(pos)
         field = self.query_one("#iv-answer", AnswerInput)
@@ -229,13 +229,13 @@ class InterviewScreen(CensusScreen):
             )
             label = item.code_label(current, lang) if isinstance(current, int) else None
             shown = M_CURRENT.format(v=f"{current} {label}") if label else M_PICK
-            self.query_one("#iv-current", T).set_msg(shown)
+            self.query_one("#iv-current", Lines).set_msg(shown)
             field.value = ""
         else:
             # The box stays in place with the item's definition: hiding it would re-arrange the
             # whole screen for every question (the largest cost of an answer, issue 5 §12).
             codes.set_note(item.definition(self.capp.lang))
-            self.query_one("#iv-current", T).set_msg(Msg("", ""))
+            self.query_one("#iv-current", Lines).set_msg(Msg("", ""))
             field.value = as_text(item, current)
         field.cursor_position = len(field.value)
         self._field_msg = Msg("", "")
@@ -316,7 +316,7 @@ class InterviewScreen(CensusScreen):
         field, found = self._field_msg, self._findings_msg
         zh = "\n".join(t for t in (f"✗ {field.zh}" if field.zh else "", found.zh) if t)
         en = "\n".join(t for t in (f"✗ {field.en}" if field.en else "", found.en) if t)
-        self.query_one("#iv-notes", T).set_msg(Msg(zh, en))
+        self.query_one("#iv-notes", Lines).set_msg(Msg(zh, en))
 
     # ------------------------------------------------------------------ typing
     @on(Input.Changed, "#iv-answer")
@@ -414,7 +414,7 @@ class InterviewScreen(CensusScreen):
             self.query_one("#iv-codes", CodeList).highlighted = values.index(current)
         label = item.code_label(current, self.capp.lang) if isinstance(current, int) else None
         if label:
-            self.query_one("#iv-current", T).set_msg(M_CURRENT.format(v=f"{current} {label}"))
+            self.query_one("#iv-current", Lines).set_msg(M_CURRENT.format(v=f"{current} {label}"))
 
     def _advance(self) -> None:
         nxt = walker.next_position(self.form, self.hh, self.pos)

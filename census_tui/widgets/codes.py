@@ -201,8 +201,7 @@ class CodeList(ScrollView, can_focus=False):
         self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
     def on_resize(self) -> None:
-        self._width = -1
-        self._drawn.clear()
+        self._width = -1  # a new size repaints every row
         self._wrap()
         self.scroll_to_highlight()
 
@@ -234,8 +233,9 @@ class CodeList(ScrollView, can_focus=False):
         return Strip.join([line, Strip([Segment(" ", gap), Segment(mark, mark_style)])])
 
     def notify_style_update(self) -> None:
+        # New styles: the cached strips go; Textual repaints the whole widget for a change of
+        # style, so what was drawn (and is compared for the next change) stays right.
         self._strips.clear()
-        self._drawn.clear()
         super().notify_style_update()
 
     def on_click(self, event: events.Click) -> None:
