@@ -240,7 +240,8 @@ class InterviewScreen(CensusScreen):
         field.cursor_position = len(field.value)
         self._field_msg = Msg("", "")
         self._render_findings()
-        field.focus()
+        if not field.has_focus:
+            field.focus()  # (Widget.focus repaints the whole field even when it has the focus)
 
     def _where(self) -> Msg:
         person_uuid, item_id = self.pos

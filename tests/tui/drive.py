@@ -12,7 +12,7 @@ from census_tui.app import CensusApp
 KEYS = {"\r": "enter", " ": "space", "\t": "tab"}
 
 
-async def type_text(pilot: Pilot[int], text: str) -> None:
+async def type_text(pilot: Pilot[Any], text: str) -> None:
     for ch in text:
         await pilot.press(KEYS.get(ch, ch))
 

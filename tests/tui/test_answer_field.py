@@ -1,0 +1,65 @@
+"""The answer field: typing repaints only the text's row; a change of focus repaints it whole."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.widgets import Button
+
+from census_tui.widgets.answer import AnswerInput
+from tests.tui.drive import screen_text, type_text
+
+
+class Spy(AnswerInput):
+    """Records each repaint: the regions asked for (none: the whole field)."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(lambda text: None, **kw)
+        self.asked: list[tuple[tuple[Region, ...], bool]] = []
+
+    def _set_dirty(self, *regions: Region) -> None:
+        self.asked.append((regions, bool(regions)))
+        super()._set_dirty(*regions)
+
+
+class Field(App[None]):
+    CSS = "AnswerInput { height: 3; }"
+
+    def compose(self) -> ComposeResult:
+        yield Spy(id="answer")
+        yield Button("other", id="other")
+
+
+async def test_typing_repaints_only_the_text_row() -> None:
+    app = Field()
+    async with app.run_test(size=(40, 8)) as pilot:
+        field = app.query_one(Spy)
+        field.focus()
+        await pilot.pause()
+        field.asked.clear()
+        await type_text(pilot, "abc")
+        await pilot.pause()
+        assert field.value == "abc"
+        assert "abc" in screen_text(app)
+        assert field.asked, "typing repainted nothing"
+        for regions, partial in field.asked:
+            assert partial, "a keystroke repainted the whole field"
+            assert all(r.height == 1 and r.y == 0 for r in regions)
+        field.value = ""
+        await pilot.pause()
+        assert "abc" not in screen_text(app)
+
+
+async def test_leaving_the_field_repaints_it_whole() -> None:
+    """Focus changes the border's colour: that repaint is not narrowed to the text."""
+    app = Field()
+    async with app.run_test(size=(40, 8)) as pilot:
+        field = app.query_one(Spy)
+        field.focus()
+        await pilot.pause()
+        field.asked.clear()
+        app.query_one("#other", Button).focus()
+        await pilot.pause()
+        assert any(not partial for _, partial in field.asked)
