@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import ContentSwitcher, Input, OptionList
+from textual.widgets import Input, OptionList
 from textual.worker import Worker
 
 from census_tui.errors import CensusError
@@ -30,6 +30,7 @@ M_TITLE = Msg(
     "第七次全国人口普查 · 普查员登录", "7th National Population Census · Enumerator login"
 )
 M_PROFILE = Msg("选择账号(↑↓),输入密码后按回车", "Pick your account (↑↓), type the password, Enter")
+M_ACCOUNT_ONE = Msg("账号 {p}:输入密码后按回车", "Account {p}: type the password, Enter")
 M_PASSWORD = Msg("密码", "Password")
 M_UNLOCK = Msg("登录", "Log in")
 M_FIRST = Msg("首次登录", "First login")
@@ -97,21 +98,25 @@ class LoginScreen(CensusScreen):
             if self.capp.login_hint is not None:
                 yield T(self.capp.login_hint, id="login-hint")
             yield T(Msg("", ""), id="login-status")
-            first = "unlock" if self.profiles else "first"
-            with ContentSwitcher(initial=f"stage-{first}"):
-                yield self._build(first)
+            yield self._build("unlock" if self.profiles else "first")
 
     def _build(self, name: str) -> Vertical:
         """One stage's widgets. Only the stage shown at start is composed with the screen; the
-        others are mounted when first needed (cold start, issue 5 §12)."""
+        others are mounted when first needed (cold start, issue 5 §12). One profile (the usual
+        case: one enumerator per device) is named, not listed for choosing."""
         if name == "unlock":
+            if len(self.profiles) > 1:
+                account = [T(M_PROFILE), OptionList(*self.profiles, id="profile-list")]
+            else:
+                only = self.profiles[0] if self.profiles else ""
+                account = [T(M_ACCOUNT_ONE.format(p=only), id="profile-one")]
             return Vertical(
-                T(M_PROFILE),
-                OptionList(*self.profiles, id="profile-list"),
+                *account,
                 Input(password=True, id="unlock-password", placeholder=M_PASSWORD.both()),
                 TButton(M_UNLOCK, id="unlock-button", variant="primary"),
                 TButton(M_FIRST, id="first-button"),
                 id="stage-unlock",
+                classes="stage",
             )
         if name == "first":
             return Vertical(
@@ -123,6 +128,7 @@ class LoginScreen(CensusScreen):
                 Input(password=True, id="first-password"),
                 TButton(M_CONTINUE, id="first-continue", variant="primary"),
                 id="stage-first",
+                classes="stage",
             )
         if name == "passwd":
             return Vertical(
@@ -131,6 +137,7 @@ class LoginScreen(CensusScreen):
                 Input(password=True, id="new-password2", placeholder=M_NEW2.both()),
                 TButton(M_CONTINUE, id="passwd-continue", variant="primary"),
                 id="stage-passwd",
+                classes="stage",
             )
         return Vertical(
             T(M_REALNAME),
@@ -138,21 +145,24 @@ class LoginScreen(CensusScreen):
             Input(id="real-id", placeholder=M_IDNO.both(), max_length=24),
             TButton(M_CONTINUE, id="realname-continue", variant="primary"),
             id="stage-realname",
+            classes="stage",
         )
 
     def on_mount(self) -> None:
         if self.profiles:
-            self.query_one("#profile-list", OptionList).highlighted = 0
+            if len(self.profiles) > 1:
+                self.query_one("#profile-list", OptionList).highlighted = 0
             self.query_one("#unlock-password", Input).focus()
         else:
             self.query_one("#first-server", Input).focus()
 
     # ------------------------------------------------------------------ helpers
     async def _stage(self, name: str, focus: str) -> None:
-        switcher = self.query_one(ContentSwitcher)
-        if not switcher.query_children(f"#stage-{name}"):
-            await switcher.mount(self._build(name))
-        switcher.current = f"stage-{name}"
+        box = self.query_one("#login-box", VerticalScroll)
+        for stage in box.query_children(".stage"):
+            stage.display = stage.id == f"stage-{name}"
+        if not box.query_children(f"#stage-{name}"):
+            await box.mount(self._build(name))
         self._status(Msg("", ""))
         self.query_one(f"#{focus}", Input).focus()
 
@@ -181,7 +191,10 @@ class LoginScreen(CensusScreen):
     @on(Input.Submitted, "#unlock-password")
     @on(TButton.Pressed, "#unlock-button")
     def _unlock_pressed(self) -> None:
-        index = self.query_one("#profile-list", OptionList).highlighted
+        if len(self.profiles) > 1:
+            index = self.query_one("#profile-list", OptionList).highlighted
+        else:
+            index = 0
         if index is None or not self.profiles:
             return
         password = self.query_one("#unlock-password", Input).value
