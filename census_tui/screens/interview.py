@@ -59,6 +59,11 @@ M_PASTE = Msg("粘贴内容过长,已截断到 {n} 个字符。", "Paste too lon
 SEVERITY_MARK = {"error": "✗", "overridable": "!", "warning": "?"}
 
 
+def instant(item: Item) -> bool:
+    """A code list whose codes are all one digit: the digit is the answer, no Enter needed."""
+    return item.type == "code" and max(c.value for c in item.codes) < 10
+
+
 def as_text(item: Item, value: Value | None) -> str:
     """A stored answer as the enumerator would type it."""
     if value is None:
@@ -125,6 +130,9 @@ class InterviewScreen(CensusScreen):
         """The open findings about this person or the household."""
         self._opening: Position = ("", "")
         """Where the interview opens (read with the household, before the widgets mount)."""
+        self._shown = False
+        """Whether a question has been drawn yet (the opening one is drawn after the first
+        frame)."""
 
     def compose(self) -> ComposeResult:
         self._load()
@@ -158,8 +166,23 @@ class InterviewScreen(CensusScreen):
         # The question is filled in right after the first frame, together with Textual's own
         # layout pass once the screen has mounted (which would otherwise follow the first frame
         # and land on the first answer, ~8 ms measured in a pty): when the question shows, the
-        # screen is settled.
-        self.call_after_refresh(self._show, self._opening)
+        # screen is settled. Until then a key already acts on the opening question.
+        self.pos = self._opening
+        field = self.query_one("#iv-answer", AnswerInput)
+        field.instant_codes = instant(self.form.item(self._opening[1]))
+        self.call_after_refresh(self._show_opening)
+
+    def _show_opening(self) -> None:
+        """Draw the opening question, unless a key typed meanwhile already moved on (and keep
+        what was typed into the field)."""
+        if self._shown or self.pos != self._opening:
+            return
+        field = self.query_one("#iv-answer", AnswerInput)
+        typed = field.value
+        self._show(self._opening)
+        if typed:
+            field.value = typed
+            field.cursor_position = len(typed)
 
     def on_unmount(self) -> None:
         gc.unfreeze()
@@ -204,6 +227,7 @@ class InterviewScreen(CensusScreen):
 
     def _show(self, pos: Position) -> None:
         """Render the question at ``pos`` and commit it as the place to resume."""
+        self._shown = True
         self.pos = pos
         self.held = None
         person_uuid, item_id = pos
@@ -219,7 +243,7 @@ class InterviewScreen(CensusScreen):
         codes = self.query_one("#iv-codes", CodeList)
         current = self._answer(pos)
         field = self.query_one("#iv-answer", AnswerInput)
-        field.instant_codes = item.type == "code" and max(c.value for c in item.codes) < 10
+        field.instant_codes = instant(item)
         if item.type == "code":
             lang = self.capp.lang
             values = [c.value for c in item.codes]

@@ -135,3 +135,38 @@ async def test_a_typed_question_shows_its_definition_in_the_code_box(
         await pilot.press("down")
         await pilot.pause()
         assert codes.highlighted is None
+
+
+async def test_a_key_before_the_opening_question_is_drawn_acts_on_it(
+    app_factory: AppFactory,
+) -> None:
+    """The opening question is drawn just after the screen's first frame. A key handled before
+    that (typed ahead) answers the opening question, and the late drawing does not take the
+    enumerator back to it; text typed ahead stays in the field."""
+    app = app_factory("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = await open_interview(pilot, app)  # makes the household case
+        dwelling, hh_uuid = first.dwelling_id, first.hh_uuid
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = InterviewScreen(dwelling, hh_uuid)
+        await app.push_screen(screen)  # mounted; the opening question not drawn yet
+        assert screen.pos[1] == "H1"
+        field = screen.query_one("#iv-answer", AnswerInput)
+        assert field.instant_codes
+        screen._commit_text("1")  # the key "1" for H1, handled before the first drawing
+        assert screen.pos[1] == "H2a"
+        await settle(pilot)
+        assert screen.pos[1] == "H2a"
+        assert "H2a" in screen_text(app)
+        assert screen.session.household(hh_uuid).answers["H1"] == 1
+
+        await app.pop_screen()
+        await settle(pilot)
+        again = InterviewScreen(dwelling, hh_uuid)
+        await app.push_screen(again)
+        assert again.pos[1] == "H2a"  # resumed where it was
+        again.query_one("#iv-answer", AnswerInput).value = "3"  # typed ahead, no Enter yet
+        await settle(pilot)
+        assert again.query_one("#iv-answer", AnswerInput).value == "3"
+        assert "H2a" in screen_text(app)
