@@ -131,11 +131,11 @@ class CensusApp(App[int]):
         again, which re-arranges and redraws the whole new screen once more (a frame of ~10 ms
         just after the screen appeared, measured: it delayed the first answer of an interview,
         issue 5 §12). With no notification to show and none shown, there is nothing to do."""
-        if not self._notifications and not any(
+        shown = self.screen_stack and any(
             rack.display for rack in self.screen.query_children("ToastRack")
-        ):
-            return
-        super()._refresh_notifications()
+        )
+        if self._notifications or shown or not self.screen_stack:
+            super()._refresh_notifications()  # (it also copes with no screen at all)
 
     # ------------------------------------------------------------------ failures
     def _handle_exception(self, error: Exception) -> None:
