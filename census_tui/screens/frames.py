@@ -52,16 +52,6 @@ class FrameTimer(Timer):
                 break
 
 
-def frame_timer(screen: Screen[object], period: float) -> FrameTimer:
-    """A paused frame timer calling the screen's update, owned (and stopped) by the screen."""
-    timer = FrameTimer(
-        screen, period, name="screen_update", callback=screen._on_timer_update, pause=True
-    )
-    timer._start()
-    screen._timers.add(timer)
-    return timer
-
-
 class NextSlotFrames:
     """Mixin for screens (before ``Screen`` in the bases): draw with a :class:`FrameTimer`."""
 
@@ -69,8 +59,15 @@ class NextSlotFrames:
 
     @property
     def _update_timer(self) -> Timer:
-        if self._frame_timer is None:
+        timer = self._frame_timer
+        if timer is None:
             from textual.screen import UPDATE_PERIOD
 
-            self._frame_timer = frame_timer(self, UPDATE_PERIOD)  # type: ignore[arg-type]
-        return self._frame_timer
+            screen: Screen[object] = self  # type: ignore[assignment]
+            timer = self._frame_timer = FrameTimer(
+                screen, UPDATE_PERIOD, name="screen_update", callback=screen._on_timer_update,
+                pause=True,
+            )  # fmt: skip
+            timer._start()
+            screen._timers.add(timer)  # stopped with the screen
+        return timer

@@ -175,7 +175,7 @@ class InterviewScreen(CensusScreen):
     def _show_opening(self) -> None:
         """Draw the opening question, unless a key typed meanwhile already moved on (and keep
         what was typed into the field)."""
-        if self._shown or self.pos != self._opening:
+        if self._shown:  # a key typed meanwhile answered the opening question
             return
         field = self.query_one("#iv-answer", AnswerInput)
         typed = field.value

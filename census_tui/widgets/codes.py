@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
-from textual.content import Content
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from census_tui.widgets.text import repaint_changed_rows, text_strip, wrapped
 
 THUMB = "█"
 TRACK = "│"
@@ -98,25 +98,22 @@ class CodeList(ScrollView, can_focus=False):
 
     def set_codes(self, labels: list[str], highlighted: int | None) -> None:
         """Show ``labels`` (one per code) with ``highlighted`` marked; repaints what changed."""
+        self._show(labels, False, highlighted)
+
+    def set_note(self, text: str) -> None:
+        """Show ``text`` (wrapped, muted) with nothing to pick."""
+        self._show([text] if text else [], True, None)
+
+    def _show(self, labels: list[str], note: bool, highlighted: int | None) -> None:
         self._batch = True
         try:
-            self._show(labels, note=False)
+            self._replace(labels, note=note)
             self.highlighted = highlighted
         finally:
             self._batch = False
         self._repaint_changed()
 
-    def set_note(self, text: str) -> None:
-        """Show ``text`` (wrapped, muted) with nothing to pick."""
-        self._batch = True
-        try:
-            self._show([text] if text else [], note=True)
-            self.highlighted = None
-        finally:
-            self._batch = False
-        self._repaint_changed()
-
-    def _show(self, labels: list[str], *, note: bool) -> None:
+    def _replace(self, labels: list[str], *, note: bool) -> None:
         if labels != self._labels or note != self._note:
             if note != self._note:
                 self._drawn.clear()  # every row changes colour
@@ -148,10 +145,7 @@ class CodeList(ScrollView, can_focus=False):
         self._first_line = []
         for index, label in enumerate(self._labels):
             self._first_line.append(len(self._lines))
-            if width <= 0 or cell_len(label) <= width:
-                self._lines.append((index, label))  # the common case: no wrapping to do
-                continue
-            self._lines.extend((index, line.plain) for line in Content(label).wrap(width))
+            self._lines.extend((index, line) for line in wrapped(label, width))
         virtual = Size(width, len(self._lines))
         if virtual != self.virtual_size:
             # Not ``self.virtual_size = virtual``: that is a layout reactive, and a layout pass of
@@ -182,13 +176,10 @@ class CodeList(ScrollView, can_focus=False):
         if self._batch or not self.is_mounted:
             return
         region = self.scrollable_content_region
-        rows = [
-            Region(0, y, region.width, 1)
-            for y in range(region.height)
-            if self._drawn.get(y) != self._row_key(y, region.height)
-        ]
-        if rows:
-            self.refresh(*rows)
+        rows = region.height
+        repaint_changed_rows(
+            self, self._drawn, lambda y: self._row_key(y, rows), region.width, rows
+        )
 
     def scroll_to_highlight(self) -> None:
         index = self.highlighted
@@ -227,7 +218,7 @@ class CodeList(ScrollView, can_focus=False):
         names = ["code-list--note" if self._note else "code-list--option"]
         names += ["code-list--highlighted"] if lit else []
         style = self.get_visual_style(*names).rich_style
-        line = Strip([Segment(text, style)]).extend_cell_length(width, style).crop(0, width)
+        line = text_strip(text, style, width)
         gap = self.get_visual_style("code-list--option").rich_style
         mark_style = gap if mark == THUMB else self.get_visual_style("code-list--track").rich_style
         return Strip.join([line, Strip([Segment(" ", gap), Segment(mark, mark_style)])])

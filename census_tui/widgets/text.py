@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual._context import active_app
 from textual.content import Content
 from textual.css.styles import RulesMap
@@ -89,6 +91,29 @@ class TrainingBanner(Static):
         super().__init__("培训模式 TRAINING", markup=False)
 
 
+def wrapped(paragraph: str, width: int) -> list[str]:
+    """One paragraph as lines of at most ``width`` cells, words kept whole (as a Static wraps);
+    most labels fit and are returned as they are."""
+    if width <= 0 or cell_len(paragraph) <= width:
+        return [paragraph]
+    return [line.plain for line in Content(paragraph).wrap(width)]
+
+
+def text_strip(text: str, style: Style, width: int) -> Strip:
+    """One drawn line: ``text`` in ``style``, padded or cut to ``width`` cells."""
+    return Strip([Segment(text, style)]).extend_cell_length(width, style).crop(0, width)
+
+
+def repaint_changed_rows(
+    widget: Widget, drawn: Mapping[int, object], now: Callable[[int], object], width: int, rows: int
+) -> None:
+    """Ask Textual to redraw only the rows (of a Line API widget) whose content ``now`` differs
+    from what ``drawn`` records was last drawn there."""
+    changed = [Region(0, y, width, 1) for y in range(rows) if drawn.get(y) != now(y)]
+    if changed:
+        widget.refresh(*changed)
+
+
 class Lines(Widget):
     """A bilingual text drawn line by line (Textual's Line API), for the interview's labels.
 
@@ -141,23 +166,15 @@ class Lines(Widget):
             return
         self._width = width
         self._strips.clear()
-        rows: list[str] = []
-        for paragraph in self._text.split("\n") if self._text else []:
-            if width <= 0 or cell_len(paragraph) <= width:
-                rows.append(paragraph)
-            else:
-                rows.extend(line.plain for line in Content(paragraph).wrap(width))
-        self._rows = rows
+        paragraphs = self._text.split("\n") if self._text else []
+        self._rows = [line for paragraph in paragraphs for line in wrapped(paragraph, width)]
+
+    def _row(self, y: int) -> str:
+        return self._rows[y] if y < len(self._rows) else ""
 
     def _repaint_changed(self) -> None:
         region = self.content_region
-        rows = [
-            Region(0, y, region.width, 1)
-            for y in range(region.height)
-            if self._drawn.get(y) != (self._rows[y] if y < len(self._rows) else "")
-        ]
-        if rows:
-            self.refresh(*rows)
+        repaint_changed_rows(self, self._drawn, self._row, region.width, region.height)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._wrap(width)
@@ -166,13 +183,10 @@ class Lines(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width
         self._wrap(width)
-        text = self._rows[y] if y < len(self._rows) else ""
-        self._drawn[y] = text
+        text = self._drawn[y] = self._row(y)
         strip = self._strips.get(text)
         if strip is None:
-            style = self.rich_style
-            strip = Strip([Segment(text, style)]).extend_cell_length(width, style).crop(0, width)
-            self._strips[text] = strip
+            strip = self._strips[text] = text_strip(text, self.rich_style, width)
         return strip
 
     def on_resize(self) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from textual.app import App
+from textual.geometry import Region
 from textual.pilot import Pilot
 
 from census_tui.app import CensusApp
@@ -50,3 +51,18 @@ class AppFactory(Protocol):
     """What the ``app_factory`` fixture gives: a fresh app in a language."""
 
     def __call__(self, lang: str = "en", idle_minutes: float = 5) -> CensusApp: ...
+
+
+class RecordsRepaints:
+    """Put before a widget class in a test's bases: records the regions each refresh asks to
+    repaint (none: the whole widget). Not a Widget itself, so the widget keeps its CSS (Textual
+    inherits stylesheets along the first DOM base)."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.asked: list[tuple[Region, ...]] = []
+
+    def refresh(self, *regions: Region, **kw: bool) -> Self:
+        self.asked.append(regions)
+        super().refresh(*regions, **kw)  # type: ignore[misc]
+        return self

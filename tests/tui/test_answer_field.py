@@ -6,6 +6,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.widgets import Button
 
 from census_tui.widgets.answer import AnswerInput
@@ -32,13 +33,19 @@ class Field(App[None]):
         yield Button("other", id="other")
 
 
+async def _focused(app: Field, pilot: Pilot[None]) -> Spy:
+    """The field, focused, with the repaints so far forgotten."""
+    field = app.query_one(Spy)
+    field.focus()
+    await pilot.pause()
+    field.asked.clear()
+    return field
+
+
 async def test_typing_repaints_only_the_text_row() -> None:
     app = Field()
     async with app.run_test(size=(40, 8)) as pilot:
-        field = app.query_one(Spy)
-        field.focus()
-        await pilot.pause()
-        field.asked.clear()
+        field = await _focused(app, pilot)
         await type_text(pilot, "abc")
         await pilot.pause()
         assert field.value == "abc"
@@ -56,10 +63,7 @@ async def test_leaving_the_field_repaints_it_whole() -> None:
     """Focus changes the border's colour: that repaint is not narrowed to the text."""
     app = Field()
     async with app.run_test(size=(40, 8)) as pilot:
-        field = app.query_one(Spy)
-        field.focus()
-        await pilot.pause()
-        field.asked.clear()
+        field = await _focused(app, pilot)
         app.query_one("#other", Button).focus()
         await pilot.pause()
         assert any(not partial for _, partial in field.asked)

@@ -4,32 +4,22 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 from textual.events import MouseScrollDown
-from textual.geometry import Region
 
 from census_tui.widgets.codes import THUMB, TRACK, CodeList
-from tests.tui.drive import screen_text
+from tests.tui.drive import RecordsRepaints, screen_text
 
 LABELS = [f"{i:>2} code number {i}" for i in range(1, 31)]
 
 
-class Repaints(CodeList):
+class Repaints(RecordsRepaints, CodeList):
     """A code list that records the regions each change asks to repaint."""
-
-    def __init__(self) -> None:
-        super().__init__(id="codes")
-        self.asked: list[tuple[Region, ...]] = []
-
-    def refresh(self, *regions: Region, **kw: bool) -> Repaints:
-        self.asked.append(regions)
-        super().refresh(*regions, **kw)
-        return self
 
 
 class One(App[None]):
     CSS = "CodeList { height: 8; }"
 
     def compose(self) -> ComposeResult:
-        yield Repaints()
+        yield Repaints(id="codes")
 
 
 def _marks(app: One, height: int) -> list[str]:

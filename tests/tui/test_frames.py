@@ -20,15 +20,25 @@ from census_tui.screens.frames import FrameTimer
 
 
 class FakeTime:
+    """The timers' clock: ``sleep`` moves it at once, and tells whoever waits for it."""
+
     def __init__(self) -> None:
         self.now = 100.0
+        self.moved = asyncio.Condition()
 
     def get_time(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
         self.now += max(seconds, 0.0)
-        await asyncio.sleep(0)
+        async with self.moved:
+            self.moved.notify_all()
+        await asyncio.sleep(0)  # no time passes: the sleeper only lets the other tasks run
+
+    async def reaches(self, when: float) -> None:
+        """Wait until a sleeper has moved the clock to ``when``."""
+        async with self.moved:
+            await self.moved.wait_for(lambda: self.now >= when)
 
 
 class Target:
@@ -105,20 +115,23 @@ async def test_a_paused_timer_ticks_as_soon_as_it_is_resumed(fake_time: FakeTime
     _in_app()
     start = fake_time.now
     ticks: list[float] = []
+    ticked = asyncio.Event()
 
     def tick() -> None:
         ticks.append(round(fake_time.now - start, 6))
         timer.pause()
+        ticked.set()
 
     async def drawn(count: int) -> None:
         while len(ticks) < count:
-            await asyncio.sleep(0)
+            ticked.clear()
+            await ticked.wait()
 
     timer = FrameTimer(Target(), 1.0, callback=tick)  # type: ignore[arg-type]
     timer._start()
     await asyncio.wait_for(drawn(1), 10)
-    for _ in range(100):
-        await asyncio.sleep(0)  # the paused timer sleeps to slot 2 (the fake clock moves to 2)
+    # the paused timer sleeps to slot 2 (the fake clock moves to 2), then waits to be resumed
+    await asyncio.wait_for(fake_time.reaches(start + 2), 10)
     fake_time.now += 10.25  # idle: nothing to draw for a while
     timer.resume()
     await asyncio.wait_for(drawn(2), 10)

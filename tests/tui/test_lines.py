@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import App, ComposeResult
-from textual.geometry import Region
 from textual.widgets import Static
 
 from census_tui.i18n import Msg
 from census_tui.widgets.text import Lines
-from tests.tui.drive import screen_text
+from tests.tui.drive import RecordsRepaints, screen_text
 
 LONG = Msg(
     "请问您家在2020年10月31日晚住在本户的人口有几人?包括临时外出不满半年的人。" * 2,
@@ -19,15 +16,8 @@ LONG = Msg(
 )
 
 
-class Spy(Lines):
-    def __init__(self, msg: Msg, **kw: Any) -> None:
-        super().__init__(msg, **kw)
-        self.asked: list[tuple[Region, ...]] = []
-
-    def refresh(self, *regions: Region, **kw: bool) -> Spy:
-        self.asked.append(regions)
-        super().refresh(*regions, **kw)
-        return self
+class Spy(RecordsRepaints, Lines):
+    """A label that records the regions each change asks to repaint."""
 
 
 class Pair(App[None]):
