@@ -7,17 +7,19 @@ the services only through ``app.gate`` (before login) and ``app.session`` (after
 
 from __future__ import annotations
 
+import gc
 from contextlib import suppress
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
-from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from census_tui.clock import Clock, SystemClock
 from census_tui.errors import CensusError
 from census_tui.i18n import Lang, Msg
+from census_tui.tui_compat import QuietCrashApp
 
 if TYPE_CHECKING:
     from census_tui.visit.api import Gate, Session
@@ -47,7 +49,7 @@ UNEXPECTED = Msg(
 )
 
 
-class CensusApp(App[int]):
+class CensusApp(QuietCrashApp):
     """The enumerator's client. Owns the session and the app-wide state (language, theme, lock)."""
 
     TITLE = "census-tui"
@@ -93,6 +95,7 @@ class CensusApp(App[int]):
     def on_mount(self) -> None:
         from census_tui.screens.login import LoginScreen
 
+        self.screen_change_signal.subscribe(self, self.screen_changed)
         self.push_screen(LoginScreen())
         self.set_interval(5.0, self.check_idle_lock)
         self._check_size()
@@ -125,34 +128,33 @@ class CensusApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    # ------------------------------------------------------------------ screens
-    def _refresh_notifications(self) -> None:
-        """Textual calls this each time a screen is shown; its toast area then sets ``display``
-        again, which re-arranges and redraws the whole new screen once more (a frame of ~10 ms
-        just after the screen appeared, measured: it delayed the first answer of an interview,
-        issue 5 §12). With no notification to show and none shown, there is nothing to do."""
-        shown = self.screen_stack and any(
-            rack.display for rack in self.screen.query_children("ToastRack")
-        )
-        if self._notifications or shown or not self.screen_stack:
-            super()._refresh_notifications()  # (it also copes with no screen at all)
+    # ------------------------------------------------------------------ memory
+    def screen_changed(self, screen: Screen[object]) -> None:
+        """The one garbage-collection policy: once a full screen is shown, see :meth:`tidy`."""
+        if not isinstance(screen, ModalScreen):
+            self.call_after_refresh(self.tidy)
+
+    @staticmethod
+    def tidy() -> None:
+        """Free what earlier screens left in reference cycles (each new screen makes Textual
+        re-parse the stylesheet: ~10,000 objects that only the cyclic collector frees), then
+        freeze what is alive, so the collector's full passes do not walk the area's rows and
+        the widgets while the enumerator types. Until the next screen switch."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     # ------------------------------------------------------------------ failures
-    def _handle_exception(self, error: Exception) -> None:
+    def crash(self, error: Exception) -> None:
         """An exception nobody handled: exit with one bilingual line, never a traceback
         (Textual's would show local variables, which can hold answers)."""
         from rich.text import Text
 
         from census_tui.crash import CRASHED, log_crash
 
-        self._return_code = 1
-        if self._exception is None:
-            self._exception = error
-            self._exception_event.set()
         log_crash(error)
         self.bell()
-        self._exit_renderables.append(Text(CRASHED.both()))
-        self._close_messages_no_wait()
+        self.exit(return_code=1, message=Text(CRASHED.both()))
 
     def report_failure(self, error: BaseException | None) -> None:
         """The one place a worker failure reaches the user: its Msg, never a traceback."""

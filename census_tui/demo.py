@@ -82,14 +82,18 @@ def start_demo(base: Path, *, clock: Clock, fresh: bool = False) -> DemoSite:
 def _first_day(store: Store, clock: Clock) -> None:
     """Pull the training area and book the appointment the training scenario starts with."""
     from census_tui.sync.engine import sync_store
+    from census_tui.visit.outcomes import Channel
+    from census_tui.visit.states import CaseState
 
     sync_store(store, clock=clock)
     now = clock.now().astimezone()
     evening = now.replace(hour=19, minute=0, second=0, microsecond=0)
     for dwelling in store.dwellings():
         if dwelling.address.endswith(APPOINTMENT_ADDRESS):
-            store.add_appointment(dwelling.id, evening, channel="phone", actor="demo")
-            case = store.create_household(dwelling.id, training=True, state="appointment")
+            store.add_appointment(dwelling.id, evening, channel=Channel.PHONE.value, actor="demo")
+            case = store.create_household(
+                dwelling.id, training=True, state=CaseState.APPOINTMENT.value
+            )
             store.log_event("demo_seeded", household=case)
 
 

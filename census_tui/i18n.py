@@ -7,15 +7,14 @@ The language comes from ``--lang``, then ``CENSUS_TUI_LANG``, then the locale (`
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Literal
-
-from census_tui.record import record
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Msg:
     """A bilingual text. ``format`` fills ``{placeholders}`` in both languages."""
 

@@ -33,4 +33,6 @@ def run_tui(lang: str) -> int:
         idle_minutes=idle_minutes(),
     )
     result = app.run()
+    if app.return_code:  # an unexpected error ended it (one line shown, the log has where)
+        return int(ExitCode.INTERNAL)
     return int(result) if result is not None else int(ExitCode.OK)

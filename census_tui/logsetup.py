@@ -7,10 +7,15 @@ masks anything that looks like an ID number or a phone number as a last line of 
 from __future__ import annotations
 
 import logging
-import os
 import re
+from logging.handlers import RotatingFileHandler
 
 from census_tui import paths
+
+LOG_FILE = "census-tui.log"
+MAX_BYTES = 512_000
+BACKUPS = 3
+"""At most about 2 MB of log: the file and three older ones (``.1`` is the newest)."""
 
 _ID_OR_PHONE = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?!\d)")
 
@@ -31,56 +36,19 @@ def redact(text: str) -> str:
     return _ID_OR_PHONE.sub("[redacted]", text)
 
 
-class RotatingLog(logging.FileHandler):
-    """A log file kept under ``max_bytes``: when a record would pass it, the file becomes
-    ``.1`` (``.1`` becomes ``.2``, … up to ``backups``) and a new one starts. The standard
-    library's RotatingFileHandler does the same but brings sockets, pickling and queues into
-    the TUI's memory on a handheld (``logging.handlers``)."""
-
-    def __init__(self, path: os.PathLike[str] | str, *, max_bytes: int, backups: int) -> None:
-        super().__init__(path, mode="a", encoding="utf-8")
-        self.max_bytes = max_bytes
-        self.backups = backups
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            if self._full(record):
-                self._rotate()
-        except Exception:
-            self.handleError(record)
-            return
-        super().emit(record)
-
-    def _full(self, record: logging.LogRecord) -> bool:
-        if self.stream is None:  # closed by a rotation that failed half-way: reopen
-            self.stream = self._open()
-        size = self.stream.tell()
-        return size > 0 and size + len(self.format(record).encode("utf-8")) + 1 > self.max_bytes
-
-    def _rotate(self) -> None:
-        self.close()
-        for n in range(self.backups - 1, 0, -1):
-            older = f"{self.baseFilename}.{n}"
-            if os.path.exists(older):
-                os.replace(older, f"{self.baseFilename}.{n + 1}")
-        if self.backups > 0:
-            os.replace(self.baseFilename, f"{self.baseFilename}.1")
-        else:
-            os.truncate(self.baseFilename, 0)
-        self.stream = self._open()
-
-
 def setup_logging(*, verbose: bool = False) -> None:
     """Attach the rotating file handler once; a read-only data dir just means no log file."""
     root = logging.getLogger("census_tui")
-    if any(isinstance(h, RotatingLog) for h in root.handlers):
+    if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
         return
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     root.propagate = False
     try:
         directory = paths.logs_dir()
         directory.mkdir(parents=True, exist_ok=True)
-        handler = RotatingLog(directory / "census-tui.log", max_bytes=512_000, backups=3)
+        handler = RotatingFileHandler(
+            directory / LOG_FILE, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+        )
     except OSError:
         root.addHandler(logging.NullHandler())
         return

@@ -14,10 +14,8 @@ Answer values:
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import TypeAlias
-
-from census_tui.record import record
 
 Value: TypeAlias = int | str
 
@@ -25,7 +23,7 @@ HOUSEHOLD_SCOPE = ""
 """``person_uuid`` used for household-level answers and findings."""
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class Person:
     """One person record. The UUID survives reordering; position is the list order."""
 
@@ -33,7 +31,7 @@ class Person:
     answers: dict[str, Value] = field(default_factory=dict)
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class Confirmation:
     """An enumerator's confirmation of a warning or override of an overridable error.
 
@@ -49,7 +47,7 @@ class Confirmation:
     values: dict[str, Value | None] = field(default_factory=dict)
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class Note:
     """A free-text note the enumerator attached to a question (or to the household)."""
 
@@ -59,7 +57,7 @@ class Note:
     at: str
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class Household:
     """A household case: household items, persons in order (head first), confirmations."""
 

@@ -6,6 +6,7 @@ Layout::
     <home>/profiles/<profile>/census.db        SQLCipher database
     <home>/profiles/<profile>/envelope.json    wrapped data key
     <home>/profiles/<profile>/lockout.json     wrong-password counter (no personal data)
+    <home>/restore-lockout/<profile>.json      the counter of restores of a profile not here
     <home>/logs/census-tui.log                 rotating log, no personal data
 """
 
@@ -17,7 +18,8 @@ from pathlib import Path
 
 ENV_HOME = "CENSUS_TUI_HOME"
 APP_NAME = "census-tui"
-_PROFILE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_PROFILE_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+"""Matched with ``fullmatch``: ``$`` would accept a trailing newline (``"demo\n"``)."""
 
 
 def home() -> Path:
@@ -36,7 +38,7 @@ def profiles_dir(base: Path | None = None) -> Path:
 
 def safe_profile_name(name: str) -> str:
     """A profile name usable as a directory name; account names are mapped onto it."""
-    if _PROFILE_RE.match(name) and name not in {".", ".."}:
+    if _PROFILE_RE.fullmatch(name) and name not in {".", ".."}:
         return name
     raise ValueError("profile name must be 1-64 letters, digits, '.', '_' or '-'")
 

@@ -51,7 +51,7 @@ async def test_tui_crash_shows_no_traceback_or_locals(
 ) -> None:
     from census_tui.app import make_app
     from census_tui.clock import FakeClock
-    from census_tui.visit.service import open_gate
+    from census_tui.visit.gate import open_gate
 
     app = make_app(open_gate(clock=FakeClock(), base=tmp_path), lang="en", clock=FakeClock())
     with pytest.raises(ValueError):

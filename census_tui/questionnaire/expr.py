@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from census_tui.errors import CensusError
 from census_tui.exitcodes import ExitCode
 from census_tui.i18n import Msg
-from census_tui.record import record
 
 Scalar = int | str
 Env = Mapping[str, Scalar]
@@ -75,7 +75,7 @@ class Node:
         raise NotImplementedError
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Name:
     """An identifier operand: an item id or a derived variable."""
 
@@ -83,7 +83,7 @@ class Name:
     position: int = 0
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Literal:
     value: Scalar
     position: int = 0
@@ -113,7 +113,7 @@ def _cmp(op: str, a: Scalar, b: Scalar) -> bool:
     return a >= b  # type: ignore[operator]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Compare(Node):
     op: str
     left: Operand
@@ -132,7 +132,7 @@ class Compare(Node):
                 yield side.id
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class In(Node):
     operand: Operand
     values: tuple[Scalar, ...]
@@ -149,7 +149,7 @@ class In(Node):
             yield self.operand.id
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Answered(Node):
     name: Name
 
@@ -160,7 +160,7 @@ class Answered(Node):
         yield self.name.id
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class And(Node):
     parts: tuple[Node, ...]
 
@@ -172,7 +172,7 @@ class And(Node):
             yield from p.names()
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Or(Node):
     parts: tuple[Node, ...]
 
@@ -184,7 +184,7 @@ class Or(Node):
             yield from p.names()
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Not(Node):
     part: Node
 
@@ -228,7 +228,7 @@ _TOKEN = re.compile(
 _UNESCAPE = re.compile(r"\\([\"'\\])")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class _Tok:
     kind: str  # int, ident, kw, str, op, punct, end
     text: str

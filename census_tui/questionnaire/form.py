@@ -14,7 +14,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -25,7 +25,6 @@ from census_tui.exitcodes import ExitCode
 from census_tui.i18n import Lang, Msg
 from census_tui.questionnaire import expr
 from census_tui.questionnaire.standard_time import age_from_answer
-from census_tui.record import record
 
 ItemType = Literal["code", "integer", "yearmonth", "text", "idnumber"]
 Section = Literal["household", "person"]
@@ -53,7 +52,7 @@ class FormError(CensusError):
     exit_code = ExitCode.BAD_INPUT
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Code:
     """One answer code of a code list, with its label and accepted other names."""
 
@@ -62,7 +61,7 @@ class Code:
     aliases: tuple[str, ...] = ()
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Derived:
     """A variable computed from an answer, usable in conditions (``age`` from D5)."""
 
@@ -79,7 +78,7 @@ def name_key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-@record(eq=False)
+@dataclass(frozen=True, slots=True, eq=False)
 class Item:
     """One question of the form. ``codes`` is empty unless ``type == "code"``."""
 
@@ -113,7 +112,7 @@ class Item:
         return self._names.get(name_key(text))
 
 
-@record(eq=False)
+@dataclass(frozen=True, slots=True, eq=False)
 class Form:
     """A loaded form: items in asking order per section, code lists, derived variables."""
 

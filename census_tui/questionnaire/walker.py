@@ -15,16 +15,16 @@ on every keystroke.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from census_tui.model import HOUSEHOLD_SCOPE, Household, Value
 from census_tui.questionnaire.form import Form, Item
-from census_tui.record import record
 
 Position = tuple[str, str]
 """``(person_uuid or "", item_id)``."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class _Scope:
     """One section as walked: the household (uuid ``""``) or one person."""
 

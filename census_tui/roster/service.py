@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from census_tui.errors import BadInput, ConflictError
 from census_tui.i18n import Msg
 from census_tui.model import Value
+from census_tui.questionnaire.form import Form, load_form
 from census_tui.roster.checks import CheckedRow
 from census_tui.roster.preview import RosterPreview
 from census_tui.roster.state import RosterEntry, RosterStatus
@@ -113,9 +114,18 @@ class RosterService:
     person present opens another collective household (户别 2) with its own 户主.
     """
 
-    def __init__(self, store: Store, actor: str = "", *, max_persons: int = MAX_PERSONS) -> None:
+    def __init__(
+        self,
+        store: Store,
+        actor: str = "",
+        *,
+        max_persons: int = MAX_PERSONS,
+        form: Form | None = None,
+    ) -> None:
         if max_persons < 1:
             raise ValueError("max_persons must be at least 1")
+        self.form = form or load_form("short2020")
+        """The questionnaire whose person items the roster's dialog asks."""
         self.store = store
         self.actor = actor
         self.max_persons = max_persons

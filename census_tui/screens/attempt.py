@@ -3,8 +3,9 @@ for a refusal the doubt raised (FIELDWORK.md 疑虑与拒访). Number keys pick 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -18,8 +19,8 @@ from textual.worker import Worker
 from census_tui.errors import BadInput
 from census_tui.i18n import Msg
 from census_tui.screens.base import CensusModal
-from census_tui.screens.visit import CHANNELS, OUTCOMES
 from census_tui.visit.api import Attempt
+from census_tui.visit.outcomes import CHANNEL_LABELS, OUTCOME_LABELS, Outcome
 from census_tui.widgets.text import T, TButton
 
 DOUBTS: dict[str, Msg] = {
@@ -55,7 +56,10 @@ def parse_when(text: str, now: datetime) -> datetime:
     return dt.replace(tzinfo=local_now.tzinfo)
 
 
-def _options(choices: dict[str, Msg], lang: str) -> list[Option]:
+K = TypeVar("K", bound=str)
+
+
+def _options(choices: Mapping[K, Msg], lang: str) -> list[Option]:
     return [
         Option(f"{i} {m.zh if lang == 'zh' else m.en}", id=k)
         for i, (k, m) in enumerate(choices.items(), start=1)
@@ -83,28 +87,28 @@ class AttemptScreen(CensusModal):
     def __init__(self, dwelling_id: str, *, outcome: str = "", doubt: str = "") -> None:
         super().__init__()
         self.dwelling_id = dwelling_id
-        self.preset_outcome = outcome
+        self.preset_outcome = Outcome(outcome) if outcome else None
         self.preset_doubt = doubt
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         lang = self.capp.lang
         with VerticalScroll(id="attempt-box"):
-            yield T(M_TITLE, id="attempt-title")
-            yield OptionList(*_options(OUTCOMES, lang), id="attempt-outcome")
-            yield T(M_WHEN, classes="appt")
+            yield T(M_TITLE, id="attempt-title", lang=self.lang)
+            yield OptionList(*_options(OUTCOME_LABELS, lang), id="attempt-outcome")
+            yield T(M_WHEN, classes="appt", lang=self.lang)
             yield Input(id="attempt-when", classes="appt", max_length=20)
-            yield T(M_CHANNEL, classes="appt")
-            yield OptionList(*_options(CHANNELS, lang), id="attempt-channel", classes="appt")
-            yield T(M_DOUBT, classes="refusal")
+            yield T(M_CHANNEL, classes="appt", lang=self.lang)
+            yield OptionList(*_options(CHANNEL_LABELS, lang), id="attempt-channel", classes="appt")
+            yield T(M_DOUBT, classes="refusal", lang=self.lang)
             yield OptionList(*_options(DOUBTS, lang), id="attempt-doubt", classes="refusal")
-            yield T(M_NOTE)
+            yield T(M_NOTE, lang=self.lang)
             yield Input(id="attempt-note", max_length=500)
-            yield T(Msg("", ""), id="attempt-status")
-            yield TButton(M_SAVE, id="attempt-save", variant="primary")
+            yield T(Msg("", ""), id="attempt-status", lang=self.lang)
+            yield TButton(M_SAVE, id="attempt-save", variant="primary", lang=self.lang)
 
     def on_mount(self) -> None:
         outcome = self.query_one("#attempt-outcome", OptionList)
-        keys = list(OUTCOMES)
+        keys = list(OUTCOME_LABELS)
         outcome.highlighted = keys.index(self.preset_outcome) if self.preset_outcome else 0
         self.query_one("#attempt-channel", OptionList).highlighted = 0
         doubt = self.query_one("#attempt-doubt", OptionList)
@@ -112,16 +116,16 @@ class AttemptScreen(CensusModal):
         outcome.focus()
         self._show_fields()
 
-    def _chosen(self, list_id: str, choices: dict[str, Msg]) -> str:
+    def _chosen(self, list_id: str, choices: Mapping[K, Msg]) -> K:
         index = self.query_one(f"#{list_id}", OptionList).highlighted
         return list(choices)[index or 0]
 
     def _show_fields(self) -> None:
-        outcome = self._chosen("attempt-outcome", OUTCOMES)
+        outcome = self._chosen("attempt-outcome", OUTCOME_LABELS)
         for widget in self.query(".appt"):
-            widget.display = outcome == "appointment"
+            widget.display = outcome is Outcome.APPOINTMENT
         for widget in self.query(".refusal"):
-            widget.display = outcome == "refused"
+            widget.display = outcome is Outcome.REFUSED
 
     @on(OptionList.OptionHighlighted, "#attempt-outcome")
     def _outcome_changed(self) -> None:
@@ -135,11 +139,11 @@ class AttemptScreen(CensusModal):
         """Move on to the field the choice needs (display changes are not yet in the focus
         chain, so the next field is named rather than found with focus_next)."""
         self._show_fields()
-        outcome = self._chosen("attempt-outcome", OUTCOMES)
+        outcome = self._chosen("attempt-outcome", OUTCOME_LABELS)
         target = "#attempt-note"
-        if listing.id == "attempt-outcome" and outcome == "appointment":
+        if listing.id == "attempt-outcome" and outcome is Outcome.APPOINTMENT:
             target = "#attempt-when"
-        elif listing.id == "attempt-outcome" and outcome == "refused":
+        elif listing.id == "attempt-outcome" and outcome is Outcome.REFUSED:
             target = "#attempt-doubt"
         self.query_one(target).focus()
 
@@ -160,12 +164,12 @@ class AttemptScreen(CensusModal):
     @on(Input.Submitted, "#attempt-note")
     @on(TButton.Pressed, "#attempt-save")
     def action_save(self) -> None:
-        outcome = self._chosen("attempt-outcome", OUTCOMES)
+        outcome = self._chosen("attempt-outcome", OUTCOME_LABELS)
         status = self.query_one("#attempt-status", T)
         appointment_at = None
-        channel = ""
+        channel = None
         doubt = ""
-        if outcome == "appointment":
+        if outcome is Outcome.APPOINTMENT:
             try:
                 appointment_at = parse_when(
                     self.query_one("#attempt-when", Input).value, self.capp.clock.now()
@@ -174,8 +178,8 @@ class AttemptScreen(CensusModal):
                 status.set_msg(err.msg)
                 self.query_one("#attempt-when", Input).focus()
                 return
-            channel = self._chosen("attempt-channel", CHANNELS)
-        if outcome == "refused":
+            channel = self._chosen("attempt-channel", CHANNEL_LABELS)
+        if outcome is Outcome.REFUSED:
             doubt = self._chosen("attempt-doubt", DOUBTS)
         attempt = Attempt(
             at=self.capp.clock.now(),

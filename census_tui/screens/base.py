@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
+from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from census_tui.i18n import Msg
-from census_tui.screens.frames import NextSlotFrames
+from census_tui.i18n import Lang, Msg
 from census_tui.widgets.text import Lines, T, TButton, TrainingBanner
 
 if TYPE_CHECKING:
@@ -24,8 +25,16 @@ GLOBAL_HELP: list[tuple[str, Msg]] = [
 ]
 
 
-class _Shared(NextSlotFrames):
-    """Mixin for Screen and ModalScreen: helpers that only read app state."""
+def training_banner(app: object) -> Iterator[Widget]:
+    """培训模式, composed with a screen of a training session (none without a session: the
+    login screen, or a screen run alone in a benchmark)."""
+    session = getattr(app, "session", None)
+    if session is not None and getattr(session, "training", False):
+        yield TrainingBanner()
+
+
+class _Shared:
+    """Mixin for Screen and ModalScreen: the banner, and helpers that only read app state."""
 
     KEYS_HELP: ClassVar[list[tuple[str, Msg]]] = []
     TITLE_MSG: ClassVar[Msg] = Msg("", "")
@@ -40,8 +49,21 @@ class _Shared(NextSlotFrames):
         assert session is not None, "screen needs a session"
         return session
 
+    @property
+    def lang(self) -> Lang:
+        """The app's language now (widgets are given it when they are made)."""
+        return self.capp.lang
+
     def t(self, msg: Msg) -> str:
         return msg(self.capp.lang)
+
+    def compose(self) -> ComposeResult:
+        yield from training_banner(self.capp)
+        yield from self.compose_body()
+
+    def compose_body(self) -> ComposeResult:
+        """The screen's own widgets (the banner is added by :meth:`compose`)."""
+        yield from ()
 
     def relabel(self) -> None:
         """Re-render every bilingual text after a language switch."""
@@ -62,39 +84,12 @@ class _Shared(NextSlotFrames):
         """Re-enable whatever the failed worker disabled."""
 
 
-def with_banner(app: object, widgets: list[Widget]) -> None:
-    """Add 培训模式 to a screen being composed when the session is a training one.
-
-    Composed with the screen (Textual's ``_extend_compose`` hook, where it adds its own toast
-    and tooltip layers) rather than mounted once the screen is up: a mount after the first frame
-    re-arranges and redraws the whole screen again (~11 ms, measured in a pty: it landed on the
-    first answer of every interview, issue 5 §12)."""
-    session = getattr(app, "session", None)
-    if session is not None and getattr(session, "training", False):
-        widgets.append(TrainingBanner())
-
-
 COMPACT_BELOW = (60, 20)
 """Below this width or height screens drop borders and key hints (class ``-compact``)."""
 
 
-def collect_garbage() -> None:
-    """Free the garbage that sits in reference cycles, which Python's collector may not reach
-    for a long while: each new screen makes Textual re-parse the whole stylesheet, leaving the
-    old rules (~10,000 objects), and a replaced screen's widgets. Called once a screen is drawn
-    and its data shown, so the next screen reuses that memory instead of growing the process
-    (issue 5 §12; ~35 ms on this machine, never on a keystroke's path)."""
-    import gc
-
-    gc.collect()
-
-
 class CensusScreen(_Shared, Screen[object]):
     """A full screen of the app."""
-
-    def _extend_compose(self, widgets: list[Widget]) -> None:
-        super()._extend_compose(widgets)
-        with_banner(self.app, widgets)
 
     def on_mount(self) -> None:
         self._compact()
@@ -109,7 +104,3 @@ class CensusScreen(_Shared, Screen[object]):
 
 class CensusModal(_Shared, ModalScreen[object]):
     """A dialog over a screen."""
-
-    def _extend_compose(self, widgets: list[Widget]) -> None:
-        super()._extend_compose(widgets)
-        with_banner(self.app, widgets)

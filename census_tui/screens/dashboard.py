@@ -11,9 +11,8 @@ and the table redraws the twenty-odd visible lines (``bench/bench_dashboard.py``
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -25,8 +24,7 @@ from textual.widgets import Input
 from textual.worker import Worker
 
 from census_tui.i18n import Msg
-from census_tui.record import replace
-from census_tui.screens.base import CensusScreen, collect_garbage
+from census_tui.screens.base import CensusScreen
 from census_tui.visit.states import BOARD_LABELS, STATE_LABELS, Board
 from census_tui.visit.worklist import Worklist
 from census_tui.widgets.text import T
@@ -61,8 +59,6 @@ WIDE_WIDTHS = (19, 26, 11, 7, 5)
 NARROW_WIDTHS = (10, 14, 8)
 """Fixed column widths (cells): no measuring of 5,000 rows, and no column squeezed to its
 label when a resize races the first load."""
-TIMING_KEEP = 5000
-"""How many filter timings the screen keeps (for the benchmark; a few KB)."""
 DRILL_HELP = ("k", Msg("疑虑应答演练", "doubts drill (training)"))
 
 
@@ -119,17 +115,15 @@ class DashboardScreen(CensusScreen):
         """Indices into ``rows`` that pass the filter, in the service's order."""
         self._built: tuple[bool, str] | None = None
         """(narrow, language) the table's cells were built for."""
-        self.timings: dict[str, deque[float]] = {"filter": deque(maxlen=TIMING_KEEP)}
-        """Seconds from a filter keystroke's handler starting to the next screen refresh."""
 
-    def compose(self) -> ComposeResult:
-        yield T(Msg("", ""), id="dash-area")
-        yield T(Msg("", ""), id="dash-counts")
+    def compose_body(self) -> ComposeResult:
+        yield T(Msg("", ""), id="dash-area", lang=self.lang)
+        yield T(Msg("", ""), id="dash-counts", lang=self.lang)
         yield Input(id="dash-filter", placeholder=M_FILTER.both())
         yield WindowTable(id="dash-table")
         with Horizontal(id="dash-foot"):
-            yield T(M_LOADING, id="dash-sync")
-            yield T(Msg("", ""), id="dash-mode")
+            yield T(M_LOADING, id="dash-sync", lang=self.lang)
+            yield T(Msg("", ""), id="dash-mode", lang=self.lang)
 
     def on_mount(self) -> None:
         if self.capp.session is not None and self.session.training:
@@ -187,7 +181,6 @@ class DashboardScreen(CensusScreen):
         self._build_table()
         if current is not None:  # back from a visit: the cursor stays on that dwelling
             self._cursor_to(current.dwelling_id)
-        self.call_after_refresh(collect_garbage)  # the login screen, the load's leftovers
 
     def _render_head(self, board: Dashboard) -> None:
         self.query_one("#dash-area", T).set_msg(Msg(board.area_name, board.area_name))
@@ -246,11 +239,7 @@ class DashboardScreen(CensusScreen):
 
     @on(Input.Changed, "#dash-filter")
     def _filter(self) -> None:
-        started = time.perf_counter()
         self._render_rows()
-        self.call_after_refresh(
-            lambda: self.timings["filter"].append(time.perf_counter() - started)
-        )
 
     @on(Input.Submitted, "#dash-filter")
     def _filter_submitted(self) -> None:

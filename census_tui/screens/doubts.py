@@ -75,16 +75,16 @@ class DoubtsScreen(CensusModal):
         super().__init__()
         self.dwelling_id = dwelling_id
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="doubts-box"):
             for key, doubt, reply in STANDARD_REPLIES:
-                yield T(doubt, classes="doubt", id=f"doubt-{key}")
-                yield T(reply, classes="reply")
-            yield T(M_STRATEGY, id="doubts-strategy")
+                yield T(doubt, classes="doubt", id=f"doubt-{key}", lang=self.lang)
+                yield T(reply, classes="reply", lang=self.lang)
+            yield T(M_STRATEGY, id="doubts-strategy", lang=self.lang)
             with Horizontal(id="doubts-buttons"):
-                yield TButton(M_APPT, id="outcome-appointment")
-                yield TButton(M_PHONE, id="outcome-phone_registration")
-                yield TButton(M_REFUSE, id="outcome-refused")
+                yield TButton(M_APPT, id="outcome-appointment", lang=self.lang)
+                yield TButton(M_PHONE, id="outcome-phone_registration", lang=self.lang)
+                yield TButton(M_REFUSE, id="outcome-refused", lang=self.lang)
 
     @on(TButton.Pressed)
     def _pressed(self, event: TButton.Pressed) -> None:

@@ -86,20 +86,22 @@ class DrillScreen(CensusScreen):
         self.results: list[tuple[str, int]] = []
         """(doubt key, rating 1–3) per doubt answered, in the order played."""
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="drill-box"):
-            yield T(M_TITLE, id="drill-title")
-            yield T(Msg("", ""), id="drill-progress")
-            yield T(Msg("", ""), id="drill-doubt")
-            yield T(Msg("", ""), id="drill-summary")
+            yield T(M_TITLE, id="drill-title", lang=self.lang)
+            yield T(Msg("", ""), id="drill-progress", lang=self.lang)
+            yield T(Msg("", ""), id="drill-doubt", lang=self.lang)
+            yield T(Msg("", ""), id="drill-summary", lang=self.lang)
             yield Input(id="drill-answer", max_length=500)
-            yield T(Msg("", ""), id="drill-yours")
-            yield T(Msg("", ""), id="drill-reply")
-            yield T(M_STRATEGY, id="drill-strategy")
-            yield T(Msg("", ""), id="drill-hint")
+            yield T(Msg("", ""), id="drill-yours", lang=self.lang)
+            yield T(Msg("", ""), id="drill-reply", lang=self.lang)
+            yield T(M_STRATEGY, id="drill-strategy", lang=self.lang)
+            yield T(Msg("", ""), id="drill-hint", lang=self.lang)
             with Horizontal(id="drill-rate"):
                 for n, msg in RATINGS.items():
-                    yield TButton(Msg(f"{n} {msg.zh}", f"{n} {msg.en}"), id=f"drill-rate-{n}")
+                    yield TButton(
+                        Msg(f"{n} {msg.zh}", f"{n} {msg.en}"), id=f"drill-rate-{n}", lang=self.lang
+                    )
 
     def on_mount(self) -> None:
         if self._rng is None:

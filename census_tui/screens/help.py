@@ -28,12 +28,16 @@ class HelpScreen(CensusModal):
         super().__init__()
         self.under = under
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         keys = list(getattr(self.under, "KEYS_HELP", [])) + GLOBAL_HELP
         with VerticalScroll(id="help-box"):
-            yield T(TITLE, id="help-title")
+            yield T(TITLE, id="help-title", lang=self.lang)
             for key, msg in keys:
-                yield T(Msg(f"{key:<8} {msg.zh}", f"{key:<8} {msg.en}"), classes="help-line")
+                yield T(
+                    Msg(f"{key:<8} {msg.zh}", f"{key:<8} {msg.en}"),
+                    classes="help-line",
+                    lang=self.lang,
+                )
 
     def action_close(self) -> None:
         self.dismiss(None)

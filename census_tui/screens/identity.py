@@ -68,16 +68,16 @@ class IdentityScreen(CensusScreen):
         super().__init__()
         self.dwelling_id = dwelling_id
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         card = self.session.card()
         code = self.session.verification_code()
         with Horizontal(id="identity-row"):
             with VerticalScroll(id="identity-left"):
-                yield T(card_text(card), id="identity-card")
-                yield T(M_CODE.format(code=code), id="identity-code")
+                yield T(card_text(card), id="identity-card", lang=self.lang)
+                yield T(M_CODE.format(code=code), id="identity-code", lang=self.lang)
                 for key, msg in CHECKS.items():
                     yield Checkbox(msg(self.capp.lang), id=f"check-{key}")
-                yield TButton(M_RECORD, id="identity-record", variant="primary")
+                yield TButton(M_RECORD, id="identity-record", variant="primary", lang=self.lang)
             with Vertical(id="identity-qr"):
                 width, height = QR_MIN
                 if self.app.size.width >= width and self.app.size.height >= height:

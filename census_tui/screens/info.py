@@ -29,11 +29,11 @@ class InfoScreen(CensusModal):
         self.title_msg = title
         self.body = body
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="info-box"):
-            yield T(self.title_msg, id="info-title")
-            yield T(self.body, id="info-body")
-            yield T(M_CLOSE, id="info-close")
+            yield T(self.title_msg, id="info-title", lang=self.lang)
+            yield T(self.body, id="info-body", lang=self.lang)
+            yield T(M_CLOSE, id="info-close", lang=self.lang)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -9,12 +9,12 @@ question now on screen is committed too (``remember_position``) so a restart res
 Field-level checks run on every keystroke (parse, range, the person's ID against sex and birth);
 household-level checks run after each commit. A finding newly raised about the question just
 answered keeps the question on screen once, so the enumerator sees it; Enter again goes on.
-Warnings and overridable errors are confirmed with a reason (F9).
+Warnings and overridable errors are confirmed with a reason (F9). What comes next, where the
+interview opens and which findings hold are decided by :mod:`census_tui.visit.flow`.
 """
 
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -26,19 +26,20 @@ from textual.widgets import Input
 from census_tui.errors import BadInput, CensusError
 from census_tui.i18n import Msg
 from census_tui.model import HOUSEHOLD_SCOPE, Value
-from census_tui.questionnaire import walker
 from census_tui.questionnaire.answers import MAX_INPUT, parse_answer
-from census_tui.questionnaire.form import Item, load_form
-from census_tui.screens.base import CensusScreen, collect_garbage
+from census_tui.questionnaire.form import Item
+from census_tui.screens.base import CensusScreen
+from census_tui.visit import flow
 from census_tui.widgets.answer import AnswerInput
 from census_tui.widgets.codes import CodeList
 from census_tui.widgets.text import Lines, T
 
 if TYPE_CHECKING:
     from census_tui.model import Household
+    from census_tui.questionnaire.form import Form
     from census_tui.visit.api import FindingView
 
-Position = tuple[str, str]
+Position = flow.Position
 
 M_HOUSEHOLD = Msg("户项目", "Household items")
 M_PERSON = Msg("第{n}人 {name}", "Person {n} {name}")
@@ -119,7 +120,8 @@ class InterviewScreen(CensusScreen):
         self.returned = returned
         self.start = start
         self.hh: Household
-        self.form = load_form()
+        self.form: Form
+        """The session's form (set with the household, before the widgets are made)."""
         self.pos: Position = ("", "")
         self.findings: list[FindingView] = []
         self.held: Position | None = None
@@ -134,35 +136,26 @@ class InterviewScreen(CensusScreen):
         """Whether a question has been drawn yet (the opening one is drawn after the first
         frame)."""
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         self._load()
         with Vertical(id="iv-body"):
-            yield Lines(Msg("", ""), id="iv-where")
-            yield Lines(Msg("", ""), id="iv-comment")
-            yield Lines(Msg("", ""), id="iv-question")
+            yield Lines(Msg("", ""), id="iv-where", lang=self.lang)
+            yield Lines(Msg("", ""), id="iv-comment", lang=self.lang)
+            yield Lines(Msg("", ""), id="iv-question", lang=self.lang)
             yield CodeList(id="iv-codes")
-            yield Lines(Msg("", ""), id="iv-current")
+            yield Lines(Msg("", ""), id="iv-current", lang=self.lang)
             yield AnswerInput(self._commit_text, id="iv-answer", max_length=MAX_INPUT)
-            yield Lines(Msg("", ""), id="iv-notes")
-        yield T(M_KEYS, id="iv-keys")
+            yield Lines(Msg("", ""), id="iv-notes", lang=self.lang)
+        yield T(M_KEYS, id="iv-keys", lang=self.lang)
 
     def _load(self) -> None:
         """Read the household, where to open and its findings, before the widgets are made."""
         self._reload()
-        self.form = load_form(self.hh.form_id)
+        self.form = self.session.form
         self._opening = self.start or self._resume_position()
         self.findings = self._safe_findings()
 
     def on_mount(self) -> None:
-        # Everything alive now (modules, the dashboard's rows, the widgets) outlives the
-        # interview: keep it out of the cyclic collector's full passes, which otherwise stall a
-        # keystroke for ~50 ms once per household over a 5,000-dwelling area (issue 5 §12).
-        # Reference counting still frees it; on_unmount hands it back to the collector.
-        # Garbage in reference cycles is collected first (each new screen makes Textual re-parse
-        # the whole stylesheet, leaving the old rules as ~10,000 such objects): frozen, it
-        # would stay for the whole interview.
-        collect_garbage()
-        gc.freeze()
         # The question is filled in right after the first frame, together with Textual's own
         # layout pass once the screen has mounted (which would otherwise follow the first frame
         # and land on the first answer, ~8 ms measured in a pty): when the question shows, the
@@ -184,9 +177,6 @@ class InterviewScreen(CensusScreen):
             field.value = typed
             field.cursor_position = len(typed)
 
-    def on_unmount(self) -> None:
-        gc.unfreeze()
-
     # ------------------------------------------------------------------ positions
     def _resume_position(self) -> Position:
         """Supervisor's items for a returned case; else where we were; else the first gap.
@@ -196,24 +186,9 @@ class InterviewScreen(CensusScreen):
         note = self.session.return_note(self.hh_uuid)
         if note is not None:
             self.comment = note.comment
-            if self.returned:
-                for person_uuid, item_id in note.items:
-                    if self._valid(person_uuid, item_id):
-                        return (person_uuid, item_id)
+        returned_items = note.items if note is not None and self.returned else []
         last = self.session.last_position(self.hh_uuid)
-        if last is not None and self._valid(*last):
-            return last
-        first = walker.first_unanswered(self.form, self.hh) or walker.first_position(
-            self.form, self.hh
-        )
-        assert first is not None, "the form has no items"
-        return first
-
-    def _valid(self, person_uuid: str, item_id: str) -> bool:
-        try:
-            return walker.is_applicable(self.form, self.hh, person_uuid, item_id)
-        except ValueError:
-            return False
+        return flow.opening(self.form, self.hh, last=last, returned_items=returned_items)
 
     def _reload(self) -> None:
         self.hh = self.session.household(self.hh_uuid)
@@ -281,11 +256,7 @@ class InterviewScreen(CensusScreen):
         )
 
     def _answer(self, pos: Position) -> Value | None:
-        person_uuid, item_id = pos
-        if person_uuid == HOUSEHOLD_SCOPE:
-            return self.hh.answers.get(item_id)
-        person = self.hh.person(person_uuid)
-        return None if person is None else person.answers.get(item_id)
+        return flow.answer_at(self.hh, pos)
 
     def refresh_view(self) -> None:
         text = self.query_one("#iv-answer", Input).value
@@ -295,30 +266,7 @@ class InterviewScreen(CensusScreen):
     # ------------------------------------------------------------------ findings
     def _here(self) -> list[FindingView]:
         """Open findings about the current person (or the household) to show inline."""
-        person_uuid, _ = self.pos
-        return [
-            f
-            for f in self.findings
-            if not f.confirmed
-            and f.person_uuid in (person_uuid, HOUSEHOLD_SCOPE)
-            and self._about_answers(f)
-        ]
-
-    def _holds(self, finding: FindingView) -> bool:
-        """Whether a new finding keeps the question on screen: it is about this answer and
-        everything it compares is already answered (not a count of persons still to come)."""
-        if not self.pos[0] or finding.person_uuid != self.pos[0]:
-            return False  # household totals wait for the persons; the self-check lists them
-        if self.pos[1] not in finding.items or any(i.startswith("#") for i in finding.items):
-            return False
-        return all(self._answer((finding.person_uuid, i)) is not None for i in finding.items)
-
-    def _about_answers(self, finding: FindingView) -> bool:
-        """False for "not answered yet" findings about items still ahead in the walk."""
-        section = self.form.household_items if not finding.person_uuid else self.form.person_items
-        ids = {i.id for i in section}
-        own = [i for i in finding.items if i in ids]
-        return not own or any(self._answer((finding.person_uuid, i)) is not None for i in own)
+        return flow.open_here(self.form, self.hh, self.findings, self.pos)
 
     def _render_findings(self) -> None:
         # Findings about the question on screen first: the area has room for two or three.
@@ -404,7 +352,7 @@ class InterviewScreen(CensusScreen):
             self._say(err.msg)
             return
         if value != self._answer(self.pos):
-            before = {(f.rule_id, f.person_uuid) for f in self._here()}
+            before = flow.finding_keys(self._here())
             try:
                 self.session.set_answer(self.hh_uuid, self.pos[0], self.pos[1], value)
             except CensusError as err:
@@ -417,11 +365,7 @@ class InterviewScreen(CensusScreen):
                 return
             self._reload()
             self.findings = self._safe_findings()
-            raised = [
-                f
-                for f in self._here()
-                if (f.rule_id, f.person_uuid) not in before and self._holds(f)
-            ]
+            raised = flow.newly_holding(self.form, self.hh, self.findings, self.pos, before)
             if raised:
                 self.held = self.pos
                 self._field_msg = Msg("", "")  # the finding itself is listed in the notes
@@ -442,22 +386,14 @@ class InterviewScreen(CensusScreen):
             self.query_one("#iv-current", Lines).set_msg(M_CURRENT.format(v=f"{current} {label}"))
 
     def _advance(self) -> None:
-        nxt = walker.next_position(self.form, self.hh, self.pos)
-        if nxt is not None:
-            self._show(nxt)
-            return
-        if len(self.hh.persons) < self._expected_persons():
+        """Go where the interview flow says: the next question, a new person, the self-check."""
+        step = flow.next_step(self.form, self.hh, self.pos)
+        if isinstance(step, flow.Ask):
+            self._show(step.position)
+        elif isinstance(step, flow.AddPerson):
             self._add_person()
-            return
-        self.action_self_check()
-
-    def _expected_persons(self) -> int:
-        """应登记人数 H2a + H2b (FACTS §7.1 HH-03): persons are added until there are that many."""
-        total = 0
-        for item_id in ("H2a", "H2b"):
-            value = self.hh.answers.get(item_id)
-            total += value if isinstance(value, int) else 0
-        return max(total, 1)
+        else:
+            self.action_self_check()
 
     def _add_person(self) -> None:
         try:
@@ -466,15 +402,14 @@ class InterviewScreen(CensusScreen):
             self.capp.report_failure(err)
             return
         self._reload()
-        first = self.form.person_items[0].id
-        self._show((person_uuid, first))
+        self._show(flow.person_start(self.form, self.hh, person_uuid))
 
     def action_skip(self) -> None:
         if self._answer(self.pos) is not None:
             self._advance()
 
     def action_previous(self) -> None:
-        prev = walker.previous_position(self.form, self.hh, self.pos)
+        prev = flow.previous(self.form, self.hh, self.pos)
         if prev is not None:
             self._show(prev)
 
@@ -530,17 +465,12 @@ class InterviewScreen(CensusScreen):
         """Callback of the person list and the self-check: go to a position (or stay)."""
         self._reload()
         self.findings = self._safe_findings()
-        if isinstance(pos, tuple) and self._valid(*pos):
+        if isinstance(pos, tuple) and flow.is_valid(self.form, self.hh, pos):
             self._show(pos)
-        elif self._valid(*self.pos):
+        elif flow.is_valid(self.form, self.hh, self.pos):
             self._show(self.pos)
         else:
-            self._show(walker.first_unanswered(self.form, self.hh) or self._first())
-
-    def _first(self) -> Position:
-        first = walker.first_position(self.form, self.hh)
-        assert first is not None
-        return first
+            self._show(flow.first_gap(self.form, self.hh))
 
     def action_persons(self) -> None:
         from census_tui.screens.persons import PersonsScreen

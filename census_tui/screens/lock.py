@@ -28,9 +28,9 @@ class LockScreen(CensusScreen):
     class Unlocked(Message):
         """The password was accepted."""
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         with Vertical(id="lock-box"):
-            yield T(LOCKED, id="lock-title")
+            yield T(LOCKED, id="lock-title", lang=self.lang)
             yield Input(password=True, id="lock-password", placeholder=PASSWORD.both())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

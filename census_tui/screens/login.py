@@ -91,13 +91,13 @@ class LoginScreen(CensusScreen):
         self.first: FirstLogin | None = None
         self.profiles: list[str] = []
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         self.profiles = self.capp.gate.profiles()
         with VerticalScroll(id="login-box"):
-            yield T(M_TITLE, id="login-title")
+            yield T(M_TITLE, id="login-title", lang=self.lang)
             if self.capp.login_hint is not None:
-                yield T(self.capp.login_hint, id="login-hint")
-            yield T(Msg("", ""), id="login-status")
+                yield T(self.capp.login_hint, id="login-hint", lang=self.lang)
+            yield T(Msg("", ""), id="login-status", lang=self.lang)
             yield self._build("unlock" if self.profiles else "first")
 
     def _build(self, name: str) -> Vertical:
@@ -106,44 +106,47 @@ class LoginScreen(CensusScreen):
         case: one enumerator per device) is named, not listed for choosing."""
         if name == "unlock":
             if len(self.profiles) > 1:
-                account = [T(M_PROFILE), OptionList(*self.profiles, id="profile-list")]
+                account = [
+                    T(M_PROFILE, lang=self.lang),
+                    OptionList(*self.profiles, id="profile-list"),
+                ]
             else:
                 only = self.profiles[0] if self.profiles else ""
-                account = [T(M_ACCOUNT_ONE.format(p=only), id="profile-one")]
+                account = [T(M_ACCOUNT_ONE.format(p=only), id="profile-one", lang=self.lang)]
             return Vertical(
                 *account,
                 Input(password=True, id="unlock-password", placeholder=M_PASSWORD.both()),
-                TButton(M_UNLOCK, id="unlock-button", variant="primary"),
-                TButton(M_FIRST, id="first-button"),
+                TButton(M_UNLOCK, id="unlock-button", variant="primary", lang=self.lang),
+                TButton(M_FIRST, id="first-button", lang=self.lang),
                 id="stage-unlock",
                 classes="stage",
             )
         if name == "first":
             return Vertical(
-                T(M_SERVER),
+                T(M_SERVER, lang=self.lang),
                 Input(id="first-server", placeholder="https://…"),
-                T(M_ACCOUNT),
+                T(M_ACCOUNT, lang=self.lang),
                 Input(id="first-account"),
-                T(M_INITIAL),
+                T(M_INITIAL, lang=self.lang),
                 Input(password=True, id="first-password"),
-                TButton(M_CONTINUE, id="first-continue", variant="primary"),
+                TButton(M_CONTINUE, id="first-continue", variant="primary", lang=self.lang),
                 id="stage-first",
                 classes="stage",
             )
         if name == "passwd":
             return Vertical(
-                T(M_NEWPW),
+                T(M_NEWPW, lang=self.lang),
                 Input(password=True, id="new-password", placeholder=M_NEW1.both()),
                 Input(password=True, id="new-password2", placeholder=M_NEW2.both()),
-                TButton(M_CONTINUE, id="passwd-continue", variant="primary"),
+                TButton(M_CONTINUE, id="passwd-continue", variant="primary", lang=self.lang),
                 id="stage-passwd",
                 classes="stage",
             )
         return Vertical(
-            T(M_REALNAME),
+            T(M_REALNAME, lang=self.lang),
             Input(id="real-name", placeholder=M_NAME.both()),
             Input(id="real-id", placeholder=M_IDNO.both(), max_length=24),
-            TButton(M_CONTINUE, id="realname-continue", variant="primary"),
+            TButton(M_CONTINUE, id="realname-continue", variant="primary", lang=self.lang),
             id="stage-realname",
             classes="stage",
         )

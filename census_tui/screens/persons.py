@@ -17,7 +17,6 @@ from textual.widgets.option_list import Option
 
 from census_tui.errors import CensusError
 from census_tui.i18n import Msg
-from census_tui.questionnaire.form import load_form
 from census_tui.screens.base import CensusModal
 from census_tui.widgets.text import T
 
@@ -59,8 +58,8 @@ class PersonsScreen(CensusModal):
         self.uuids: list[str] = []
         self.armed: str | None = None
 
-    def compose(self) -> ComposeResult:
-        yield T(M_TITLE, id="persons-title")
+    def compose_body(self) -> ComposeResult:
+        yield T(M_TITLE, id="persons-title", lang=self.lang)
         yield OptionList(id="persons-list")
 
     def on_mount(self) -> None:
@@ -72,7 +71,7 @@ class PersonsScreen(CensusModal):
 
     def _fill(self, select: int | None = None) -> None:
         hh = self.session.household(self.hh_uuid)
-        form = load_form(hh.form_id)
+        form = self.session.form
         relationship = form.item("D2")
         lang = self.capp.lang
         listing = self.query_one(OptionList)
@@ -95,7 +94,7 @@ class PersonsScreen(CensusModal):
     def on_option_list_option_selected(self) -> None:
         person = self._current()
         if person is not None:
-            self.dismiss((person, load_form().person_items[0].id))
+            self.dismiss((person, self.session.form.person_items[0].id))
 
     def action_add(self) -> None:
         self._add()
@@ -105,7 +104,7 @@ class PersonsScreen(CensusModal):
         self.post_message(self.Added(self.session.add_person(self.hh_uuid)))
 
     def on_persons_screen_added(self, message: Added) -> None:
-        self.dismiss((message.person_uuid, load_form().person_items[0].id))
+        self.dismiss((message.person_uuid, self.session.form.person_items[0].id))
 
     def action_remove(self) -> None:
         person = self._current()

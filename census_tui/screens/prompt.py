@@ -32,11 +32,11 @@ class PromptScreen(CensusModal):
         self.initial = initial
         self.max_length = max_length
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         with Vertical(id="prompt-box"):
-            yield T(self.question, id="prompt-question")
+            yield T(self.question, id="prompt-question", lang=self.lang)
             yield Input(self.initial, id="prompt-input", max_length=self.max_length)
-            yield T(M_HINT, id="prompt-hint")
+            yield T(M_HINT, id="prompt-hint", lang=self.lang)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -65,11 +65,11 @@ class ReadBackScreen(CensusScreen):
         self.dwelling_id = dwelling_id
         self.hh_uuid = hh_uuid
 
-    def compose(self) -> ComposeResult:
-        yield T(M_TITLE, id="rb-title")
+    def compose_body(self) -> ComposeResult:
+        yield T(M_TITLE, id="rb-title", lang=self.lang)
         with VerticalScroll(id="rb-lines"):
-            yield T(Msg("", ""), id="rb-text")
-        yield T(Msg("", ""), id="rb-time")
+            yield T(Msg("", ""), id="rb-text", lang=self.lang)
+        yield T(Msg("", ""), id="rb-time", lang=self.lang)
         yield Input(id="rb-respondent", placeholder=M_WHO.both(), max_length=50)
 
     def on_mount(self) -> None:

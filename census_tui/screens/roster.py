@@ -16,9 +16,7 @@ it can be pushed by the app or driven alone in tests and benchmarks.
 
 from __future__ import annotations
 
-import gc
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from typing import ClassVar, Protocol
@@ -28,17 +26,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from census_tui.errors import CensusError
 from census_tui.i18n import Lang, Msg
 from census_tui.model import Value
+from census_tui.questionnaire.form import Form
 from census_tui.roster.preview import RosterPreview
 from census_tui.roster.service import ImportResult
 from census_tui.roster.state import STATUS_LABELS, RosterEntry, RosterStatus, counts, matching
-from census_tui.screens.base import with_banner
-from census_tui.screens.frames import NextSlotFrames
+from census_tui.screens.base import training_banner
 from census_tui.widgets.roster_grid import Cells, GridHeader, RosterGrid
 
 COLUMNS: tuple[tuple[Msg, int], ...] = (
@@ -53,12 +50,13 @@ MSG_NOT_PRESENT = Msg(
     "只有标记为在住(p)的人才填写个人项目。", "Only persons marked present (p) get person items."
 )
 MSG_EMPTY = Msg("还没有名册:按 i 导入。", "No roster yet: press i to import one.")
-TIMING_KEEP = 5000
-"""How many handler timings each kind keeps (for the benchmark; a few KB)."""
 
 
 class RosterBackend(Protocol):
     """What the grid needs from the domain (``census_tui.roster.service.RosterService``)."""
+
+    form: Form
+    """The questionnaire of the person dialog."""
 
     def entries(self, dwelling_id: str) -> list[RosterEntry]: ...
     def mark(self, entry_uuid: str, status: RosterStatus) -> RosterEntry: ...
@@ -123,7 +121,7 @@ class AddPersonDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class RosterScreen(NextSlotFrames, Screen[None]):
+class RosterScreen(Screen[None]):
     """The roster grid of one collective site."""
 
     CSS_PATH = "roster.tcss"
@@ -149,12 +147,11 @@ class RosterScreen(NextSlotFrames, Screen[None]):
         self.shown: list[RosterEntry] = []
         self._row_of: dict[str, int] = {}
         self.writes = WriteQueue(self._start_drain)
-        self.timings: dict[str, deque[float]] = {
-            k: deque(maxlen=TIMING_KEEP) for k in ("mark", "filter")
-        }
-        """Seconds from a key's handler starting to the next screen refresh, per kind."""
 
     def compose(self) -> ComposeResult:
+        # 培训模式 on every screen of a training session (this screen also runs alone, in the
+        # benchmark, on an app without a session).
+        yield from training_banner(self.app)
         yield Static(id="roster-counts")
         yield Input(placeholder=self._t(Msg("筛选:姓名/身份号码/房间", "filter: name/ID/room")),
                     id="roster-filter")  # fmt: skip
@@ -173,22 +170,9 @@ class RosterScreen(NextSlotFrames, Screen[None]):
     def grid(self) -> RosterGrid:
         return self.query_one(RosterGrid)
 
-    def _extend_compose(self, widgets: list[Widget]) -> None:
-        # 培训模式 on every screen of a training session (this screen also runs standalone, in
-        # the benchmark, on an app without a session).
-        super()._extend_compose(widgets)
-        with_banner(self.app, widgets)
-
     def on_mount(self) -> None:
         self.load()
-        # The area's rows and the list are long-lived while marking: keep them out of the
-        # cyclic collector's full passes, which otherwise stall a keystroke for 20-57 ms
-        # (measured in a real pty, bench/bench_keys_pty.py --slow). on_unmount hands them back.
-        gc.freeze()
         self.grid.focus()
-
-    def on_unmount(self) -> None:
-        gc.unfreeze()
 
     def load(self) -> None:
         """Read the roster (one query) and show it."""
@@ -231,15 +215,10 @@ class RosterScreen(NextSlotFrames, Screen[None]):
         row = self.grid.cursor_row
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
-    def _timed(self, kind: str, started: float) -> None:
-        self.call_after_refresh(lambda: self.timings[kind].append(time.perf_counter() - started))
-
     # --------------------------------------------------------------------- filter
     @on(Input.Changed, "#roster-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        started = time.perf_counter()
         self.show(event.value)
-        self._timed("filter", started)
 
     @on(Input.Submitted, "#roster-filter")
     def _filter_done(self) -> None:
@@ -260,7 +239,6 @@ class RosterScreen(NextSlotFrames, Screen[None]):
     def action_mark(self, status: str) -> None:
         if self.focused is not self.grid:
             return
-        started = time.perf_counter()
         e = self.current()
         if e is None:
             return
@@ -270,7 +248,6 @@ class RosterScreen(NextSlotFrames, Screen[None]):
         self.grid.move_cursor(self.grid.cursor_row + 1)
         if old is not new:
             self.writes.put(lambda: self._write_mark(e.uuid, new, old))
-        self._timed("mark", started)
 
     def _start_drain(self) -> None:
         self._drain()
@@ -338,7 +315,7 @@ class RosterScreen(NextSlotFrames, Screen[None]):
         if e.status is not RosterStatus.PRESENT:
             self.notify(self._t(MSG_NOT_PRESENT), severity="warning")
             return
-        self.app.push_screen(PersonItemsDialog(e, self.lang), self._edited)
+        self.app.push_screen(PersonItemsDialog(e, self.lang, self.backend.form), self._edited)
 
     def _edited(self, changes: dict[str, Value | None] | None) -> None:
         e = self.current()

@@ -25,7 +25,7 @@ from census_tui.errors import BadInput, CensusError
 from census_tui.i18n import Lang, Msg
 from census_tui.model import Household, Person, Value
 from census_tui.questionnaire.answers import parse_answer
-from census_tui.questionnaire.form import Form, Item, load_form
+from census_tui.questionnaire.form import Form, Item
 from census_tui.questionnaire.walker import person_items
 from census_tui.roster.state import RosterEntry
 from census_tui.validation.engine import check_field
@@ -55,11 +55,11 @@ class PersonItemsDialog(ModalScreen[dict[str, Value | None] | None]):
         Binding("ctrl+s", "save", "保存/save"),
     ]
 
-    def __init__(self, entry: RosterEntry, lang: Lang, form: Form | None = None) -> None:
+    def __init__(self, entry: RosterEntry, lang: Lang, form: Form) -> None:
         super().__init__()
         self.entry = entry
         self.lang: Lang = lang
-        self.form = form or load_form("short2020")
+        self.form = form
         self.items = [i for i in self.form.person_items if i.id not in NOT_ASKED]
         self.values: dict[str, Value] = dict(entry.answers)
         """The answers as typed so far (parsed); the fields' text is the truth on save."""

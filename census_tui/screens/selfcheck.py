@@ -60,9 +60,9 @@ class SelfCheckScreen(CensusScreen):
         self.open: list[FindingView] = []
         self.clean = False
 
-    def compose(self) -> ComposeResult:
-        yield T(M_TITLE, id="sc-title")
-        yield T(Msg("", ""), id="sc-status")
+    def compose_body(self) -> ComposeResult:
+        yield T(M_TITLE, id="sc-title", lang=self.lang)
+        yield T(Msg("", ""), id="sc-status", lang=self.lang)
         yield OptionList(id="sc-list")
 
     def on_mount(self) -> None:

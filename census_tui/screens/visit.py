@@ -18,8 +18,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from census_tui.i18n import LANGS, Msg
-from census_tui.screens.base import CensusScreen, collect_garbage
-from census_tui.visit.states import STATE_LABELS, CaseState
+from census_tui.screens.base import CensusScreen
+from census_tui.visit.outcomes import CHANNEL_LABELS, OUTCOME_LABELS
+from census_tui.visit.states import DONE, STATE_LABELS, CaseState
 from census_tui.widgets.text import T
 
 if TYPE_CHECKING:
@@ -27,19 +28,6 @@ if TYPE_CHECKING:
 
     from census_tui.visit.api import Attempt, DwellingRow, HouseholdCase, Session
 
-OUTCOMES: dict[str, Msg] = {
-    "no_contact": Msg("未遇", "no contact"),
-    "appointment": Msg("已预约", "appointment booked"),
-    "phone_registration": Msg("电话登记", "telephone registration"),
-    "refused": Msg("拒访", "refused"),
-    "vacant": Msg("空户", "vacant"),
-    "not_residential": Msg("非住宅", "not residential"),
-}
-CHANNELS: dict[str, Msg] = {
-    "phone": Msg("电话", "phone"),
-    "wechat": Msg("微信", "WeChat"),
-    "in_person": Msg("当面", "in person"),
-}
 M_NO_ATTEMPTS = Msg("尚无入户记录", "No attempts yet")
 M_SUGGEST = Msg(
     "已两次未遇,建议改在晚上或周末:{at}", "Two no-contacts: try an evening or weekend: {at}"
@@ -60,10 +48,10 @@ def local(dt: datetime) -> str:
 
 def attempt_text(attempt: Attempt) -> Msg:
     """One attempt in plain words, both languages."""
-    out = OUTCOMES.get(attempt.outcome, Msg(attempt.outcome, attempt.outcome))
+    out = OUTCOME_LABELS[attempt.outcome]
     zh, en = f"{local(attempt.at)} {out.zh}", f"{local(attempt.at)} {out.en}"
     if attempt.appointment_at is not None:
-        ch = CHANNELS.get(attempt.channel, Msg(attempt.channel, attempt.channel))
+        ch = CHANNEL_LABELS[attempt.channel] if attempt.channel else Msg("", "")
         zh += f" → {local(attempt.appointment_at)} ({ch.zh})"
         en += f" → {local(attempt.appointment_at)} ({ch.en})"
     if attempt.doubt:
@@ -155,25 +143,30 @@ class VisitScreen(CensusScreen):
         self.households: list[HouseholdCase] = []
         """The dwelling's households; the list to choose from shows when there are several."""
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         row = self.row
         yield T(
             Msg(f"{row.dwelling_id} {row.address}", f"{row.dwelling_id} {row.address}"),
             id="visit-title",
+            lang=self.lang,
         )
-        yield T(STATE_LABELS[row.state], id="visit-state")
+        yield T(STATE_LABELS[row.state], id="visit-state", lang=self.lang)
         if row.returned_comment:
-            yield T(M_RETURNED.format(c=row.returned_comment), id="visit-returned")
+            yield T(M_RETURNED.format(c=row.returned_comment), id="visit-returned", lang=self.lang)
         if row.note:
-            yield T(Msg(f"办公室备注:{row.note}", f"Office note: {row.note}"), id="visit-note")
-        yield T(Msg("", ""), id="visit-practice")
-        yield T(Msg("", ""), id="visit-suggest")
+            yield T(
+                Msg(f"办公室备注:{row.note}", f"Office note: {row.note}"),
+                id="visit-note",
+                lang=self.lang,
+            )
+        yield T(Msg("", ""), id="visit-practice", lang=self.lang)
+        yield T(Msg("", ""), id="visit-suggest", lang=self.lang)
         households = OptionList(id="visit-households")
         households.display = households.can_focus = False  # shown for several households only
         yield households
         with VerticalScroll(id="visit-attempts"):
-            yield T(M_NO_ATTEMPTS, id="visit-attempt-list")
-        yield T(M_ACTIONS, id="visit-actions")
+            yield T(M_NO_ATTEMPTS, id="visit-attempt-list", lang=self.lang)
+        yield T(M_ACTIONS, id="visit-actions", lang=self.lang)
 
     def on_mount(self) -> None:
         self.query_one("#visit-practice", T).display = False
@@ -207,7 +200,6 @@ class VisitScreen(CensusScreen):
             M_SUGGEST.format(at=local(slot)) if slot else Msg("", "")
         )
         self._show_households(message.households)
-        self.call_after_refresh(collect_garbage)  # the dashboard's and the stylesheet's leftovers
 
     def _show_households(self, households: list[HouseholdCase]) -> None:
         """Several households in the dwelling (户): list them, the one needing work chosen."""
@@ -219,12 +211,11 @@ class VisitScreen(CensusScreen):
             return
         listing.clear_options()
         listing.add_options(Option(self._household_label(h)) for h in households)
-        done = (CaseState.COMPLETED, CaseState.SYNCED, CaseState.APPROVED)
         uuids = [h.hh_uuid for h in households]
         if before is not None and before.hh_uuid in uuids:
             listing.highlighted = uuids.index(before.hh_uuid)
         else:
-            todo = [i for i, h in enumerate(households) if h.state not in done]
+            todo = [i for i, h in enumerate(households) if h.state not in DONE]
             listing.highlighted = todo[0] if todo else 0
         listing.focus()
 

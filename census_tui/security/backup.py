@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from census_tui import __version__
 from census_tui.clock import iso
@@ -79,6 +80,20 @@ def check_space(directory: Path, need: int) -> None:
         raise DiskError(MSG_NO_SPACE_TARGET.format(need=mb(need), free=free // (1024 * 1024)))
 
 
+def private_file(path: Path) -> BinaryIO:
+    """A new file opened for writing that only its owner can read (0600 from the start, not
+    after: the wrapped key inside is enough to guess the password offline)."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()  # a leftover of an earlier run with the same process id
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        return os.fdopen(fd, "w+b")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _self_check(path: Path, password: str) -> None:
     """Read the written backup back: checksums, then the copy opens and is intact."""
     manifest = fmt.verify(path)
@@ -139,12 +154,16 @@ def write_backup(store: Store, password: str, target: Path) -> fmt.Manifest:
                     },
                 },
             )
-            with zipfile.ZipFile(tmp_zip, "w", compression=zipfile.ZIP_STORED) as zf:
+            with (
+                private_file(tmp_zip) as fh,
+                zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as zf,
+            ):
                 zf.writestr(fmt.MANIFEST_MEMBER, manifest.to_json())
                 zf.writestr(fmt.ENVELOPE_MEMBER, envelope_bytes)
                 zf.write(db_copy, fmt.DB_MEMBER)
-        with tmp_zip.open("rb+") as fh:
-            os.fsync(fh.fileno())
+                zf.close()
+                fh.flush()
+                os.fsync(fh.fileno())
         try:
             _self_check(tmp_zip, password)
         except (BadInput, StoreError, env_mod.WrongKey):

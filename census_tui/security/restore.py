@@ -3,8 +3,9 @@
 Order matters so that nothing is touched until the backup is known to be good and the password
 is right: read the manifest (refuse a newer schema without needing the password), extract into
 a staging directory beside the profiles while checking every SHA-256, unwrap the data key with
-the password, open the database copy and run both integrity checks. Only then does the staging
-directory take the profile's place with one rename.
+the password (a try counted on the profile's lockout, like unlocking: see
+:func:`restore_lockout`), open the database copy and run both integrity checks. Only then does
+the staging directory take the profile's place with one rename.
 
 An existing profile is never silently overwritten: without ``replace=True`` the restore is
 refused (saying how much unsynced work the existing profile holds, when that can be known), and
@@ -24,13 +25,17 @@ from census_tui.clock import Clock
 from census_tui.errors import AuthError, ConflictError, DiskError, StoreError
 from census_tui.i18n import Msg
 from census_tui.security import backup_format as fmt
+from census_tui.security.backup import private_file
 from census_tui.store import envelope as env_mod
 from census_tui.store import migrations
 from census_tui.store.atomic import disk_error, fsync_dir
 from census_tui.store.db import connect
-from census_tui.store.errors import MSG_NEWER_SCHEMA, MSG_NOT_A_DATABASE
+from census_tui.store.errors import MSG_NEWER_SCHEMA, MSG_NOT_A_DATABASE, WrongPassword
+from census_tui.store.lockout import MSG_COUNTER_UNWRITABLE, Lockout
+from census_tui.store.store import DB_FILE, ENVELOPE_FILE, LOCKOUT_FILE
 
 MARGIN_BYTES = 1024 * 1024
+RESTORE_LOCKOUT_DIR = "restore-lockout"
 
 MSG_RESTORE_WRONG_PASSWORD = Msg(
     "密码无法打开这份备份（应为备份时的密码），未做任何改动。",
@@ -77,17 +82,19 @@ def _mb(n: int) -> int:
     return (n + 1024 * 1024 - 1) // (1024 * 1024)
 
 
-def existing_unsynced(directory: Path, password: str) -> int | None:
+def existing_unsynced(directory: Path, password: str, clock: Clock) -> int | None:
     """Outbox depth of an existing profile if ``password`` opens it, else ``None`` (unknown).
 
-    Reads the envelope and database directly, without the lockout counter: a failed guess
-    here must not lock the enumerator out of their own profile.
+    The password is tried as a counted try on that profile's own lockout (it is a guess at its
+    password like any other): while it is locked, or when the try cannot be counted, the
+    password is not tried and the answer is ``None``.
     """
     try:
-        env = env_mod.load(directory / "envelope.json")
-        key = env_mod.open_with_password(env, password)
-        conn = connect(directory / "census.db", key, create=False)
-    except (env_mod.WrongKey, StoreError, DiskError, OSError):
+        env = env_mod.load(directory / ENVELOPE_FILE)
+        lockout = Lockout(directory / LOCKOUT_FILE, clock)
+        key = lockout.check_password(lambda: env_mod.open_with_password(env, password))
+        conn = connect(directory / DB_FILE, key, create=False)
+    except (AuthError, StoreError, DiskError, OSError):
         return None
     try:
         row = conn.execute("SELECT count(*) FROM outbox").fetchone()
@@ -142,18 +149,34 @@ def restore_backup(
             raise ConflictError(
                 MSG_NEWER_SCHEMA.format(found=manifest.schema_version, known=migrations.latest())
             )
-        name = paths.safe_profile_name(manifest.profile)
+        try:
+            name = paths.safe_profile_name(manifest.profile)
+        except ValueError:
+            raise fmt.damaged("manifest incomplete") from None
         root = paths.profiles_dir(base)
         target = root / name
         env = env_mod.parse(zf.read(fmt.ENVELOPE_MEMBER))
         if env.profile != name:
             raise fmt.damaged("envelope of another profile")
+        lockout = restore_lockout(base, name, clock)
         try:
-            key = env_mod.open_with_password(env, password)
-        except env_mod.WrongKey:
-            raise AuthError(MSG_RESTORE_WRONG_PASSWORD) from None
+            # A counted try: the backup may hold this device's own envelope (an oracle for the
+            # profile's password otherwise). A right password for the backup proves nothing
+            # about the profile here, so it only takes back its own try (reset=False).
+            key = lockout.check_password(
+                lambda: env_mod.open_with_password(env, password), reset=not target.exists()
+            )
+        except WrongPassword as wrong:
+            raise WrongPassword(
+                Msg(
+                    f"{MSG_RESTORE_WRONG_PASSWORD.zh}{wrong.msg.zh}",
+                    f"{MSG_RESTORE_WRONG_PASSWORD.en} {wrong.msg.en}",
+                ),
+                wrong.attempts_left,
+                wrong.locked_for,
+            ) from None
         if target.exists() and not replace:
-            count = existing_unsynced(target, password)
+            count = existing_unsynced(target, password, clock)
             if count is None:
                 raise ConflictError(MSG_PROFILE_EXISTS_UNKNOWN)
             raise ConflictError(MSG_PROFILE_EXISTS_UNSYNCED.format(count=count))
@@ -170,7 +193,7 @@ def restore_backup(
             raise _disk(exc) from None
         try:
             for member in (fmt.DB_MEMBER, fmt.ENVELOPE_MEMBER):
-                with (staging / member).open("wb") as out:
+                with private_file(staging / member) as out:
                     fmt.extract_checked(zf, manifest, member, out)
                     out.flush()
                     os.fsync(out.fileno())
@@ -193,6 +216,21 @@ def restore_backup(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return Restored(name, version, manifest.outbox_depth, replaced_to)
+
+
+def restore_lockout(base: Path, name: str, clock: Clock) -> Lockout:
+    """The counter a restore of profile ``name`` counts its tries on: the profile's own when it
+    exists here (the same counter as unlocking it), else one kept for restores of that name
+    under ``<home>/restore-lockout/`` (made if needed; DiskError if it cannot be)."""
+    target = paths.profiles_dir(base) / name
+    if target.is_dir():
+        return Lockout(target / LOCKOUT_FILE, clock)
+    directory = base / RESTORE_LOCKOUT_DIR
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        raise DiskError(MSG_COUNTER_UNWRITABLE) from None
+    return Lockout(directory / f"{name}.json", clock)
 
 
 def _disk(exc: OSError) -> DiskError:

@@ -25,11 +25,13 @@ from census_tui.server.accounts import password_acceptable
 from census_tui.server.openapi import OPENAPI
 from census_tui.server.storage import Account, ServerDB
 from census_tui.server.wire import Refused, answer, read_json
+from census_tui.visit.outcomes import REPORTED_OUTCOMES
 
 API = "/api/v1"
 API_VERSION = 1
 MAX_BATCH = 500
-OUTCOME_KINDS = ("refused", "vacant", "no_contact")
+OUTCOME_KINDS = tuple(sorted(o.value for o in REPORTED_OUTCOMES))
+"""The visit outcomes a device reports to the supervisors (the set the client queues)."""
 
 Handler = Callable[[Request], Awaitable[Response]]
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from census_tui.visit.outcomes import REPORTED_OUTCOMES
+
 _ERR = {"description": "error: {error, message: {zh, en}}"}
 _AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
 
@@ -105,7 +107,7 @@ OPENAPI: dict[str, Any] = {
                 "properties": {
                     "outcome_uuid": {"type": "string"},
                     "dwelling_id": {"type": "string"},
-                    "kind": {"enum": ["refused", "vacant", "no_contact"]},
+                    "kind": {"enum": sorted(o.value for o in REPORTED_OUTCOMES)},
                     "at": {"type": "string"},
                     "attempts": {"type": "integer"},
                     "note": {"type": "string"},

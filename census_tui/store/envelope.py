@@ -4,7 +4,7 @@ Why: the database opens with a raw 256-bit key (no KDF at open, so opening is fa
 password only unwraps that key. Changing the password rewrites this small file atomically and
 never rewrites the database.
 
-Slots (both AES-256-GCM over the 32-byte data key, from :mod:`census_tui.store.aead`):
+Slots (both AES-256-GCM over the 32-byte data key, ``cryptography``'s ``AESGCM``):
 
 * ``password``: the wrapping key is ``scrypt(password, salt, n, r, p)``. The parameters are
   stored in the file and checked against fixed bounds *before* use, so a tampered file cannot
@@ -26,6 +26,9 @@ Version 1 files (no digest; written before the digest existed) are still read; t
 cannot be told from a wrong password. :func:`needs_upgrade` tells the caller to rewrite such a
 file as version 2 once it opened (same salt, nonce and wrapped key: no KDF work), and every
 rewrap writes version 2 anyway. The wrapping itself (the AAD) did not change between versions.
+
+Only a failed tag check means a wrong password (or recovery key); any other failure of the
+cipher is reported as :data:`MSG_CIPHER_FAILED`, so that it never counts towards the lockout.
 """
 
 from __future__ import annotations
@@ -36,13 +39,12 @@ import hmac
 import json
 import os
 import unicodedata
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from census_tui.errors import StoreError
-from census_tui.record import record
-from census_tui.store import aead
+from census_tui.i18n import Msg
 from census_tui.store.atomic import write_atomic
 from census_tui.store.errors import MSG_ENVELOPE_DAMAGED
 
@@ -59,6 +61,7 @@ _V2_FIELDS = frozenset({"format", "version", "profile", "password", "recovery", 
 KEY_BYTES = 32
 SALT_BYTES = 16
 NONCE_BYTES = 12
+TAG_BYTES = 16
 
 # Bounds checked before any KDF work (memory = 128 * n * r bytes: at most 256 MiB).
 N_MIN, N_MAX = 2**10, 2**17
@@ -69,11 +72,44 @@ _RECOVERY_ALG = "x25519-hkdf-sha256-aes256gcm"
 _RECOVERY_INFO = b"census-tui recovery slot v1"
 
 
+MSG_CIPHER_FAILED = Msg(
+    "加密组件出错（不是密码错误），未做任何改动。请运行 census-tui diag 并联系技术支持。",
+    "The encryption library failed (this is not a wrong password); nothing was changed. "
+    "Run census-tui diag and call support.",
+)
+
+
 class WrongKey(Exception):
     """The password (or recovery key) does not open this slot. Internal: callers translate."""
 
 
-@record
+def _encrypt(key: bytes, nonce: bytes, data: bytes, aad: bytes) -> bytes:
+    """AES-256-GCM: the ciphertext followed by the 16-byte tag."""
+    # imported here: a cold start to the login screen does not pay for cryptography's extension
+    from cryptography.exceptions import InternalError
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        return AESGCM(key).encrypt(nonce, data, aad)
+    except (InternalError, ValueError, OverflowError) as exc:
+        raise StoreError(MSG_CIPHER_FAILED) from exc
+
+
+def _decrypt(key: bytes, nonce: bytes, sealed: bytes, aad: bytes) -> bytes:
+    """The plaintext; :class:`WrongKey` only when the tag check fails (a wrong key, or a slot
+    changed), StoreError (:data:`MSG_CIPHER_FAILED`) for any other failure of the cipher."""
+    from cryptography.exceptions import InternalError, InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        return AESGCM(key).decrypt(nonce, sealed, aad)
+    except InvalidTag:
+        raise WrongKey from None
+    except (InternalError, ValueError, OverflowError) as exc:
+        raise StoreError(MSG_CIPHER_FAILED) from exc
+
+
+@dataclass(frozen=True, slots=True)
 class KdfParams:
     """scrypt cost parameters. ``DEFAULT_KDF`` takes about 0.25 s and 64 MiB on the dev box."""
 
@@ -106,7 +142,7 @@ DEFAULT_KDF = KdfParams()
 """Measured here (2 cores): n=2^16, r=8, p=1 takes about 0.27 s; 2^17 about 0.54 s."""
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class Envelope:
     """The parsed ``envelope.json``. ``recovery`` is ``None`` when the slot is absent."""
 
@@ -207,17 +243,13 @@ def seal(profile: str, data_key: bytes, password: str, kdf: KdfParams) -> Envelo
     kdf.check()
     salt = os.urandom(SALT_BYTES)
     nonce = os.urandom(NONCE_BYTES)
-    wrapped = aead.encrypt(kdf.derive(password, salt), nonce, data_key, _aad(profile, kdf))
+    wrapped = _encrypt(kdf.derive(password, salt), nonce, data_key, _aad(profile, kdf))
     return Envelope(profile, kdf, salt, nonce, wrapped)
 
 
 def open_with_password(env: Envelope, password: str) -> bytes:
     """The data key; raises :class:`WrongKey` if the password (or the file) is wrong."""
-    wrapping = env.kdf.derive(password, env.salt)
-    try:
-        key = aead.decrypt(wrapping, env.nonce, env.wrapped, env.aad())
-    except aead.AuthenticationFailed:
-        raise WrongKey from None
+    key = _decrypt(env.kdf.derive(password, env.salt), env.nonce, env.wrapped, env.aad())
     if len(key) != KEY_BYTES:
         raise StoreError(MSG_ENVELOPE_DAMAGED)
     return key
@@ -271,7 +303,7 @@ def parse(data: bytes) -> Envelope:
         kdf=kdf,
         salt=_unb64(slot.get("salt"), SALT_BYTES),
         nonce=_unb64(slot.get("nonce"), NONCE_BYTES),
-        wrapped=_unb64(slot.get("wrapped_key"), KEY_BYTES + 16),
+        wrapped=_unb64(slot.get("wrapped_key"), KEY_BYTES + TAG_BYTES),
         recovery=recovery,
         version=version,
     )
@@ -315,8 +347,7 @@ def upgrade(path: Path, env: Envelope) -> bool:
 
 
 # --- recovery slot -------------------------------------------------------------------------
-# X25519 and HKDF come from ``cryptography``, imported only here: unlocking with the password
-# (every login) never loads its 7 MiB extension (see ``aead``).
+# X25519 and HKDF come from ``cryptography`` too, imported where used (as AESGCM is).
 
 
 def generate_recovery_keypair() -> tuple[bytes, bytes]:
@@ -361,7 +392,7 @@ def wrap_for_recovery(data_key: bytes, public_key_bytes: bytes) -> dict[str, str
         "key_id": _key_id(public_key_bytes),
         "epk": _b64(epk),
         "nonce": _b64(nonce),
-        "wrapped_key": _b64(aead.encrypt(key, nonce, data_key, aad)),
+        "wrapped_key": _b64(_encrypt(key, nonce, data_key, aad)),
     }
 
 
@@ -386,12 +417,9 @@ def unwrap_with_recovery(envelope: Envelope, private_key_bytes: bytes) -> bytes:
         raise StoreError(MSG_ENVELOPE_DAMAGED) from None
     key = _recovery_key(shared, epk, public)
     aad = _RECOVERY_ALG.encode() + epk + public
-    try:
-        data_key = aead.decrypt(
-            key, _unb64(slot.get("nonce"), NONCE_BYTES), _unb64(slot.get("wrapped_key")), aad
-        )
-    except aead.AuthenticationFailed:
-        raise WrongKey from None
+    data_key = _decrypt(
+        key, _unb64(slot.get("nonce"), NONCE_BYTES), _unb64(slot.get("wrapped_key")), aad
+    )
     if len(data_key) != KEY_BYTES:
         raise StoreError(MSG_ENVELOPE_DAMAGED)
     return data_key

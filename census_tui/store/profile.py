@@ -5,8 +5,9 @@ wrapped data key), ``lockout.json`` (wrong-password counter, no personal data).
 
 Unlock order matters: the lockout is checked before any password work, and a failure that is
 not a wrong password (a damaged envelope, a read-only directory) is reported before the
-password is tried, so nothing can be guessed without being counted, and damage (caught by the
-envelope's digest) never counts as a wrong password.
+password is tried, so damage (caught by the envelope's digest) never counts as a wrong
+password; then the try is counted on disk before the KDF runs (``Lockout.check_password``), so
+nothing can be guessed without being counted.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ from census_tui.store.store import (
     LOCKOUT_FILE,
     Store,
     check_password_text,
-    wrong_password,
 )
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -155,12 +155,7 @@ def unlock(name: str, password: str, *, base: Path | None = None, clock: Clock) 
     if remaining:
         raise LockedOut(remaining)
     env, _ = _check_files(name, directory)
-    try:
-        key = env_mod.open_with_password(env, password)
-    except env_mod.WrongKey:
-        raise wrong_password(lockout) from None
-    with os_errors():
-        lockout.succeeded()
+    key = lockout.check_password(lambda: env_mod.open_with_password(env, password))
     store = _open(name, directory, key, clock)
     # A version 1 envelope (no digest) gains its digest now that it proved sound; a full disk
     # only postpones this to the next unlock (the old file stays whole).

@@ -6,10 +6,9 @@ as the sync payload does.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from census_tui.record import record
 
 # Profile meta keys (key/value text; JSON where noted).
 META_ACCOUNT = "account"
@@ -20,7 +19,7 @@ META_TRAINING = "training"  # "1" or "0"
 META_AREA = "area"  # the current 普查小区 code
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Area:
     """普查小区 enumeration area: ``id`` is its 15-digit code (FACTS §8.1)."""
 
@@ -28,7 +27,7 @@ class Area:
     name: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Dwelling:
     """住房单元 dwelling (address unit). ``kind``: ordinary, rented_block, construction_site,
     dormitory, …; ``added_on_site`` marks one found during enumeration, not in the listing."""
@@ -44,7 +43,7 @@ class Dwelling:
     note: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CaseSummary:
     """One household case without its answers (lists, dashboards, sync)."""
 
@@ -63,7 +62,7 @@ class CaseSummary:
     confirmed_at: datetime | None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class VisitAttempt:
     id: int
     dwelling_id: str
@@ -75,7 +74,7 @@ class VisitAttempt:
     note: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Appointment:
     id: int
     dwelling_id: str
@@ -86,7 +85,7 @@ class Appointment:
     created_at: datetime
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Event:
     """One audit/paradata event; ``old``, ``new`` and ``data`` are decoded JSON (or None)."""
 
@@ -102,7 +101,7 @@ class Event:
     data: Any
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class OutboxItem:
     id: int
     kind: str
@@ -114,7 +113,7 @@ class OutboxItem:
     last_error: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class SyncLogEntry:
     """One sync run or step. ``error`` is a description without personal data."""
 

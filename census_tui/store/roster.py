@@ -10,17 +10,16 @@ a site into households) live in :mod:`census_tui.roster.service`; this is only t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any
 
-from census_tui.record import record
 from census_tui.store.base import Row, StoreBase, dumps, loads
 from census_tui.store.errors import not_found
 
 _COLS = "uuid, dwelling_id, line, position, status, listed, answers, household_uuid, person_uuid"
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class RosterRecord:
     """One stored roster row. ``status`` is the roster service's status value (text)."""
 

@@ -20,10 +20,7 @@ from census_tui.store.db import Connection, copy_to, db_errors
 from census_tui.store.errors import (
     MSG_ENVELOPE_DAMAGED,
     MSG_ENVELOPE_MISSING,
-    MSG_WRONG_PASSWORD,
-    MSG_WRONG_PASSWORD_LOCKED,
     LockedOut,
-    WrongPassword,
     bad_value,
     conflict,
 )
@@ -36,14 +33,6 @@ from census_tui.store.roster import RosterMixin
 DB_FILE = "census.db"
 ENVELOPE_FILE = "envelope.json"
 LOCKOUT_FILE = "lockout.json"
-
-
-def wrong_password(lockout: Lockout) -> WrongPassword:
-    """Count a wrong password and build the error to raise (tries left or lock length)."""
-    left, locked_for = lockout.failed()
-    if locked_for:
-        return WrongPassword(MSG_WRONG_PASSWORD_LOCKED.format(seconds=locked_for), 0, locked_for)
-    return WrongPassword(MSG_WRONG_PASSWORD.format(left=left), left, 0)
 
 
 def check_password_text(password: str) -> None:
@@ -115,11 +104,7 @@ class Store(CasesMixin, FieldworkMixin, JournalMixin, LookupsMixin, RosterMixin)
         if remaining:
             raise LockedOut(remaining)
         env = self._load_envelope()
-        try:
-            key = env_mod.open_with_password(env, old)
-        except env_mod.WrongKey:
-            raise wrong_password(lockout) from None
-        lockout.succeeded()
+        key = lockout.check_password(lambda: env_mod.open_with_password(env, old))
         if key != self._key:
             raise StoreError(MSG_ENVELOPE_DAMAGED)
         env_mod.save(self.envelope_path, env_mod.rewrap(env, key, new, kdf))

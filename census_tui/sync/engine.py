@@ -39,8 +39,11 @@ from census_tui.store import (
 )
 from census_tui.sync import messages as m
 from census_tui.sync.api import SyncApi
+from census_tui.sync.pins import META_CA_FILE as META_CA_FILE  # re-exported
+from census_tui.sync.pins import pinned_ca
 from census_tui.sync.schema import BadAnswer, ItemResult, ServerInfo
 from census_tui.sync.transport import RetryPolicy
+from census_tui.visit.states import CaseState, can_move, move
 
 _log = logging.getLogger(__name__)
 """Counts and results only (logsetup masks ID- and phone-shaped strings as a last defence)."""
@@ -49,7 +52,6 @@ KIND_HOUSEHOLD = "household"
 KIND_OUTCOME = "outcome"
 META_ASSIGNMENTS_CURSOR = "sync_assignments_cursor"
 META_RETURNS_CURSOR = "sync_returns_cursor"
-META_CA_FILE = "sync_ca_file"
 EVENT_RETURNED = "supervisor_returned"
 EVENT_APPROVED = "supervisor_approved"
 DEFAULT_BATCH = 100
@@ -132,7 +134,7 @@ def sync_store(
             clock=clock,
             token=token,
             policy=policy,
-            ca_file=store.get_meta(META_CA_FILE) or None,
+            ca_pem=pinned_ca(store),
         )
     except CensusError as exc:
         summary = SyncSummary(remaining=store.outbox_depth())
@@ -291,8 +293,9 @@ def _mark_synced(store: Store, item: OutboxItem) -> None:
         case = store.case(item.case_uuid)
     except NotFound:
         return
-    if case.state == "completed" and case.revision == item.revision:
-        store.set_state(item.case_uuid, "synced", actor="sync")
+    state = CaseState(case.state)
+    if state is CaseState.COMPLETED and case.revision == item.revision:
+        store.set_state(item.case_uuid, move(state, CaseState.SYNCED), actor="sync")
 
 
 def _pull_assignments(store: Store, api: SyncApi) -> int:
@@ -343,10 +346,12 @@ def _pull_returns(store: Store, api: SyncApi) -> int:
                 case = store.case(r.case_uuid)
             except NotFound:
                 continue  # not on this device (restored elsewhere): the event keeps the word
-            if r.action == "returned" and case.state in ("synced", "completed", "approved"):
-                store.set_state(r.case_uuid, "returned", actor="supervisor")
+            state = CaseState(case.state)
+            # The lifecycle says which cases a return or an approval reaches (visit/states.py).
+            if r.action == "returned" and can_move(state, CaseState.RETURNED):
+                store.set_state(r.case_uuid, move(state, CaseState.RETURNED), actor="supervisor")
                 returned += 1
-            elif r.action == "approved" and case.state == "synced":
-                store.set_state(r.case_uuid, "approved", actor="supervisor")
+            elif r.action == "approved" and can_move(state, CaseState.APPROVED):
+                store.set_state(r.case_uuid, move(state, CaseState.APPROVED), actor="supervisor")
         store.set_meta(META_RETURNS_CURSOR, answer.cursor)
     return returned

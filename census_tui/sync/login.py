@@ -24,7 +24,8 @@ from pathlib import Path
 
 from census_tui import paths
 from census_tui.clock import Clock
-from census_tui.errors import AuthError, BadInput
+from census_tui.errors import AuthError, BadInput, ConflictError
+from census_tui.i18n import Msg
 from census_tui.store import (
     META_ACCOUNT,
     META_AREA,
@@ -38,9 +39,24 @@ from census_tui.store import (
 )
 from census_tui.sync import messages as m
 from census_tui.sync.api import SyncApi
-from census_tui.sync.engine import META_CA_FILE
+from census_tui.sync.pins import check_recovery_key, pin_at_first_login, pinned_ca
 from census_tui.sync.schema import BadAnswer, Card, LoginAnswer
-from census_tui.sync.transport import RetryPolicy
+from census_tui.sync.transport import RetryPolicy, read_ca_file
+
+MSG_REAL_PROFILE = Msg(
+    "这个档案用于正式普查，但该服务器是培训服务器：已拒绝登录，未做任何改动。"
+    "请检查服务器地址；练习请使用单独的练习档案。",
+    "This profile is for real census work, but this server is a training server: the login "
+    "is refused and nothing was changed. Check the server address; practise in a separate "
+    "practice profile.",
+)
+MSG_TRAINING_PROFILE = Msg(
+    "这个档案用于培训练习，但该服务器是正式服务器：已拒绝登录，未做任何改动。"
+    "请检查服务器地址；正式工作请用正式账户首次登录建立新档案。",
+    "This profile is for training, but this server is a real census server: the login is "
+    "refused and nothing was changed. Check the server address; for real work, log in with "
+    "the real account to create its own profile.",
+)
 
 
 class FirstLogin:
@@ -58,6 +74,7 @@ class FirstLogin:
         base: Path | None,
         kdf: KdfParams | None,
         ca_file: str | None,
+        ca_pem: str | None,
     ) -> None:
         self._api = api
         self._answer = answer
@@ -67,6 +84,7 @@ class FirstLogin:
         self._base = base
         self._kdf = kdf
         self._ca_file = ca_file
+        self._ca_pem = ca_pem
         self.must_change_password = answer.must_change_password
         self.must_verify_identity = not answer.verified
         self.training = answer.training
@@ -112,7 +130,15 @@ class FirstLogin:
         )
         try:
             with store.transaction():
-                save_login(store, self._api.base_url, self._answer, ca_file=self._ca_file)
+                save_login(store, self._api.base_url, self._answer)
+                # the profile's mode is set once, here; a later login never changes it
+                store.set_meta(META_TRAINING, "1" if self._answer.training else "0")
+                pin_at_first_login(
+                    store,
+                    ca_pem=self._ca_pem,
+                    ca_file=self._ca_file,
+                    recovery_key=self._answer.recovery_public_key,
+                )
                 store.add_sync_log("login", "ok")
         except BaseException:
             store.close()
@@ -132,16 +158,23 @@ def profile_name(account: str) -> str:
         raise BadInput(m.BAD_CREDENTIALS) from None
 
 
-def save_login(store: Store, url: str, answer: LoginAnswer, *, ca_file: str | None) -> None:
-    """Token, server, card and training flag into the encrypted store (meta)."""
+def save_login(store: Store, url: str, answer: LoginAnswer) -> None:
+    """Token, server and card into the encrypted store (meta). Not the training flag nor the
+    pins: those are set once, at the first login (:meth:`FirstLogin.finish`)."""
     store.set_meta(META_ACCOUNT, answer.account)
     store.set_meta(META_SERVER_URL, url)
     store.set_meta(META_TOKEN, answer.token)
     store.set_meta(META_ENUMERATOR_CARD, json.dumps(answer.card.to_dict(), ensure_ascii=False))
-    store.set_meta(META_TRAINING, "1" if answer.training else "0")
     if answer.card.area_id and not store.get_meta(META_AREA):
         store.set_meta(META_AREA, answer.card.area_id)
-    store.set_meta(META_CA_FILE, ca_file)
+
+
+def check_mode(store: Store, server_training: bool) -> None:
+    """ConflictError unless the server is of the profile's mode (training or real): real data
+    must never go to a training server, nor practice to a real one."""
+    profile_training = store.get_meta(META_TRAINING) == "1"
+    if server_training != profile_training:
+        raise ConflictError(MSG_REAL_PROFILE if not profile_training else MSG_TRAINING_PROFILE)
 
 
 def begin_first_login(
@@ -157,14 +190,24 @@ def begin_first_login(
 ) -> FirstLogin:
     """Log in online with the assigned account; the steps still due are on the result."""
     profile_name(account)
-    api = SyncApi(server_url, clock=clock, ca_file=ca_file, policy=policy)
+    # The CA file is read once: the text used for this login is the text pinned in the profile.
+    ca_pem = read_ca_file(ca_file) if ca_file else None
+    api = SyncApi(server_url, clock=clock, ca_pem=ca_pem, policy=policy)
     try:
         answer = api.login(account, password)
     except BaseException:
         api.close()
         raise
     return FirstLogin(
-        api, answer, account, password, clock=clock, base=base, kdf=kdf, ca_file=ca_file
+        api,
+        answer,
+        account,
+        password,
+        clock=clock,
+        base=base,
+        kdf=kdf,
+        ca_file=ca_file,
+        ca_pem=ca_pem,
     )
 
 
@@ -206,14 +249,19 @@ def first_login(
 def renew_token(
     store: Store, password: str, *, clock: Clock, policy: RetryPolicy | None = None
 ) -> None:
-    """Log in again (online) with the profile's password when the server refused the token."""
+    """Log in again (online) with the profile's password when the server refused the token.
+
+    Over the CA pinned at the first login. Refused, with nothing changed, when the server is of
+    the other mode (asked before the password is sent, and checked again in the answer) or
+    offers another recovery key than the one pinned."""
     url, account = store.get_meta(META_SERVER_URL), store.get_meta(META_ACCOUNT)
     if not url or not account:
         raise AuthError(m.NOT_LOGGED_IN)
-    with SyncApi(
-        url, clock=clock, policy=policy, ca_file=store.get_meta(META_CA_FILE) or None
-    ) as api:
+    with SyncApi(url, clock=clock, policy=policy, ca_pem=pinned_ca(store)) as api:
+        check_mode(store, api.info().training)
         answer = api.login(account, password)
         if answer.must_change_password or not answer.verified:
             raise AuthError(m.MUST_CHANGE if answer.must_change_password else m.MUST_VERIFY)
-        save_login(store, url, answer, ca_file=store.get_meta(META_CA_FILE))
+        check_mode(store, answer.training)
+        check_recovery_key(store, answer.recovery_public_key)
+        save_login(store, url, answer)

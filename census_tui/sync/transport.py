@@ -2,7 +2,8 @@
 
 Why each piece:
 * ``http://`` only to loopback (the reference server in tests and demos); TLS verification is
-  always on, optionally pinned to the census office's own CA file.
+  always on, optionally pinned to the census office's own CA (``ca_pem``: the certificate text
+  a profile keeps in its encrypted database; see :mod:`census_tui.sync.pins`).
 * Per-request timeouts (httpx) plus a per-request transfer limit (a slow drip defeats read
   timeouts), and an overall deadline on the injected :class:`Clock` across retries.
 * Exponential backoff with full jitter, sleeping on ``clock.sleep`` (tests pass a FakeClock).
@@ -94,16 +95,40 @@ def check_server_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
-def tls_verify(ca_file: str | None) -> ssl.SSLContext | bool:
+def tls_verify(ca_file: str | None, ca_pem: str | None = None) -> ssl.SSLContext | bool:
     """What the client verifies the server against: the operating system's trust store (where
     a census office installs its CA on managed devices, along with the public CAs), or only
-    the given CA file (pinning). A missing or unreadable CA file is a :class:`BadInput`."""
+    the pinned CA: ``ca_pem`` (the certificate text a profile keeps in its encrypted database,
+    preferred) or the given CA file. A missing or unreadable CA is a :class:`BadInput`."""
+    if ca_pem:
+        try:
+            return ssl.create_default_context(cadata=ca_pem)
+        except (OSError, ValueError):  # ssl.SSLError is an OSError
+            raise BadInput(CA_FILE_BAD) from None
     if not ca_file:
         return ssl.create_default_context()
     try:
         return ssl.create_default_context(cafile=ca_file)
-    except (OSError, ValueError):  # ssl.SSLError is an OSError
+    except (OSError, ValueError):
         raise BadInput(CA_FILE_BAD) from None
+
+
+MAX_CA_FILE = 1024 * 1024
+
+
+def read_ca_file(ca_file: str) -> str:
+    """The PEM text of a CA file, read once and checked to load as trust anchors: what a
+    profile pins (the file may change later; the pinned text does not)."""
+    try:
+        with open(ca_file, "rb") as fh:
+            data = fh.read(MAX_CA_FILE + 1)
+        pem = data.decode("ascii")
+    except (OSError, UnicodeDecodeError):
+        raise BadInput(CA_FILE_BAD) from None
+    if len(data) > MAX_CA_FILE or "-----BEGIN CERTIFICATE-----" not in pem:
+        raise BadInput(CA_FILE_BAD)
+    tls_verify(None, pem)
+    return pem
 
 
 def tls_failure(exc: BaseException) -> Msg | None:
@@ -151,6 +176,7 @@ class ApiClient:
         clock: Clock,
         token: str | None = None,
         ca_file: str | None = None,
+        ca_pem: str | None = None,
         policy: RetryPolicy | None = None,
         rng: random.Random | None = None,
     ) -> None:
@@ -159,7 +185,7 @@ class ApiClient:
         self.token = token
         self.policy = policy or RetryPolicy()
         self._rng = rng or random.Random()
-        verify = tls_verify(ca_file)
+        verify = tls_verify(ca_file, ca_pem)
         p = self.policy
         self._http = httpx.Client(
             base_url=self.base_url,

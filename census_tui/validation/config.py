@@ -7,8 +7,9 @@ live here, configurable, instead of inside the rules. Pass another :class:`Valid
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from census_tui.questionnaire.standard_time import EARLIEST_BIRTH_YEAR
-from census_tui.record import record
 
 EDUCATION_MIN_AGES: tuple[tuple[int, int], ...] = (
     (3, 6), (4, 12), (5, 15), (6, 17), (7, 17), (8, 20), (9, 23),
@@ -16,7 +17,7 @@ EDUCATION_MIN_AGES: tuple[tuple[int, int], ...] = (
 """FACTS §7.3 P-13 [D]: 3 小学 6, 4 初中 12, 5 高中 15, 6/7 专科/本科 17, 8 硕士 20, 9 博士 23."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ValidationConfig:
     """Every tunable number of the logic checks, with the FACTS §7 defaults."""
 

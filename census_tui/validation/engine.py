@@ -9,11 +9,11 @@ confirmation snapshots the answers its finding depends on and lapses when any of
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from census_tui.errors import BadInput
 from census_tui.i18n import Msg
 from census_tui.model import Confirmation, Household, Person, Value
-from census_tui.record import record
 from census_tui.validation import idnumber, rules_household, rules_person, rules_relationship
 from census_tui.validation.config import DEFAULT, ValidationConfig
 from census_tui.validation.findings import PERSON_COUNT_ITEM, Finding, Rule, Severity
@@ -161,7 +161,7 @@ def make_confirmation(
     return Confirmation(finding.rule_id, finding.person_uuid, reason.strip(), by, at, values)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CompletionStatus:
     """Whether a household may be completed, and what stands in the way."""
 

@@ -7,11 +7,11 @@ their messages carry no personal data (no names, no ID numbers), only what to do
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, TypeAlias
 
 from census_tui.i18n import Msg
-from census_tui.record import record
 
 if TYPE_CHECKING:
     from census_tui.validation.config import ValidationConfig
@@ -52,7 +52,7 @@ number of person records."""
 PERSON_COUNT_ITEM = "#persons"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem found in a household.
 

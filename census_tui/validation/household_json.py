@@ -8,19 +8,19 @@ with the JSON path (never the offending value: it may be personal data).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from census_tui.errors import BadInput
 from census_tui.i18n import Msg
 from census_tui.model import Confirmation, Household, Note, Person, Value
-from census_tui.record import record
 
 SCHEMA = "census-tui/household"
 SCHEMA_VERSION = 1
 _MAX_KEY = 32
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ReadBack:
     """The respondent's confirmation after the read-back (复核确认): who and when."""
 
@@ -28,7 +28,7 @@ class ReadBack:
     at: str
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class HouseholdDocument:
     """Everything one JSON document holds: the household plus read-back and completion time."""
 

@@ -14,11 +14,10 @@ quotes the number (a number is personal data).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from operator import mul
-
-from census_tui.record import record
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 """Wᵢ = 2^(18−i) mod 11, i = 1..17 (FACTS §6.1)."""
@@ -58,7 +57,7 @@ class IdProblem(Enum):
     ALL_ZEROS = "all_zeros"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class IdResult:
     """What we know about one typed number.
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from census_tui.i18n import Msg
 from census_tui.model import HOUSEHOLD_SCOPE as HH
-from census_tui.validation.config import ValidationConfig
+from census_tui.validation.config import DEFAULT, ValidationConfig
 from census_tui.validation.findings import PERSON_COUNT_ITEM, Finding, Rule, Severity
 from census_tui.validation.items import COUNT_ITEMS, check_value
 from census_tui.validation.view import HouseholdView
@@ -99,12 +99,18 @@ def _counts(v: HouseholdView, cfg: ValidationConfig) -> tuple[int, int] | None:
     return a, b
 
 
+def expected_persons(v: HouseholdView, cfg: ValidationConfig = DEFAULT) -> int | None:
+    """应登记人数 H2a + H2b, the number of person records HH-03 asks for; None while either
+    count is unanswered or out of range (the interview lists persons up to it)."""
+    counts = _counts(v, cfg)
+    return None if counts is None else counts[0] + counts[1]
+
+
 def hh_03(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
     """Number of person records = H2a + H2b, and at least one (FACTS §7.1 HH-03 [D])."""
-    counts = _counts(v, cfg)
-    if counts is None:
+    m = expected_persons(v, cfg)
+    if m is None:
         return
-    m = counts[0] + counts[1]
     if m == 0:
         yield Finding("HH-03", E, HH, ("H2a", "H2b"), _NO_PERSONS)
     elif len(v.persons) != m:

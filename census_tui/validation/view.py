@@ -8,11 +8,11 @@ raise. So they do not read ``Household.answers`` directly: this view turns each 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from census_tui.model import Household, Person
 from census_tui.questionnaire.standard_time import age_at_standard_time, parse_yearmonth
-from census_tui.record import record
 from census_tui.validation import idnumber
 
 
@@ -31,7 +31,7 @@ def _answers(obj: Any) -> dict[str, Any]:
     return answers if isinstance(answers, dict) else {}
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class PersonView:
     """One person, parsed. ``None`` means missing or unusable (another rule reports why)."""
 
@@ -78,7 +78,7 @@ def _person_view(person: Person, index: int) -> PersonView:
     )
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class HouseholdView:
     """The household as the rules read it."""
 

@@ -9,21 +9,23 @@ the UI thread after measuring; they still commit before returning).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from census_tui.i18n import Msg
 from census_tui.model import Household, Value
-from census_tui.record import record
+from census_tui.visit.outcomes import Channel, Outcome
 from census_tui.visit.states import Board, CaseState
 
 if TYPE_CHECKING:
+    from census_tui.questionnaire.form import Form
     from census_tui.roster.service import RosterService
     from census_tui.visit.scenarios import Comparison, Scenario
+    from census_tui.visit.writer import OrderedWriter
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class EnumeratorCard:
     """普查员证: as the server issued it at login."""
 
@@ -36,7 +38,7 @@ class EnumeratorCard:
     valid_to: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class DwellingRow:
     """One line of the dashboard."""
 
@@ -54,7 +56,7 @@ class DwellingRow:
     """The census office's note on the dwelling (e.g. ask the landlord for the tenant list)."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class HouseholdCase:
     """One household (户) of a dwelling: a dwelling may hold a second household (户编号)."""
 
@@ -64,7 +66,7 @@ class HouseholdCase:
     head_name: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Dashboard:
     area_id: str
     area_name: str
@@ -76,21 +78,20 @@ class Dashboard:
     training: bool
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Attempt:
     """A visit attempt as recorded (入户尝试)."""
 
     at: datetime
-    outcome: (
-        str  # no_contact | appointment | phone_registration | refused | vacant | not_residential
-    )
-    channel: str = ""  # phone | wechat | in_person
+    outcome: Outcome
+    channel: Channel | None = None
+    """How the appointment was booked (None: not an appointment)."""
     appointment_at: datetime | None = None
     doubt: str = ""  # tax | detail | busy | other (the standard doubts of FIELDWORK.md)
     note: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class FindingView:
     """A logic-check finding ready to show."""
 
@@ -104,21 +105,21 @@ class FindingView:
     reason: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ReadBackLine:
     person_uuid: str
     label: Msg
     text: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class SyncProgress:
     done: int
     total: int
     phase: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class SyncOutcome:
     sent: int
     acked: int
@@ -127,7 +128,7 @@ class SyncOutcome:
     error: Msg | None = None
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class ReturnedCase:
     """A supervisor's return (退回): the comment and the questions concerned, ``(person uuid
     or "" for a household item, item id)``, in the supervisor's order."""
@@ -143,6 +144,10 @@ class Session(Protocol):
 
     training: bool
     lang_default: str
+    form: Form
+    """The questionnaire of this session's households (screens never load forms themselves)."""
+    writer: OrderedWriter
+    """The one ordered writer: screens submit answers and marks here, never commit on the loop."""
 
     def card(self) -> EnumeratorCard: ...
     def verification_code(self) -> str: ...

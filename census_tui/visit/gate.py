@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from census_tui.store import KdfParams
     from census_tui.visit.service import VisitSession
 
-_log = logging.getLogger("census_tui.visit.service")
+_log = logging.getLogger(__name__)
 
 
 class VisitGate:

@@ -9,12 +9,11 @@ checksum-valid constructions, never real people.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import field
+from dataclasses import dataclass, field
 
 from census_tui.i18n import Lang, Msg
 from census_tui.model import Household, Value
 from census_tui.questionnaire.form import Form
-from census_tui.record import record
 from census_tui.validation.idnumber import check_char
 from census_tui.visit.readback import display_value
 
@@ -24,7 +23,7 @@ def _id(prefix: str, birth: str, day: int, seq: int, sex: int) -> str:
     return body + check_char(body)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """One scripted household: where it is, its story, and its true answers."""
 
@@ -36,7 +35,7 @@ class Scenario:
     persons: tuple[dict[str, Value], ...]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Difference:
     """One answer that differs from the scenario's truth (or a person missing or extra)."""
 
@@ -46,7 +45,7 @@ class Difference:
     entered: str
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class Comparison:
     differences: list[Difference] = field(default_factory=list)
 

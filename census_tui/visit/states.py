@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from census_tui.errors import ConflictError
 from census_tui.i18n import Msg
 
 
@@ -47,16 +48,48 @@ ALLOWED: dict[CaseState, frozenset[CaseState]] = {
     # Any change after the self-check or read-back sends the case back to interviewing.
     CaseState.SELF_CHECKED: frozenset({CaseState.READ_BACK, CaseState.INTERVIEWING}),
     CaseState.READ_BACK: frozenset({CaseState.COMPLETED, CaseState.INTERVIEWING}),
-    # A completed case not yet synced can be reopened (its confirmation lapses).
-    CaseState.COMPLETED: frozenset({CaseState.SYNCED, CaseState.INTERVIEWING}),
+    # A completed case not yet synced can be reopened (its confirmation lapses); the supervisor
+    # may return an earlier revision of it meanwhile.
+    CaseState.COMPLETED: frozenset({CaseState.SYNCED, CaseState.INTERVIEWING, CaseState.RETURNED}),
     CaseState.SYNCED: frozenset({CaseState.RETURNED, CaseState.APPROVED}),
     CaseState.RETURNED: frozenset({CaseState.INTERVIEWING}),
-    CaseState.APPROVED: frozenset(),
+    # Only the supervisor moves an approved case: back to the enumerator with a return.
+    CaseState.APPROVED: frozenset({CaseState.RETURNED}),
 }
 
 
+PRE_INTERVIEW: frozenset[CaseState] = frozenset(_PRE_INTERVIEW)
+"""Attempts only: the interview starts from here."""
+DONE: frozenset[CaseState] = frozenset({CaseState.COMPLETED, CaseState.SYNCED, CaseState.APPROVED})
+"""Completed on this device or beyond: the worklist shows another household first."""
+
+
+class IllegalMove(ConflictError):
+    """A state change the lifecycle does not allow; nothing was changed."""
+
+    def __init__(self, src: CaseState, dst: CaseState) -> None:
+        super().__init__(
+            Msg(
+                f"该户状态为“{STATE_LABELS[src].zh}”,不能改为“{STATE_LABELS[dst].zh}”。",
+                f"A case that is {STATE_LABELS[src].en} cannot become {STATE_LABELS[dst].en}.",
+            )
+        )
+        self.src = src
+        self.dst = dst
+
+
 def can_move(src: CaseState, dst: CaseState) -> bool:
+    """Whether the lifecycle allows a case in ``src`` to move to ``dst``."""
     return dst in ALLOWED[src]
+
+
+def move(src: CaseState, dst: CaseState) -> CaseState:
+    """``dst`` if the lifecycle allows the move from ``src``; :class:`IllegalMove` otherwise.
+
+    Every state change of a case goes through here before it is written."""
+    if not can_move(src, dst):
+        raise IllegalMove(src, dst)
+    return dst
 
 
 class Board(StrEnum):

@@ -8,16 +8,14 @@ handler, so the next key already reaches the next question.
 Textual's Input sets its ``virtual_size`` (a layout reactive) whenever its value changes, so every
 key typed, and the field being cleared for every new question, would re-arrange and redraw the
 whole screen. This field's box comes from the stylesheet, not from its text, so those changes
-only repaint it (measured: the layout pass was the largest single cost of answering,
-``bench/bench_tui.py``). And a change of text, cursor or cursor blink repaints only the text's
-row, not the border around it (a whole repaint drew three rows and cleared Textual's line cache:
-~1 ms of a ~5 ms frame, measured in a pty).
+only repaint it, and a change of text or cursor repaints only the text's row, not the border
+around it (the layout pass was the largest single cost of answering, ``bench/bench_tui.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 from textual import events
 from textual.geometry import Region
@@ -33,43 +31,45 @@ class AnswerInput(Input):
         self.commit = commit
         self.instant_codes = False
         """Set for a code list whose codes are all one digit: the digit is the answer."""
-        self._value_changing = False
-        self._text_only = False
-        """Set by the watchers of the text, cursor and blink: the repaint that Textual's reactive
-        makes right after them concerns the text's row only."""
+        self.value_changing = False
+        """From the new value's validation to its watcher: Input's own reactions to a new value
+        (its virtual size) run in between."""
+        self.text_only = False
+        """Set by the watchers of the text and cursor: the repaint that Textual's reactive makes
+        right after them concerns the text's row only."""
 
-    def _watch_value(self, value: str) -> None:
-        self._value_changing = True
-        try:
-            super()._watch_value(value)
-        finally:
-            self._value_changing = False
-        self._text_only = True
+    def validate_value(self, value: str) -> str:
+        if value != self.value:
+            self.value_changing = True
+        return value
 
-    def _watch_selection(self, selection: Selection) -> None:
-        super()._watch_selection(selection)
-        self._text_only = True
+    def watch_value(self) -> None:
+        self.value_changing = False
+        self.text_only = True
 
-    def _watch__cursor_visible(self) -> None:
-        self._text_only = True
+    def watch_selection(self, selection: Selection) -> None:
+        self.text_only = True
 
     def refresh(
         self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
-    ) -> AnswerInput:
+    ) -> Self:
         """While the value changes, a layout request (the text's width) is only a repaint, unless
-        the field is sized by its content (``auto`` width or height); and a repaint for the text,
-        the cursor or the blink covers the text's row only."""
+        the field is sized by its content (``auto`` width or height); and a repaint for the text
+        or the cursor covers the text's row only."""
         fixed = not self.styles.auto_dimensions
-        if layout and self._value_changing and fixed:
+        changing = getattr(self, "value_changing", False)  # (refresh runs within __init__ too)
+        if layout and changing and fixed:
             layout = False
-        text_only = (self._value_changing or self._text_only) and fixed and self.is_mounted
-        self._text_only = False
+        text_only = (changing or getattr(self, "text_only", False)) and fixed and self.is_mounted
+        self.text_only = False
         if text_only and not regions and not layout and not recompose and self.size:
             regions = (Region(0, 0, *self.content_size),)
         super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
         return self
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
+        """Before Input's own key handling (Textual calls a subclass's handler first; the
+        default one is skipped after ``prevent_default``)."""
         if event.key == "enter":
             event.stop()
             event.prevent_default()

@@ -1,4 +1,8 @@
-"""Bilingual text widgets: they remember their Msg and re-render when the language changes."""
+"""Bilingual text widgets: they remember their Msg and re-render when the language changes.
+
+Each is made with the language to show first (``lang=``, the screen's): the first frame is
+already right, with no second layout after mounting; a language switch later relabels them.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from typing import Any, cast
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual._context import active_app
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.geometry import Region, Size
@@ -20,22 +23,19 @@ from census_tui.i18n import Msg
 
 
 def lang_of(widget: Any) -> str:
+    """The language of the app the widget is in (after a switch: its new language)."""
     return str(getattr(widget.app, "lang", "zh"))
 
 
-def initial_text(msg: Msg) -> str:
-    """The Msg in the language of the app being composed (Chinese outside an app). Widgets start
-    with their final text, so the first frame is already right: no second layout and paint
-    after mounting (the start-up benchmark waits for that frame)."""
-    app = active_app.get(None)
-    return msg.en if getattr(app, "lang", "zh") == "en" else msg.zh
+def in_lang(msg: Msg, lang: str) -> str:
+    return msg.en if lang == "en" else msg.zh
 
 
 class T(Static):
     """A label whose text is a :class:`Msg` (optionally formatted) in the app's language."""
 
-    def __init__(self, msg: Msg, **kw: Any) -> None:
-        super().__init__(initial_text(msg), markup=False, **kw)
+    def __init__(self, msg: Msg, *, lang: str, **kw: Any) -> None:
+        super().__init__(in_lang(msg, lang), markup=False, **kw)
         self.msg = msg
 
     def on_mount(self) -> None:
@@ -49,7 +49,7 @@ class T(Static):
         """Show the Msg in the app's language. Unchanged text is not redrawn, and a new text
         that keeps the widget's height repaints only this widget: the screen's layout pass
         (every widget re-arranged and redrawn) is the main cost of a keystroke (issue 5 §12)."""
-        text = self.msg.zh if lang_of(self) == "zh" else self.msg.en
+        text = in_lang(self.msg, lang_of(self))
         if text == self.content:
             return
         if not self.is_mounted or not self.size:
@@ -68,15 +68,15 @@ class T(Static):
 class TButton(Button):
     """A button whose label is a :class:`Msg`."""
 
-    def __init__(self, msg: Msg, **kw: Any) -> None:
-        super().__init__(initial_text(msg), **kw)
+    def __init__(self, msg: Msg, *, lang: str, **kw: Any) -> None:
+        super().__init__(in_lang(msg, lang), **kw)
         self.msg = msg
 
     def on_mount(self) -> None:
         self.relabel()
 
     def relabel(self) -> None:
-        self.label = self.msg.zh if lang_of(self) == "zh" else self.msg.en
+        self.label = in_lang(self.msg, lang_of(self))
 
 
 class TrainingBanner(Static):
@@ -126,10 +126,10 @@ class Lines(Widget):
 
     DEFAULT_CSS = "Lines { height: auto; }"
 
-    def __init__(self, msg: Msg, **kw: Any) -> None:
+    def __init__(self, msg: Msg, *, lang: str, **kw: Any) -> None:
         super().__init__(**kw)
         self.msg = msg
-        self._text = initial_text(msg)
+        self._text = in_lang(msg, lang)
         self._width = -1
         self._rows: list[str] = []
         self._strips: dict[str, Strip] = {}
@@ -145,7 +145,7 @@ class Lines(Widget):
         self.relabel()
 
     def relabel(self) -> None:
-        text = self.msg.zh if lang_of(self) == "zh" else self.msg.en
+        text = in_lang(self.msg, lang_of(self))
         if text == self._text:
             return
         before = len(self._rows)

@@ -16,8 +16,6 @@ a bold header that stays on top, zebra stripes, a row cursor) so the screens rea
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
@@ -33,8 +31,6 @@ from textual.strip import Strip
 from census_tui.widgets.cursor_view import CursorView
 
 Cells = tuple[str, ...]
-TIMING_KEEP = 5000
-"""How many cursor-move timings the table keeps (for the benchmark; a few KB)."""
 LINES_KEEP = 512
 """Drawn lines kept for rows scrolled past: more than a few screens, never the whole area."""
 
@@ -87,8 +83,6 @@ class WindowTable(CursorView):
         self.view: Sequence[int] = range(0)
         self._lines: dict[int, str] = {}
         self._cursor = 0
-        self.timings: deque[float] = deque(maxlen=TIMING_KEEP)
-        """Seconds from a cursor key's handler starting to the next screen refresh."""
 
     # ----------------------------------------------------------------- data
     def row_total(self) -> int:
@@ -148,24 +142,6 @@ class WindowTable(CursorView):
         return strip.crop(x, x + width).extend_cell_length(width, style)
 
     # ----------------------------------------------------------------- keys and mouse
-    def _timed(self, started: float) -> None:
-        self.call_after_refresh(lambda: self.timings.append(time.perf_counter() - started))
-
-    def action_cursor(self, delta: int) -> None:
-        started = time.perf_counter()
-        super().action_cursor(delta)
-        self._timed(started)
-
-    def action_page(self, direction: int) -> None:
-        started = time.perf_counter()
-        super().action_page(direction)
-        self._timed(started)
-
-    def action_jump(self, row: int) -> None:
-        started = time.perf_counter()
-        super().action_jump(row)
-        self._timed(started)
-
     def action_select(self) -> None:
         if self.view:
             self.post_message(self.Selected(self._cursor))

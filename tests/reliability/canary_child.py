@@ -24,7 +24,9 @@ from census_tui.clock import SystemClock
 from census_tui.model import HOUSEHOLD_SCOPE
 from census_tui.store import META_ENUMERATOR_CARD
 from census_tui.visit.api import Attempt
-from census_tui.visit.service import VisitGate, VisitSession
+from census_tui.visit.gate import VisitGate
+from census_tui.visit.outcomes import Channel, Outcome
+from census_tui.visit.service import VisitSession
 from tests.reliability.plan import household_plan
 
 
@@ -38,8 +40,8 @@ def plant(s: VisitSession, c: dict[str, str]) -> None:
         dwellings[0],
         Attempt(
             at=s.clock.now(),
-            outcome="appointment",
-            channel="phone",
+            outcome=Outcome.APPOINTMENT,
+            channel=Channel.PHONE,
             doubt=c["doubt"],
             note=f"{c['attempt_note']} {c['phone']}",
             appointment_at=s.clock.now() + timedelta(hours=2),

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from census_tui.clock import SystemClock
 from census_tui.model import HOUSEHOLD_SCOPE
-from census_tui.visit.service import VisitGate, VisitSession
+from census_tui.visit.gate import VisitGate
+from census_tui.visit.service import VisitSession
 from census_tui.visit.states import CaseState
 from tests.reliability.plan import household_plan
 

@@ -69,6 +69,12 @@ class NoSleepClock:
     def sleep(self, seconds: float) -> None:
         self.offset += max(0.0, seconds)
 
+    def boottime(self) -> float:
+        return time.monotonic() + self.offset
+
+    def boot_id(self) -> str:
+        return "no-sleep-clock"
+
 
 def rss_bytes() -> int:
     """Resident set size of this process (Linux /proc)."""

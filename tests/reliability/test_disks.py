@@ -34,7 +34,8 @@ from census_tui.errors import CensusError, DiskError
 from census_tui.exitcodes import ExitCode
 from census_tui.model import HOUSEHOLD_SCOPE
 from census_tui.store import unlock
-from census_tui.visit.service import VisitGate, VisitSession
+from census_tui.visit.gate import VisitGate
+from census_tui.visit.service import VisitSession
 from tests.reliability.conftest import PASSWORD, PROFILE, practice, remount
 from tests.reliability.plan import household_plan
 

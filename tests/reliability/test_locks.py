@@ -26,7 +26,7 @@ import pytest
 from census_tui.app import make_app
 from census_tui.clock import FakeClock
 from census_tui.model import HOUSEHOLD_SCOPE
-from census_tui.visit.service import VisitGate
+from census_tui.visit.gate import VisitGate
 from tests.reliability.conftest import CHEAP_KDF, PASSWORD, PROFILE, practice
 
 CANARY = "金丝雀户主"

@@ -9,6 +9,7 @@ connection by ``check_server_url``: tests/sync/test_bad_answers.py, tests/cli/te
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +22,9 @@ from census_tui.server.seed import add_enumerator
 from census_tui.server.storage import ServerDB
 from census_tui.store import META_SERVER_URL, Store, profile_exists
 from census_tui.sync import messages as m
-from census_tui.sync.engine import META_CA_FILE, sync_store
-from census_tui.sync.login import begin_first_login
+from census_tui.sync.engine import sync_store
+from census_tui.sync.login import begin_first_login, renew_token
+from census_tui.sync.pins import META_CA_FILE, META_CA_PEM
 from census_tui.sync.transport import CA_FILE_BAD, TLS_DATE
 from tests.sync.support import (
     AREA_A,
@@ -32,7 +34,14 @@ from tests.sync.support import (
     assert_exactly_once,
     enqueue_households,
 )
-from tests.sync.tls_support import Pki, ServerCert, make_pki, tls_server
+from tests.sync.tls_support import (
+    LOOPBACK_NAMES,
+    Pki,
+    ServerCert,
+    make_pki,
+    make_server_cert,
+    tls_server,
+)
 
 NEWBIE_AREA = "110105001001009"
 NEWBIE_NAME, NEWBIE_ID = "新来普查员", "110101199003070011"
@@ -104,6 +113,7 @@ def test_pinned_first_login_and_push_over_https(
         flow.verify_identity(NEWBIE_NAME, NEWBIE_ID)
         newbie = flow.finish()
         assert newbie.get_meta(META_CA_FILE) == str(pki.ca.pem)
+        assert newbie.get_meta(META_CA_PEM) == pki.ca.pem.read_text()
         assert sync_store(newbie, clock=clock, policy=FAST).error is None
         assert len(newbie.dwellings()) == 3
         newbie.close()
@@ -191,7 +201,9 @@ def test_untrusted_certificate_refuses_sync_and_keeps_the_outbox(
         store = _profile(server.url, tmp_path / "home", clock, pki.ca.pem)
     enqueue_households(store, dwellings, 3)
     before = _outbox(store)
-    store.set_meta(META_CA_FILE, str(getattr(pki, ca).pem) if ca else None)
+    # the pin is the CA text inside the encrypted database (the file's path is not trusted)
+    store.set_meta(META_CA_PEM, getattr(pki, ca).pem.read_text() if ca else None)
+    store.set_meta(META_CA_FILE, None)
     bad: ServerCert = getattr(pki, cert)
     with tls_server(db, bad) as server:
         store.set_meta(META_SERVER_URL, server.url)  # a new port each start
@@ -226,9 +238,72 @@ def test_missing_or_bad_ca_file_is_bad_input_not_a_crash(
         store = _profile(server.url, tmp_path / "home", clock, pki.ca.pem)
         enqueue_households(store, dwellings, 2)
         before = _outbox(store)
+        # a profile from before the pin (only the path), whose CA file has gone
+        store.set_meta(META_CA_PEM, None)
         store.set_meta(META_CA_FILE, str(tmp_path / "moved-away.pem"))
         summary = sync_store(store, clock=clock, policy=FAST)
     assert summary.error == CA_FILE_BAD
     assert _outbox(store) == before
     store.close()
     assert db.households() == []
+
+
+@pytest.fixture
+def impostor(pki: Pki, tmp_path: Path) -> ServerCert:
+    """A server certificate for 127.0.0.1 from the unrelated CA: an impostor's server."""
+    now = dt.datetime.now(dt.UTC)
+    (tmp_path / "impostor").mkdir()
+    return make_server_cert(
+        tmp_path / "impostor",
+        "impostor",
+        pki.other_ca,
+        names=LOOPBACK_NAMES,
+        not_before=now - dt.timedelta(hours=1),
+        not_after=now + dt.timedelta(days=1),
+    )
+
+
+def test_overwriting_the_ca_file_does_not_move_the_pin(
+    pki: Pki, db: ServerDB, dwellings: list[str], tmp_path: Path, impostor: ServerCert
+) -> None:
+    """Issue 16 item 19: the pinned CA file is overwritten with the impostor's CA; sync and a
+    renewed login refuse the impostor's server, so the token and the password never reach it."""
+    clock = FakeClock()
+    ca_copy = tmp_path / "office-ca.pem"
+    ca_copy.write_bytes(pki.ca.pem.read_bytes())
+    with tls_server(db, pki.good) as server:
+        store = _profile(server.url, tmp_path / "home", clock, ca_copy)
+    enqueue_households(store, dwellings, 2)
+    before = _outbox(store)
+    ca_copy.write_bytes(pki.other_ca.pem.read_bytes())  # the file now names the impostor's CA
+    impostor_db = ServerDB(tmp_path / "impostor.db")
+    add_enumerator(impostor_db, "alice", PASSWORD_A, AREA_A, dwellings=2, ready=True)
+    try:
+        with tls_server(impostor_db, impostor) as server:
+            store.set_meta(META_SERVER_URL, server.url)
+            summary = sync_store(store, clock=clock, policy=FAST)
+            assert summary.error == m.TLS, summary.to_dict()
+            with pytest.raises(NetworkError) as refused:
+                renew_token(store, PASSWORD_A, clock=clock, policy=FAST)
+            assert refused.value.msg == m.TLS
+        assert _outbox(store) == before
+        assert impostor_db.households() == []
+    finally:
+        store.close()
+        impostor_db.close()
+
+
+def test_a_profile_from_before_the_pin_pins_its_file_at_the_next_connection(
+    pki: Pki, db: ServerDB, dwellings: list[str], tmp_path: Path
+) -> None:
+    clock = FakeClock()
+    ca_copy = tmp_path / "office-ca.pem"
+    ca_copy.write_bytes(pki.ca.pem.read_bytes())
+    with tls_server(db, pki.good) as server:
+        store = _profile(server.url, tmp_path / "home", clock, ca_copy)
+        store.set_meta(META_CA_PEM, None)  # as an older version left it: only the path
+        assert sync_store(store, clock=clock, policy=FAST).error is None
+        assert store.get_meta(META_CA_PEM) == pki.ca.pem.read_text()
+        ca_copy.write_bytes(pki.other_ca.pem.read_bytes())
+        assert sync_store(store, clock=clock, policy=FAST).error is None  # still the office CA
+    store.close()

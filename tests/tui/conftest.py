@@ -11,8 +11,8 @@ import pytest
 from census_tui.app import CensusApp, make_app
 from census_tui.clock import FakeClock
 from census_tui.store import KdfParams
+from census_tui.visit.gate import VisitGate
 from census_tui.visit.practice import make_local_profile
-from census_tui.visit.service import VisitGate
 from tests.tui.drive import AppFactory
 
 CHEAP = KdfParams(n=2**10, r=1, p=1)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any, Protocol, Self
 
+from rich.cells import cell_len
 from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -11,6 +14,13 @@ from textual.pilot import Pilot
 from census_tui.app import CensusApp
 
 KEYS = {"\r": "enter", " ": "space", "\t": "tab"}
+SVG_TEXT = re.compile(
+    r'<text class="[^"]*-r\d+" x="(?P<x>[\d.]+)" y="[\d.]+" textLength="[\d.]+" '
+    r'clip-path="url\(#[^"]*-line-(?P<row>\d+)\)">(?P<text>[^<]*)</text>'
+)
+"""A run of text in Rich's SVG export (``console.export_svg``), on its line of the screen."""
+SVG_CELL = 0.61 * 20
+"""Rich's SVG export: a cell is 0.61 of its 20 px font wide."""
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:
@@ -27,19 +37,26 @@ async def settle(pilot: Pilot[int]) -> None:
 
 
 def screen_text(app: App[Any]) -> str:
-    """What the terminal shows now, as plain text lines (the same render the SVG export uses)."""
-    import io
-
-    from rich.console import Console
-
+    """What the terminal shows now, as plain text lines padded to the screen's width: read back
+    from Textual's own SVG screenshot (``App.export_screenshot``)."""
     width, height = app.size
-    console = Console(
-        width=width, height=height, file=io.StringIO(), force_terminal=True,
-        color_system="truecolor", record=True, legacy_windows=False, safe_box=False,
-    )  # fmt: skip
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    console.print(update)
-    return console.export_text(styles=False)
+    rows: list[list[tuple[int, str]]] = [[] for _ in range(height)]
+    for match in SVG_TEXT.finditer(app.export_screenshot()):
+        x, row, text = (
+            float(match["x"]),
+            int(match["row"]),
+            html.unescape(match["text"]).rstrip("\n"),
+        )
+        if row < height:
+            rows[row].append((round(x / SVG_CELL), text.replace("\xa0", " ")))
+    lines = []
+    for parts in rows:
+        line, cells = "", 0
+        for column, text in sorted(parts):
+            line += " " * max(0, column - cells) + text
+            cells = max(cells, column) + cell_len(text)
+        lines.append(line + " " * max(0, width - cells))
+    return "\n".join(lines)
 
 
 async def login(pilot: Pilot[int], password: str) -> None:

@@ -22,7 +22,8 @@ from census_tui.questionnaire.answers import parse_answer
 from census_tui.server.run import ServerThread
 from census_tui.server.seed import add_enumerator
 from census_tui.server.storage import ServerDB
-from census_tui.visit.service import VisitGate, VisitSession
+from census_tui.visit.gate import VisitGate
+from census_tui.visit.service import VisitSession
 from tests.tui.conftest import CHEAP
 from tests.tui.drive import screen_text, settle, type_text
 from tests.tui.script import HOUSEHOLD, persons_for

@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Button
+from textual.widgets import Button, Input
 
 from census_tui.widgets.answer import AnswerInput
 from tests.tui.drive import screen_text, type_text
 
 
-class Spy(AnswerInput):
-    """Records each repaint: the regions asked for (none: the whole field)."""
+class Recorder(Input):
+    """Records each repaint Textual is asked for: the regions (none: the whole field)."""
+
+    asked: list[tuple[tuple[Region, ...], bool]]
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        if hasattr(self, "asked") and repaint:
+            self.asked.append((regions, bool(regions)))
+        super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        return self
+
+
+class Spy(AnswerInput, Recorder):
+    """The answer field, with the recorder under it: it sees the repaints the field asks for."""
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(lambda text: None, **kw)
-        self.asked: list[tuple[tuple[Region, ...], bool]] = []
-
-    def _set_dirty(self, *regions: Region) -> None:
-        self.asked.append((regions, bool(regions)))
-        super()._set_dirty(*regions)
+        self.asked = []
 
 
 class Field(App[None]):

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from census_tui.clock import FakeClock
 from census_tui.visit.api import Attempt
-from census_tui.visit.service import VisitGate
+from census_tui.visit.gate import VisitGate
+from census_tui.visit.outcomes import Channel, Outcome
 from tests.tui.conftest import PASSWORD, PROFILE
 from tests.tui.drive import AppFactory, login, screen_text
 
@@ -20,10 +21,14 @@ async def test_todays_appointment_first_with_its_local_time(
     later = now + timedelta(hours=3)
     next_week = now + timedelta(days=7)
     session.record_attempt(
-        "D0007", Attempt(at=now, outcome="appointment", channel="phone", appointment_at=later)
+        "D0007",
+        Attempt(at=now, outcome=Outcome.APPOINTMENT, channel=Channel.PHONE, appointment_at=later),
     )
     session.record_attempt(
-        "D0009", Attempt(at=now, outcome="appointment", channel="wechat", appointment_at=next_week)
+        "D0009",
+        Attempt(
+            at=now, outcome=Outcome.APPOINTMENT, channel=Channel.WECHAT, appointment_at=next_week
+        ),
     )
     session.close()
     app = app_factory("en")

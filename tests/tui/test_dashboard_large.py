@@ -17,8 +17,9 @@ from census_tui.clock import FakeClock
 from census_tui.screens.dashboard import DashboardScreen
 from census_tui.screens.visit import VisitScreen
 from census_tui.visit.api import Attempt
+from census_tui.visit.gate import VisitGate
+from census_tui.visit.outcomes import Channel, Outcome
 from census_tui.visit.practice import make_local_profile
-from census_tui.visit.service import VisitGate
 from census_tui.widgets.window_table import WindowTable
 from tests.tui.conftest import CHEAP, PASSWORD, PROFILE
 from tests.tui.drive import login, screen_text, settle, type_text
@@ -34,8 +35,8 @@ def big_app(tmp_path: Path, clock: FakeClock) -> Iterator[CensusApp]:
         "D4321",
         Attempt(
             at=clock.now(),
-            outcome="appointment",
-            channel="phone",
+            outcome=Outcome.APPOINTMENT,
+            channel=Channel.PHONE,
             appointment_at=clock.now() + timedelta(hours=2),
         ),
     )

@@ -11,9 +11,9 @@ from census_tui.app import make_app
 from census_tui.clock import FakeClock
 from census_tui.screens.dashboard import DashboardScreen
 from census_tui.screens.drill import DrillScreen
+from census_tui.visit.gate import VisitGate
 from census_tui.visit.practice import make_local_profile
 from census_tui.visit.scenarios import DOUBTS
-from census_tui.visit.service import VisitGate
 from tests.tui.conftest import CHEAP, PASSWORD, PROFILE
 from tests.tui.drive import AppFactory, login, screen_text, settle, type_text
 

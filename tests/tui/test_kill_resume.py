@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from census_tui.clock import FakeClock
-from census_tui.visit.service import VisitGate
+from census_tui.visit.gate import VisitGate
 from tests.tui.conftest import CHEAP, PASSWORD, PROFILE
 from tests.tui.ptyterm import PtyApp
 from tests.tui.script import marker_for, steps

@@ -30,9 +30,9 @@ class Pair(App[None]):
         self.lang = lang
 
     def compose(self) -> ComposeResult:
-        yield Spy(LONG, id="fixed")
+        yield Spy(LONG, id="fixed", lang=self.lang)
         yield Static(LONG.zh if self.lang == "zh" else LONG.en, id="static", markup=False)
-        yield Lines(Msg("", ""), id="auto")
+        yield Lines(Msg("", ""), id="auto", lang=self.lang)
 
 
 async def test_lines_wrap_like_a_static_in_both_languages() -> None:

@@ -8,8 +8,8 @@ from textual.widgets import OptionList
 
 from census_tui.app import make_app
 from census_tui.clock import FakeClock
+from census_tui.visit.gate import VisitGate
 from census_tui.visit.practice import make_local_profile
-from census_tui.visit.service import VisitGate
 from tests.tui.conftest import CHEAP, PASSWORD, PROFILE
 from tests.tui.drive import AppFactory, login, screen_text, settle, type_text
 

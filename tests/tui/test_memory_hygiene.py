@@ -1,5 +1,6 @@
-"""Memory hygiene of the screens (issue 5 §12: peak memory while interviewing): garbage left by
-earlier screens is collected before the interview freezes what is alive."""
+"""Memory hygiene (peak memory while interviewing): the app's one garbage-collection policy
+(``CensusApp.tidy`` on each screen switch) collects what earlier screens left before it freezes
+what is alive."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from tests.tui.conftest import PASSWORD
 from tests.tui.drive import AppFactory, login, settle
 
 
-async def test_interview_does_not_freeze_earlier_screens_garbage(app_factory: AppFactory) -> None:
+async def test_the_interview_does_not_freeze_earlier_screens_garbage(
+    app_factory: AppFactory,
+) -> None:
     """Each new screen makes Textual re-parse the whole stylesheet; the old rules (~10,000
     objects in reference cycles) are garbage that only the cyclic collector frees. Freezing
     them with the interview's live objects would keep them for the whole interview."""

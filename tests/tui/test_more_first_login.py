@@ -15,7 +15,7 @@ import pytest
 
 from census_tui.app import make_app
 from census_tui.clock import FakeClock
-from census_tui.visit.service import VisitGate
+from census_tui.visit.gate import VisitGate
 from tests.tui.conftest import CHEAP
 from tests.tui.drive import screen_text, settle, type_text
 from tests.tui.more_support import (

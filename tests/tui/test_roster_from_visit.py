@@ -8,7 +8,7 @@ from census_tui.roster.preview import read_roster_file
 from census_tui.roster.sample import write_sample_roster
 from census_tui.roster.state import RosterStatus
 from census_tui.screens.roster import RosterScreen
-from census_tui.visit.service import VisitGate
+from census_tui.visit.gate import VisitGate
 from tests.tui.conftest import PASSWORD, PROFILE
 from tests.tui.drive import AppFactory, login, screen_text, settle
 

@@ -8,7 +8,8 @@ P-14) → self-check → read-back → completed; then the store is checked.
 from __future__ import annotations
 
 from census_tui.screens.interview import InterviewScreen
-from census_tui.visit.service import VisitGate, VisitSession
+from census_tui.visit.gate import VisitGate
+from census_tui.visit.service import VisitSession
 from census_tui.visit.states import CaseState
 from tests.tui.conftest import PASSWORD, PROFILE
 from tests.tui.drive import AppFactory, login, screen_text, settle, type_text

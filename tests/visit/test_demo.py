@@ -7,7 +7,7 @@ from pathlib import Path
 
 from census_tui.clock import FakeClock
 from census_tui.demo import DEMO_NEW_PASSWORD, start_demo
-from census_tui.visit.service import open_gate
+from census_tui.visit.gate import open_gate
 from census_tui.visit.states import Board
 
 

@@ -19,7 +19,8 @@ from census_tui.server.storage import ServerDB
 from census_tui.store import KdfParams
 from census_tui.sync.engine import EVENT_RETURNED
 from census_tui.visit.api import ReturnedCase
-from census_tui.visit.service import VisitGate, VisitSession
+from census_tui.visit.gate import VisitGate
+from census_tui.visit.service import VisitSession
 from census_tui.visit.states import CaseState
 from tests.validation.builders import person_answers
 

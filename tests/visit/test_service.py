@@ -13,8 +13,11 @@ from census_tui.clock import FakeClock
 from census_tui.errors import AuthError, BadInput, ConflictError
 from census_tui.store import KdfParams
 from census_tui.visit.api import Attempt
+from census_tui.visit.core import KIND_HOUSEHOLD, KIND_OUTCOME
+from census_tui.visit.gate import VisitGate
+from census_tui.visit.outcomes import Channel, Outcome
 from census_tui.visit.practice import make_local_profile
-from census_tui.visit.service import KIND_HOUSEHOLD, KIND_OUTCOME, VisitGate, VisitSession
+from census_tui.visit.service import VisitSession
 from census_tui.visit.states import Board, CaseState
 from tests.validation.builders import person_answers
 
@@ -62,8 +65,8 @@ def test_whole_visit_completes_and_queues_the_payload(session: VisitSession) -> 
         "D0001",
         Attempt(
             at=s.clock.now(),
-            outcome="appointment",
-            channel="phone",
+            outcome=Outcome.APPOINTMENT,
+            channel=Channel.PHONE,
             appointment_at=s.clock.now() + timedelta(hours=3),
         ),
     )
@@ -155,14 +158,14 @@ def test_reopen_completed_and_refuse_synced(session: VisitSession) -> None:
 def test_refusal_reaches_the_outbox_and_two_misses_suggest_a_slot(session: VisitSession) -> None:
     s = session
     now = s.clock.now()
-    s.record_attempt("D0005", Attempt(at=now, outcome="refused", doubt="tax"))
+    s.record_attempt("D0005", Attempt(at=now, outcome=Outcome.REFUSED, doubt="tax"))
     assert [i.kind for i in s.store.outbox_pending()] == [KIND_OUTCOME]
     assert s.suggest_slot("D0006") is None
-    s.record_attempt("D0006", Attempt(at=now, outcome="no_contact"))
-    s.record_attempt("D0006", Attempt(at=now + timedelta(hours=1), outcome="no_contact"))
+    s.record_attempt("D0006", Attempt(at=now, outcome=Outcome.NO_CONTACT))
+    s.record_attempt("D0006", Attempt(at=now + timedelta(hours=1), outcome=Outcome.NO_CONTACT))
     slot = s.suggest_slot("D0006")
     assert slot is not None and slot.hour == 19 and slot > now
-    s.record_attempt("D0006", Attempt(at=now.replace(hour=20), outcome="no_contact"))
+    s.record_attempt("D0006", Attempt(at=now.replace(hour=20), outcome=Outcome.NO_CONTACT))
     weekend = s.suggest_slot("D0006")
     assert weekend is not None and weekend.weekday() == 5 and weekend.hour == 10
 

@@ -1,0 +1,132 @@
+"""The enumerator's worklist: the dashboard, dwellings found on site, and a dwelling's
+households (户)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from census_tui.errors import BadInput
+from census_tui.i18n import Msg
+from census_tui.store import Dwelling
+from census_tui.visit.api import Dashboard, DwellingRow, HouseholdCase
+from census_tui.visit.core import SessionCore
+from census_tui.visit.exchange import latest_returns
+from census_tui.visit.states import DONE, Board, CaseState, board_of
+
+NEED_ADDRESS = Msg("请填写地址。", "Enter the address.")
+
+
+class DwellingsMixin(SessionCore):
+    """The dashboard and the dwellings and households on it."""
+
+    def dashboard(self) -> Dashboard:
+        """The worklist: appointments due today (or overdue) first by time, then every other
+        dwelling by id. Built a batch of dwellings at a time into a compact
+        :class:`~census_tui.visit.worklist.Worklist` (a 5,000-dwelling area never sits in memory
+        as 5,000 row objects)."""
+        from census_tui.visit.worklist import WorklistBuilder
+
+        area_id = self.area_id()
+        area_name = next((a.name for a in self.store.areas() if a.id == area_id), "")
+        cases_by_dwelling: dict[str, list[tuple[int, str, str]]] = {}
+        for c in self.store.cases():
+            cases_by_dwelling.setdefault(c.dwelling_id, []).append((c.hh_number, c.state, c.uuid))
+        heads = self.store.head_names()
+        now = self.clock.now()
+        today_end = (now.astimezone(self.tz) + timedelta(days=1)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        booked: dict[str, datetime] = {}
+        for booking in self.store.appointments():
+            if booking.status == "booked":
+                booked[booking.dwelling_id] = booking.scheduled_at
+        comments = {k: v.comment for k, v in latest_returns(self.store).items()}
+
+        def row_of(d: Dwelling) -> DwellingRow:
+            cases = sorted(cases_by_dwelling.get(d.id, []))
+            # The row shows the first household still needing work (a second household
+            # keeps the dwelling on the worklist after the first is completed).
+            todo = [c for c in cases if CaseState(c[1]) not in DONE]
+            state = CaseState((todo or cases)[0][1]) if cases else CaseState.LISTED
+            appt = booked.get(d.id) if state is CaseState.APPOINTMENT else None
+            return DwellingRow(
+                dwelling_id=d.id,
+                address=d.address or f"{d.building} {d.unit}".strip(),
+                kind=d.kind,
+                state=state,
+                board=board_of(state),
+                households=len(cases),
+                head_name=next((heads[u] for _, _, u in cases if u in heads), ""),
+                appointment_at=appt,
+                overdue=appt is not None and appt < now,
+                returned_comment=next((comments[u] for _, _, u in cases if u in comments), ""),
+                note=d.note,
+            )
+
+        due: list[DwellingRow] = []
+        for dwelling_id, at in booked.items():
+            if at < today_end:
+                d = self.store.dwelling(dwelling_id)
+                if not area_id or d.area_id == area_id:
+                    row = row_of(d)
+                    if row.appointment_at is not None:
+                        due.append(row)
+        due.sort(key=lambda r: (r.appointment_at or now, r.dwelling_id))
+        first = {r.dwelling_id for r in due}
+        counts = {b: 0 for b in Board}
+        worklist = WorklistBuilder()
+        for row in due:
+            worklist.add(row)
+            counts[row.board] += 1
+        for d in self.store.iter_dwellings(area_id or None):
+            if d.id not in first:
+                row = row_of(d)
+                worklist.add(row)
+                counts[row.board] += 1
+        rows = worklist.build()
+        log = self.store.sync_log(limit=20)
+        last_ok = next((e.at for e in log if e.op == "sync" and e.result != "error"), None)
+        return Dashboard(
+            area_id=area_id,
+            area_name=area_name,
+            rows=rows,
+            counts=counts,
+            last_sync_at=last_ok,
+            outbox_depth=self.store.outbox_depth(),
+            training=self.training,
+        )
+
+    def add_dwelling(self, address: str, kind: str = "ordinary") -> str:
+        """A dwelling found on site (not in the listing); ids N0001, N0002 … on this device."""
+        address = address.strip()
+        if not address:
+            raise BadInput(NEED_ADDRESS)
+        taken = {d.id for d in self.store.dwellings()}
+        n = 1
+        while f"N{n:04d}" in taken:
+            n += 1
+        new_id = f"N{n:04d}"
+        self.store.upsert_dwelling(
+            Dwelling(
+                new_id,
+                self.area_id(),
+                address=address[:200],
+                kind=kind,
+                added_on_site=True,
+                sort_key=new_id,
+            )
+        )
+        self.store.log_event("dwelling_added", actor=self.account, data={"dwelling": new_id})
+        return new_id
+
+    def open_second_household(self, dwelling_id: str) -> str:
+        """Another household in the same dwelling: its own 户编号 after the area's highest."""
+        return self.store.create_household(dwelling_id, training=self.training, actor=self.account)
+
+    def households(self, dwelling_id: str) -> list[HouseholdCase]:
+        """The household cases of one dwelling by 户编号 (a dwelling can hold several)."""
+        heads = self.store.head_names()
+        return [
+            HouseholdCase(c.uuid, c.hh_number, CaseState(c.state), heads.get(c.uuid, ""))
+            for c in sorted(self.store.cases(dwelling_id), key=lambda c: c.hh_number)
+        ]
