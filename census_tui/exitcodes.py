@@ -33,3 +33,162 @@ class ExitCode(IntEnum):
     """An unexpected error (a bug); details without personal data are in the log."""
     INTERRUPTED = 130
     """Stopped by the user (Ctrl+C)."""
+
+
+NO_PASSWORD = "no password given and no terminal to ask for it"
+"""Why a command that needs the password ends with BAD_INPUT when it cannot ask for one."""
+
+COMMAND_EXITS: dict[str, tuple[tuple[ExitCode, str], ...]] = {
+    "login": (
+        (ExitCode.OK, "logged in"),
+        (ExitCode.BAD_INPUT, f"bad server address (http:// only to loopback), or {NO_PASSWORD}"),
+        (ExitCode.AUTH, "wrong account or password"),
+        (ExitCode.NETWORK, "server unreachable"),
+        (ExitCode.CONFLICT, "the profile exists in a conflicting state"),
+        (ExitCode.DISK, "data directory read-only"),
+    ),
+    "logout": (
+        (ExitCode.OK, "logged out"),
+        (ExitCode.BAD_INPUT, NO_PASSWORD),
+        (ExitCode.AUTH, "wrong password or locked out"),
+        (ExitCode.NO_PROFILE, "no profile"),
+        (ExitCode.CONFLICT, "unsynced work (without --force)"),
+    ),
+    "passwd": (
+        (ExitCode.OK, "changed"),
+        (ExitCode.BAD_INPUT, f"new password too weak or the two differ, or {NO_PASSWORD}"),
+        (ExitCode.AUTH, "wrong password or login expired"),
+        (ExitCode.NO_PROFILE, "no profile"),
+        (ExitCode.STORE, "local save failed after the server change"),
+        (ExitCode.NETWORK, "offline (nothing changed)"),
+    ),
+    "recover": (
+        (ExitCode.OK, "new password set"),
+        (ExitCode.BAD_INPUT, f"unreadable key file, or {NO_PASSWORD}"),
+        (ExitCode.AUTH, "not the census office's key"),
+        (ExitCode.NO_PROFILE, "no profile"),
+        (ExitCode.STORE, "no recovery slot or damaged profile"),
+    ),
+    "status": (
+        (ExitCode.OK, "shown"),
+        (ExitCode.BAD_INPUT, NO_PASSWORD),
+        (ExitCode.AUTH, "wrong password or locked out"),
+        (ExitCode.NO_PROFILE, "no profile"),
+        (ExitCode.STORE, "damaged store"),
+    ),
+    "sync": (
+        (ExitCode.OK, "everything acknowledged"),
+        (ExitCode.FINDINGS, "items refused by the server (kept on the device, see status)"),
+        (ExitCode.BAD_INPUT, NO_PASSWORD),
+        (ExitCode.AUTH, "wrong password, locked out, or login refused"),
+        (ExitCode.NO_PROFILE, "no profile or not logged in"),
+        (ExitCode.NETWORK, "network trouble (nothing lost)"),
+        (ExitCode.CONFLICT, "training and real data kept apart"),
+    ),
+    "diag": (
+        (ExitCode.OK, "no check failed"),
+        (ExitCode.FINDINGS, "a check failed"),
+        (ExitCode.BAD_INPUT, f"a bad option, or {NO_PASSWORD} (--password)"),
+    ),
+    "diag bundle": (
+        (ExitCode.OK, "written"),
+        (ExitCode.BAD_INPUT, f"file exists or folder missing, or {NO_PASSWORD} (--password)"),
+        (ExitCode.DISK, "no space or read-only target"),
+    ),
+    "backup": (
+        (ExitCode.OK, "written"),
+        (ExitCode.BAD_INPUT, f"file exists or folder missing, or {NO_PASSWORD}"),
+        (ExitCode.AUTH, "wrong password or locked out"),
+        (ExitCode.NO_PROFILE, "no profile"),
+        (ExitCode.STORE, "damaged store or failed self-check (file removed)"),
+        (ExitCode.DISK, "no space or read-only target"),
+    ),
+    "restore": (
+        (ExitCode.OK, "restored"),
+        (ExitCode.BAD_INPUT, f"not a backup, damaged or truncated, or {NO_PASSWORD}"),
+        (ExitCode.AUTH, "wrong password or locked out"),
+        (ExitCode.CONFLICT, "a profile exists (without --replace) or a newer schema"),
+        (ExitCode.DISK, "no space or read-only data directory"),
+    ),
+    "roster import": (
+        (ExitCode.OK, "imported (or checked with --dry-run)"),
+        (ExitCode.BAD_INPUT, f"bad file or bad rows (nothing imported), or {NO_PASSWORD}"),
+        (ExitCode.AUTH, "wrong password or locked out"),
+        (ExitCode.NO_PROFILE, "no profile"),
+        (ExitCode.CONFLICT, "already imported"),
+    ),
+    "validate": (
+        (ExitCode.OK, "no errors"),
+        (ExitCode.FINDINGS, "an error, or an overridable error without a current confirmation"),
+        (ExitCode.BAD_INPUT, "unreadable input"),
+    ),
+    "server": (
+        (ExitCode.OK, "stopped"),
+        (ExitCode.BAD_INPUT, "bad arguments (no --db)"),
+    ),
+    "server run": (
+        (ExitCode.OK, "stopped"),
+        (ExitCode.BAD_INPUT, "bad arguments (no --db)"),
+    ),
+    "server return": (
+        (ExitCode.OK, "returned"),
+        (ExitCode.BAD_INPUT, "bad arguments: no --db, no such case, an item it does not have"),
+    ),
+    "server approve": (
+        (ExitCode.OK, "approved"),
+        (ExitCode.BAD_INPUT, "bad arguments: no --db, no such case"),
+    ),
+    "demo": (
+        (ExitCode.OK, "ended"),
+        (ExitCode.NETWORK, "the training server could not be reached"),
+        (ExitCode.DISK, "no space or the demo directory is read-only"),
+    ),
+    "tui": ((ExitCode.OK, "ended"),),
+    "version": ((ExitCode.OK, "shown"),),
+}
+"""The exit codes each command can end with, and why: the one table that ``--help`` (see
+:func:`help_epilog`) and docs/exit-codes.md (see :func:`markdown_by_command`) are made from.
+Every command may also end with 70 (a bug) or 130 (Ctrl+C)."""
+
+EVERY_COMMAND = "70 an unexpected error (a bug), 130 stopped with Ctrl+C"
+
+
+def help_epilog(command: str) -> str:
+    """The "Exit codes" block of ``command``'s ``--help`` (``\\b`` keeps click from rewrapping
+    it)."""
+    lines = ["\b", "Exit codes / 退出码 (docs/exit-codes.md):"]
+    lines += [f"  {int(code):>3}  {why}" for code, why in COMMAND_EXITS[command]]
+    lines.append(f"  also {EVERY_COMMAND}")
+    return "\n".join(lines)
+
+
+def markdown_by_command() -> str:
+    """The per-command table of docs/exit-codes.md (a test checks the file holds exactly it)."""
+    rows = ["| command | exit codes |", "|---|---|"]
+    for command, codes in COMMAND_EXITS.items():
+        cell = "; ".join(f"{int(code)} {why}" for code, why in codes)
+        rows.append(f"| `{command}` | {cell} |")
+    return "\n".join(rows)
+
+
+DOC_BEGIN = "<!-- begin exit codes by command -->\n"
+DOC_END = "<!-- end exit codes by command -->"
+
+
+def with_table(doc: str) -> str:
+    """``doc`` (docs/exit-codes.md) with its per-command table made from :data:`COMMAND_EXITS`.
+
+    ``python -m census_tui.exitcodes docs/exit-codes.md`` rewrites the file with it."""
+    head, sep, rest = doc.partition(DOC_BEGIN)
+    _old, sep2, tail = rest.partition(DOC_END)
+    if not sep or not sep2:
+        raise ValueError("the exit-code table markers are missing")
+    return f"{head}{DOC_BEGIN}{markdown_by_command()}\n{DOC_END}{tail}"
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1])
+    target.write_text(with_table(target.read_text(encoding="utf-8")), encoding="utf-8")

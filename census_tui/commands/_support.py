@@ -2,7 +2,10 @@
 passwords, profile choice, printing and mapping :class:`CensusError` to exit codes.
 
 Passwords: ``CENSUS_TUI_PASSWORD`` (scripts) or a prompt without echo. A new password (passwd,
-recover) comes from ``CENSUS_TUI_NEW_PASSWORD`` or a prompt asked twice.
+recover) comes from ``CENSUS_TUI_NEW_PASSWORD`` or a prompt asked twice. Without a terminal
+(a script, cron, a pipe) every prompt reads one line of standard input instead; when there is
+none the command says how to give the value and ends with ``BAD_INPUT`` (never a Python warning
+and ``Aborted!``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,28 @@ MSG_SEVERAL = Msg(
     "There are several profiles here ({names}); name one with --profile.",
 )
 MSG_PASSWORDS_DIFFER = Msg("两次输入的密码不一致。", "The two passwords differ.")
+MSG_NO_TERMINAL = Msg(
+    "没有终端可以输入{what}，标准输入中也没有。{how}",
+    "There is no terminal to type the {what} on, and none came on standard input. {how}",
+)
+HOW_PASSWORD = Msg(
+    f"请设置环境变量 {ENV_PASSWORD}，或从标准输入送入一行"
+    f"（例如 printf '%s\\n' \"$密码\" | census-tui status）。",
+    f"Set the environment variable {ENV_PASSWORD}, or send it as one line on standard input"
+    f" (for example printf '%s\\n' \"$PASSWORD\" | census-tui status).",
+)
+HOW_NEW_PASSWORD = Msg(
+    f"请设置环境变量 {ENV_NEW_PASSWORD}，或从标准输入送入两行（新密码输入两次）。",
+    f"Set the environment variable {ENV_NEW_PASSWORD}, or send it twice, one line each, on"
+    " standard input.",
+)
+HOW_ANSWER = Msg(
+    "请在终端里运行，或从标准输入逐行送入回答。",
+    "Run it in a terminal, or send the answers one line each on standard input.",
+)
+WHAT_PASSWORD = Msg("密码", "password")
+WHAT_NEW_PASSWORD = Msg("新密码", "new password")
+WHAT_ANSWER = Msg("回答", "answer")
 
 
 def lang_of(ctx: typer.Context) -> Lang:
@@ -67,23 +92,67 @@ def guarded(lang: Lang) -> Iterator[None]:
         fail(err, lang)
 
 
+def has_terminal() -> bool:
+    """Whether prompts can be typed: standard input is a terminal."""
+    stdin = sys.stdin
+    return stdin is not None and not stdin.closed and stdin.isatty()
+
+
+def ask(
+    lang: Lang,
+    prompt: Msg,
+    *,
+    hidden: bool = False,
+    what: Msg = WHAT_ANSWER,
+    how: Msg = HOW_ANSWER,
+) -> str:
+    """One answer: typed at a prompt (without echo when ``hidden``), or, with no terminal, one
+    line of standard input. Nothing there: :class:`BadInput` saying ``how`` to give it."""
+    if has_terminal():
+        return str(typer.prompt(prompt(lang), hide_input=hidden))
+    stdin = sys.stdin
+    line = stdin.readline() if stdin is not None and not stdin.closed else ""
+    value = line.rstrip("\r\n")
+    if not value:
+        raise BadInput(
+            Msg(
+                MSG_NO_TERMINAL.zh.format(what=what.zh, how=how.zh),
+                MSG_NO_TERMINAL.en.format(what=what.en, how=how.en),
+            )
+        )
+    return value
+
+
 def password(lang: Lang, prompt: Msg | None = None) -> str:
-    """The current password: ``CENSUS_TUI_PASSWORD`` or a hidden prompt."""
+    """The current password: ``CENSUS_TUI_PASSWORD``, a hidden prompt, or (no terminal) one
+    line of standard input. Raises :class:`BadInput` when there is none (call it inside
+    :func:`guarded`)."""
     value = os.environ.get(ENV_PASSWORD)
     if value:
         return value
-    text = (prompt or Msg("密码", "Password"))(lang)
-    return str(typer.prompt(text, hide_input=True))
+    text = prompt or Msg("密码", "Password")
+    return ask(lang, text, hidden=True, what=WHAT_PASSWORD, how=HOW_PASSWORD)
 
 
 def new_password(lang: Lang) -> str:
-    """A new password: ``CENSUS_TUI_NEW_PASSWORD`` or a hidden prompt asked twice."""
+    """A new password: ``CENSUS_TUI_NEW_PASSWORD``, a hidden prompt asked twice, or (no
+    terminal) two lines of standard input."""
     value = os.environ.get(ENV_NEW_PASSWORD)
     if value:
         return value
-    first = str(typer.prompt(Msg("新密码", "New password")(lang), hide_input=True))
-    second = str(
-        typer.prompt(Msg("再次输入新密码", "Repeat the new password")(lang), hide_input=True)
+    first = ask(
+        lang,
+        Msg("新密码", "New password"),
+        hidden=True,
+        what=WHAT_NEW_PASSWORD,
+        how=HOW_NEW_PASSWORD,
+    )
+    second = ask(
+        lang,
+        Msg("再次输入新密码", "Repeat the new password"),
+        hidden=True,
+        what=WHAT_NEW_PASSWORD,
+        how=HOW_NEW_PASSWORD,
     )
     if first != second:
         fail(BadInput(MSG_PASSWORDS_DIFFER), lang)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from census_tui.commands._support import (
+    ask,
     emit_json,
     guarded,
     lang_of,
@@ -79,10 +80,8 @@ def _policy() -> RetryPolicy:
 
 
 def _ask_real_name(lang: Lang) -> tuple[str, str]:
-    name = str(typer.prompt(Msg("实名认证：姓名", "Real-name check: your name")(lang)))
-    id_number = str(
-        typer.prompt(Msg("实名认证：身份证号", "Real-name check: ID number")(lang), hide_input=True)
-    )
+    name = ask(lang, Msg("实名认证：姓名", "Real-name check: your name"))
+    id_number = ask(lang, Msg("实名认证：身份证号", "Real-name check: ID number"), hidden=True)
     return name, id_number
 
 
@@ -101,8 +100,7 @@ def register(app: typer.Typer) -> None:
 
         The password is asked without echo (or taken from CENSUS_TUI_PASSWORD). At the first
         login the initial password must be changed (new one from CENSUS_TUI_NEW_PASSWORD or
-        asked twice) and the real-name check passed. Exit codes: 0 logged in, 2 bad server
-        address, 3 wrong account or password, 6 server unreachable, 8 data dir read-only.
+        asked twice) and the real-name check passed.
         """
         from census_tui.clock import SystemClock
         from census_tui.store import profile_exists, unlock
@@ -147,8 +145,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """注销 / Forget the login token on this device (the data stays).
 
-        Refuses while unsynced work exists, saying how much, unless --force. Exit codes:
-        0 logged out, 3 wrong password, 4 no profile, 7 unsynced work (no --force).
+        Refuses while unsynced work exists, saying how much, unless --force.
         """
         from census_tui.clock import SystemClock
         from census_tui.store import META_TOKEN, unlock
@@ -177,15 +174,14 @@ def register(app: typer.Typer) -> None:
         """改密码 / Change the password on the server and on this device (online only).
 
         Current password from CENSUS_TUI_PASSWORD or asked; the new one from
-        CENSUS_TUI_NEW_PASSWORD or asked twice. Exit codes: 0 changed, 2 new password too
-        weak, 3 wrong password or login expired, 4 no profile, 6 offline (nothing changed).
+        CENSUS_TUI_NEW_PASSWORD or asked twice.
         """
         from census_tui.clock import SystemClock
         from census_tui.errors import AuthError, CensusError, StoreError
         from census_tui.store import META_SERVER_URL, META_TOKEN, unlock
         from census_tui.sync import messages as sync_msgs
         from census_tui.sync.api import SyncApi
-        from census_tui.sync.engine import META_CA_FILE
+        from census_tui.sync.pins import pinned_ca
 
         lang = lang_of(ctx)
         clock = SystemClock()
@@ -203,7 +199,7 @@ def register(app: typer.Typer) -> None:
                         clock=clock,
                         token=token,
                         policy=_policy(),
-                        ca_file=store.get_meta(META_CA_FILE) or None,
+                        ca_pem=pinned_ca(store),
                     ) as api:
                         api.change_password(old, new)
                 except NetworkError:
@@ -229,8 +225,7 @@ def register(app: typer.Typer) -> None:
 
         For a device whose password was forgotten. Unsynced work is kept; without the office's
         private key nothing can be recovered. The new password comes from
-        CENSUS_TUI_NEW_PASSWORD or is asked twice. Exit codes: 0 done, 2 unreadable key file,
-        3 not the office's key, 4 no profile, 5 no recovery slot or damaged profile.
+        CENSUS_TUI_NEW_PASSWORD or is asked twice.
         """
         from census_tui import paths
         from census_tui.clock import SystemClock

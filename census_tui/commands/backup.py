@@ -39,8 +39,7 @@ def register(app: typer.Typer) -> None:
         """备份 / Write an encrypted, self-checking backup of the profile to PATH.
 
         Safe while the TUI is running (SQLite backup API). The backup cannot be read without
-        the password. Exit codes: 0 written, 2 bad path or file exists, 3 wrong password,
-        4 no profile, 5 damaged store or failed self-check, 8 no space or read-only target.
+        the password.
         """
         from census_tui.clock import SystemClock
         from census_tui.security.backup import write_backup
@@ -83,9 +82,7 @@ def register(app: typer.Typer) -> None:
         """恢复 / Restore a backup onto this device (for example a spare).
 
         Asks for the password the profile had when the backup was made. Never overwrites an
-        existing profile unless --replace (and then keeps it aside). Exit codes: 0 restored,
-        2 not a backup or damaged/truncated, 3 wrong password, 7 a profile exists or the
-        backup is from a newer version, 8 no space or read-only data directory.
+        existing profile unless --replace (and then keeps it aside).
         """
         from census_tui.clock import SystemClock
         from census_tui.security.restore import precheck, restore_backup

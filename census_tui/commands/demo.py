@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
             from census_tui.app import make_app
             from census_tui.i18n import Msg
             from census_tui.launch import idle_minutes
-            from census_tui.visit.service import open_gate
+            from census_tui.visit.gate import open_gate
 
             app = make_app(
                 open_gate(clock=clock, base=site.base),

@@ -118,7 +118,7 @@ def register(app: typer.Typer) -> None:
 
         Each check has an id, a result (ok, warn, fail, skipped), a detail and a remedy. The
         database checks need the password (CENSUS_TUI_PASSWORD or --password); without it they
-        are reported skipped. Exit codes: 0 no check failed, 1 a check failed.
+        are reported skipped.
         """
         if ctx.invoked_subcommand is not None:
             return
@@ -151,8 +151,7 @@ def register(app: typer.Typer) -> None:
         """诊断包 / Write a support bundle (zip): checks, versions, counts, redacted logs.
 
         The bundle holds no personal data: no names, ID numbers, phone numbers, addresses or
-        notes. With the password it also holds the database counts. Exit codes: 0 written,
-        2 bad target path, 8 no space or read-only target.
+        notes. With the password it also holds the database counts.
         """
         from census_tui import paths
         from census_tui.diagnostics import all_checks

@@ -121,8 +121,7 @@ def register(app: typer.Typer) -> None:
         UTF-8, UTF-8 with BOM and GB18030/GBK are detected; headers in Chinese or English
         (姓名/name, 公民身份号码/id_number, 性别/sex, 出生年月/birth, 民族/ethnicity,
         宿舍/room, 部门/department, 工号/employee_no, 电话/phone). All or nothing unless
-        --only-good. Exit codes: 0 imported (or checked with --dry-run), 2 bad file or bad
-        rows (nothing imported), 3 wrong password, 4 no profile, 7 already imported.
+        --only-good.
         """
         from census_tui.clock import SystemClock
         from census_tui.roster.preview import read_roster_file

@@ -5,9 +5,11 @@ a case back naming the questions concerned (household items by id, person items 
 number on the read-back, 1-based).
 
 ``census-tui server --db PATH [--host H] [--port N] [--seed-demo]`` (or ``server run ...``)
-serves docs/protocol.md until Ctrl+C. ``--seed-demo`` makes it a training server with the demo
-area and the account ``demo`` / ``census2020``. Starlette and uvicorn are imported only here,
-inside the commands, so ``census-tui --help`` and the TUI never load them.
+serves docs/protocol.md until Ctrl+C. These options may be given before or after the
+subcommand (``server --db PATH run`` = ``server run --db PATH``). ``--seed-demo`` makes it a
+training server with the demo area and the account ``demo`` / ``census2020``. Starlette and
+uvicorn are imported only here, inside the commands, so ``census-tui --help`` and the TUI
+never load them.
 """
 
 from __future__ import annotations
@@ -22,12 +24,21 @@ from census_tui.errors import BadInput
 from census_tui.exitcodes import ExitCode
 from census_tui.i18n import Msg
 
-DbOpt = Annotated[Path, typer.Option("--db", help="The server's sqlite database file.")]
-HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]
-PortOpt = Annotated[int, typer.Option("--port", help="TCP port.")]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="The server's sqlite database file (also accepted before the command)."
+    ),
+]
+HostOpt = Annotated[
+    str | None, typer.Option("--host", help="Address to listen on [default: 127.0.0.1].")
+]
+PortOpt = Annotated[int | None, typer.Option("--port", help="TCP port [default: 8780].")]
 DemoOpt = Annotated[
     bool, typer.Option("--seed-demo", help="Training server with the demo area and account.")
 ]
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8780
 CaseArg = Annotated[str, typer.Argument(help="The case UUID of the household.")]
 ByOpt = Annotated[str, typer.Option("--by", help="Supervisor name or id, kept with the decision.")]
 
@@ -41,6 +52,26 @@ ItemOpt = Annotated[
 ]
 
 NO_CASE = Msg("服务器上没有这个户", "no such household on the server")
+NO_DB = Msg(
+    "请用 --db 指定服务器数据库文件（写在 server 之后、或子命令之后均可）。",
+    "Name the server's database file with --db (after server, or after the subcommand).",
+)
+
+
+def _group_value(ctx: typer.Context, name: str, own: object) -> object:
+    """A subcommand's option, else the same option given to ``server`` before the
+    subcommand (``census-tui server --db X run`` = ``census-tui server run --db X``)."""
+    if own not in (None, False):
+        return own
+    parent = ctx.parent
+    return parent.params.get(name) if parent is not None else None
+
+
+def _db(ctx: typer.Context, db: Path | None) -> Path:
+    found = _group_value(ctx, "db", db)
+    if not isinstance(found, Path):
+        raise BadInput(NO_DB)
+    return found
 
 
 def _run(db: Path, host: str, port: int, demo: bool) -> None:
@@ -60,7 +91,7 @@ def _run(db: Path, host: str, port: int, demo: bool) -> None:
 
 def _review(
     ctx: typer.Context,
-    db: Path,
+    db_opt: Path | None,
     case: str,
     action: str,
     comment: str,
@@ -72,6 +103,7 @@ def _review(
 
     lang = lang_of(ctx)
     with guarded(lang):
+        db = _db(ctx, db_opt)
         if not db.is_file():
             raise BadInput(Msg("找不到服务器数据库", "server database not found"))
         server_db = ServerDB(db)
@@ -96,53 +128,63 @@ def register(app: typer.Typer) -> None:
     @group.callback(invoke_without_command=True)
     def server_cb(
         ctx: typer.Context,
-        db: Annotated[
-            Path | None, typer.Option("--db", help="Database file (runs the server).")
-        ] = None,
-        host: HostOpt = "127.0.0.1",
-        port: PortOpt = 8780,
+        db: DbOpt = None,
+        host: HostOpt = None,
+        port: PortOpt = None,
         seed_demo: DemoOpt = False,
     ) -> None:
-        """Run the reference server when no subcommand is given (same as ``server run``)."""
+        """Run the reference server when no subcommand is given (same as ``server run``); the
+        options may also come before a subcommand."""
         if ctx.invoked_subcommand is not None:
             return
         if db is None:
             typer.echo(ctx.get_help())
             raise typer.Exit(int(ExitCode.BAD_INPUT))
-        _run(db, host, port, seed_demo)
+        _run(db, host or DEFAULT_HOST, port or DEFAULT_PORT, seed_demo)
 
     @group.command("run")
     def run_cmd(
-        db: DbOpt, host: HostOpt = "127.0.0.1", port: PortOpt = 8780, seed_demo: DemoOpt = False
+        ctx: typer.Context,
+        db: DbOpt = None,
+        host: HostOpt = None,
+        port: PortOpt = None,
+        seed_demo: DemoOpt = False,
     ) -> None:
-        """Serve the sync protocol until Ctrl+C. Exit codes: 0 stopped, 2 bad arguments."""
-        _run(db, host, port, seed_demo)
+        """Serve the sync protocol until Ctrl+C."""
+        with guarded(lang_of(ctx)):
+            path = _db(ctx, db)
+        chosen_host = _group_value(ctx, "host", host)
+        chosen_port = _group_value(ctx, "port", port)
+        _run(
+            path,
+            chosen_host if isinstance(chosen_host, str) else DEFAULT_HOST,
+            chosen_port if isinstance(chosen_port, int) else DEFAULT_PORT,
+            bool(_group_value(ctx, "seed_demo", seed_demo)),
+        )
 
     @group.command("return")
     def return_cmd(
         ctx: typer.Context,
         case: CaseArg,
-        db: DbOpt,
         comment: Annotated[str, typer.Option("--comment", help="What to correct.")],
+        db: DbOpt = None,
         by: ByOpt = "supervisor",
         item: ItemOpt = None,
     ) -> None:
         """Return a household to its enumerator with a comment (退回), naming the questions to
         correct with --item (repeatable; the device opens the case at the first): H6 for a
-        household item, 2:D5 for item D5 of person 2 as numbered on the read-back (from 1).
-        Exit codes: 0 returned, 2 bad arguments (no such case, an item the form or the
-        household does not have)."""
+        household item, 2:D5 for item D5 of person 2 as numbered on the read-back (from 1)."""
         _review(ctx, db, case, "returned", comment, by, item)
 
     @group.command("approve")
     def approve_cmd(
         ctx: typer.Context,
         case: CaseArg,
-        db: DbOpt,
+        db: DbOpt = None,
         by: ByOpt = "supervisor",
         comment: Annotated[str, typer.Option("--comment")] = "",
     ) -> None:
-        """Approve a household (审核通过). Exit codes: 0, 2."""
+        """Approve a household (审核通过)."""
         _review(ctx, db, case, "approved", comment, by)
 
     app.add_typer(group, name="server")

@@ -8,7 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from census_tui.commands._support import emit_json, guarded, lang_of, password, pick_profile, say
+from census_tui.diagnostics.labels import SYNC_OPS, SYNC_RESULTS, state_label, sync_error, word
 from census_tui.i18n import Lang, Msg
+from census_tui.visit.states import CaseState
 
 ProfileOpt = Annotated[
     str | None, typer.Option("--profile", help="Profile name (default: the only one here).")
@@ -22,42 +24,52 @@ LABELS = {
     "area": Msg("普查小区", "Area"),
     "schema_version": Msg("数据库结构版本", "Schema version"),
     "dwellings": Msg("住房单元", "Dwellings"),
-    "cases": Msg("户", "Households"),
+    "households": Msg("户（已开始登记）", "Households (interview begun)"),
     "outbox_depth": Msg("待上传", "Waiting to be sent"),
     "outbox_oldest": Msg("最早待上传", "Oldest waiting since"),
 }
 
 
+def _by_state(counts: dict[str, int], lang: Lang) -> str:
+    """``(listed 35, appointment 1)`` in words, in the language's own brackets and commas."""
+    sep, left, right = ("，", "（", "）") if lang == "zh" else (", ", " (", ")")
+    inside = sep.join(f"{state_label(s, lang)} {n}" for s, n in counts.items()) or "-"
+    return f"{left}{inside}{right}"
+
+
 def render(report: dict[str, Any], lang: Lang) -> str:
-    """The human-readable status (plain text; the same facts as ``--json``)."""
+    """The human-readable status (plain text; the same facts as ``--json``, in words)."""
     lines = []
-    for key in (
-        "profile",
-        "server",
-        "training",
-        "area",
-        "schema_version",
-        "cases",
-        "outbox_depth",
-        "outbox_oldest",
-    ):
+    for key in ("profile", "server", "training", "area", "schema_version"):
         value = report.get(key)
         if key == "training":
             value = Msg("是", "yes")(lang) if value else Msg("否", "no")(lang)
         lines.append(f"{LABELS[key](lang)}: {value if value is not None else '-'}")
-    states = ", ".join(f"{s} {n}" for s, n in report["cases_by_state"].items()) or "-"
-    lines.append(f"{Msg('各状态户数', 'Households by state')(lang)}: {states}")
-    lines.append(f"{LABELS['dwellings'](lang)} ({report['dwellings']}):")
+    lines.append(
+        f"{LABELS['dwellings'](lang)}: {report['dwellings']}"
+        f"{_by_state(report['dwellings_by_state'], lang)}"
+    )
+    lines.append(
+        f"{LABELS['households'](lang)}: {report['households']}"
+        f"{_by_state(report['households_by_state'], lang)}"
+    )
+    for key in ("outbox_depth", "outbox_oldest"):
+        value = report.get(key)
+        lines.append(f"{LABELS[key](lang)}: {value if value is not None else '-'}")
+    lines.append(f"{Msg('各住房单元', 'Each dwelling')(lang)}:")
     for d in report["dwelling_cases"]:
-        lines.append(f"  {d['id']}: {', '.join(d['cases']) or '-'}")
+        shown = ", ".join(state_label(c, lang) for c in d["cases"])
+        lines.append(f"  {d['id']}: {shown or state_label(CaseState.LISTED, lang)}")
     lines.append(f"{Msg('最近同步记录', 'Last sync log entries')(lang)}:")
     if not report["sync_log"]:
         lines.append("  -")
     for e in report["sync_log"]:
-        err = f" {e['error']}" if e["error"] else ""
-        lines.append(
-            f"  {e['at']} {e['op']} {e['result']} sent={e['sent']} acked={e['acked']}{err}"
-        )
+        err = f" {sync_error(e['error'], lang)}" if e["error"] else ""
+        op, result = word(SYNC_OPS, e["op"], lang), word(SYNC_RESULTS, e["result"], lang)
+        counts = Msg("发送 {sent} 确认 {acked}", "sent {sent} acked {acked}").format(
+            sent=e["sent"], acked=e["acked"]
+        )(lang)
+        lines.append(f"  {e['at']} {op} {result} {counts}{err}")
     return "\n".join(lines)
 
 
@@ -68,9 +80,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """本机状态 / Profile, area, dwellings, counts by state, outbox, last sync entries.
 
-        Shows ids, states and counts only, never personal data. Needs the password
-        (CENSUS_TUI_PASSWORD or a prompt). Exit codes: 0 ok, 3 wrong password or locked out,
-        4 no profile, 5 damaged store.
+        Shows ids, states and counts only, never personal data. Dwellings are counted by the
+        state each shows; households only once their interview has begun (an appointment,
+        a refusal or a vacant dwelling is not a household). Needs the password
+        (CENSUS_TUI_PASSWORD, a prompt, or one line on standard input). --json keeps the
+        internal state keys.
         """
         from census_tui.clock import SystemClock
         from census_tui.diagnostics.status import status

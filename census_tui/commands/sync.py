@@ -1,9 +1,7 @@
 """``census-tui sync``: push the outbox, pull assignments and supervisor returns.
 
-Safe to run again at any time (the server is idempotent). Exit codes (docs/exit-codes.md):
-0 everything acknowledged; 1 some items refused by the server (kept on the device, see
-``status``); 3 login refused; 4 no profile / not logged in; 6 network trouble (nothing lost);
-7 training and real data kept apart.
+Safe to run again at any time (the server is idempotent). Exit codes: ``COMMAND_EXITS["sync"]``
+in census_tui/exitcodes.py (shown by ``--help`` and in docs/exit-codes.md).
 """
 
 from __future__ import annotations
@@ -13,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from census_tui.commands._support import emit_json, guarded, lang_of, password, pick_profile
+from census_tui.diagnostics.labels import refusal
 from census_tui.exitcodes import ExitCode
 from census_tui.i18n import Lang, Msg
 
@@ -27,6 +26,8 @@ DONE = Msg(
     "sent {sent}, acknowledged {acked}, refused {refused}, waiting {remaining}; "
     "dwellings updated {pulled}, returned {returned}",
 )
+MSG_REFUSED = Msg("被拒：", "refused: ")
+REASONS_SHOWN = 5
 PHASES = {
     "check": Msg("检查服务器", "checking server"),
     "push": Msg("上传", "uploading"),
@@ -45,8 +46,7 @@ def register(app: typer.Typer) -> None:
             int, typer.Option("--batch", min=1, max=500, help="Items per request.")
         ] = 100,
     ) -> None:
-        """Upload completed work and fetch assignments and returns. Exit codes: 0 ok, 1 items
-        refused, 3 login refused, 4 no profile, 6 network, 7 training/real kept apart."""
+        """Upload completed work and fetch assignments and returns."""
         from census_tui.clock import SystemClock
         from census_tui.store import unlock
 
@@ -70,6 +70,8 @@ def register(app: typer.Typer) -> None:
                     }
                 )(lang)
             )
+            for reason in summary.refused_reasons[:REASONS_SHOWN]:
+                typer.echo(f"  {MSG_REFUSED(lang)}{refusal(reason, lang)}")
             if summary.error is not None:
                 typer.echo(summary.error(lang), err=True)
         code = summary.exit_code

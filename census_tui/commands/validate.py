@@ -1,9 +1,9 @@
 """``census-tui validate FILE``: run the logic checks on households in the JSON form.
 
 FILE holds one household document or a list of them (docs/household-json.md); ``-`` reads
-standard input. Exit codes (docs/exit-codes.md): 0 no errors, 1 an error or an overridable error
-without a current confirmation, 2 unreadable input. Output never quotes answers (personal data):
-only rule ids, item ids, person UUIDs and the rules' messages.
+standard input. Exit codes: ``COMMAND_EXITS["validate"]`` in census_tui/exitcodes.py. Output
+never quotes answers (personal data): only rule ids, item ids, person UUIDs and the rules'
+messages.
 """
 
 from __future__ import annotations

@@ -4,10 +4,19 @@ Contents: ``manifest.json`` (what is inside, when, which version), ``diag.json``
 both languages), ``versions.json``, ``status.json`` (schema version and counts only: no dwelling
 ids, no answers), and ``logs/`` (the rotating log files, redacted).
 
-Why redaction twice: the log is written without personal data, but a bundle leaves the device,
-so its text is masked again (ID and phone number shapes, ``logsetup.redact``) and, when the
-profile is open, every text value the profile holds (names, addresses, notes, reasons) is
-replaced too. Only this module decides what goes into the zip.
+Redaction works on values, chosen by field, never on words picked out by pattern:
+
+* The JSON members are built from counts, states and check results. Their keys and state names
+  stay readable; a value under a key in :data:`PERSONAL_KEYS` is replaced whole, and every
+  string value is masked where it is (or holds) one of the profile's personal values whole, or
+  has the shape of an ID or phone number (``logsetup.redact``).
+* The logs are written without personal data, but a bundle leaves the device, so their text is
+  masked again: ID and phone number shapes, and, when the profile is open, the values of the
+  fields listed in :data:`PERSONAL_FIELDS` and their words (a name may be logged on its own)
+  except the program's own vocabulary (:data:`VOCABULARY`: state, outcome and channel keys,
+  the bundle's own keys), which would otherwise be masked wherever a note happened to use it.
+
+Only this module decides what goes into the zip.
 """
 
 from __future__ import annotations
@@ -27,6 +36,8 @@ from census_tui.diagnostics.checks import CheckResult
 from census_tui.logsetup import redact
 from census_tui.store import META_ENUMERATOR_CARD, Store
 from census_tui.store.atomic import disk_error, fsync_dir
+from census_tui.visit.outcomes import Channel, Outcome
+from census_tui.visit.states import Board, CaseState
 
 BUNDLE_FORMAT = "census-tui-support-bundle"
 BUNDLE_VERSION = 1
@@ -39,25 +50,107 @@ SCRUBBED = "[redacted]"
 _WORDS = re.compile(r"[\s,;:，；：、。()（）]+")
 MIN_ASCII_WORD = 4
 
+PERSONAL_FIELDS: tuple[str, ...] = (
+    "dwelling.address",
+    "dwelling.building",
+    "dwelling.unit",
+    "dwelling.note",
+    "household answers (text: names, ID numbers, phone numbers, places, free text)",
+    "person answers (the same)",
+    "household.notes[].text",
+    "household.confirmations[].reason and .values",
+    "case.confirmed_by (the respondent who confirmed the read-back)",
+    "visit_attempt.note",
+    "visit_attempt.doubt",
+    "appointment.note",
+    "roster entries: listed values and answers (names, ID numbers, phones, rooms …)",
+    "event old/new of answer_set, person_removed, note, warning_confirmed (and its values)",
+    "event data.comment of supervisor_returned / supervisor_approved",
+    "meta enumerator_card (the enumerator's name and ID number)",
+)
+"""Every field of a profile that may hold a name, an ID number, a phone number, an address or
+free text: :func:`profile_secrets` reads exactly these, and nothing else (state names, codes,
+counts and ids are not personal and must stay readable)."""
 
-def _pieces(value: str) -> Iterator[str]:
-    """The value and its words: a note's phone number or a name may be logged on its own.
-    ASCII words shorter than 4 letters are left out so common words survive in the log."""
+PERSONAL_KEYS: frozenset[str] = frozenset(
+    {
+        "name",
+        "names",
+        "id_number",
+        "phone",
+        "address",
+        "building",
+        "unit",
+        "room",
+        "note",
+        "notes",
+        "text",
+        "reason",
+        "doubt",
+        "comment",
+        "respondent",
+        "confirmed_by",
+        "answers",
+        "listed",
+        "old",
+        "new",
+        "card",
+    }
+)
+"""JSON keys whose values are replaced whole in the bundle's JSON members, wherever they are."""
+
+_EVENT_VALUE_KINDS = frozenset({"answer_set", "person_removed", "note", "warning_confirmed"})
+_EVENT_COMMENT_KINDS = frozenset({"supervisor_returned", "supervisor_approved"})
+
+VOCABULARY: frozenset[str] = frozenset(
+    {str(v) for enum in (CaseState, Board, Outcome, Channel) for v in enum}
+    | {
+        "area",
+        "areas",
+        "dwelling",
+        "dwellings",
+        "household",
+        "households",
+        "cases",
+        "state",
+        "outbox",
+        "sync",
+        "login",
+        "error",
+        "refused",
+        "training",
+    }
+)
+"""Words the program itself writes (keys, states, outcomes): never masked as a word of a
+personal value. A whole personal value is still masked wherever it appears."""
+
+
+def _long_enough(piece: str) -> bool:
+    """Short pieces would mask half the log without protecting anyone (ASCII: 4 letters)."""
+    return len(piece) >= (MIN_ASCII_WORD if piece.isascii() else MIN_SCRUB_LEN)
+
+
+def _pieces(value: str, *, words: bool) -> Iterator[str]:
+    """The value and (with ``words``) its words: a note's phone number or a name may be
+    logged on its own. The program's own vocabulary is never a piece by itself."""
     value = value.strip()
-    if len(value) >= MIN_SCRUB_LEN:
+    if len(value) >= MIN_SCRUB_LEN and value.lower() not in VOCABULARY:
         yield value
+    if not words:
+        return
     for word in _WORDS.split(value):
-        if len(word) >= (MIN_ASCII_WORD if word.isascii() else MIN_SCRUB_LEN) and word != value:
+        if word != value and _long_enough(word) and word.lower() not in VOCABULARY:
             yield word
 
 
-def scrubber(secrets: Iterable[str]) -> re.Pattern[str] | None:
-    """A pattern matching any of ``secrets`` or their words (longest first), or ``None``.
+def scrubber(secrets: Iterable[str], *, words: bool = True) -> re.Pattern[str] | None:
+    """A pattern matching any of ``secrets`` (and, with ``words``, their words), longest
+    first, or ``None`` when there is nothing to match.
 
     Values shorter than :data:`MIN_SCRUB_LEN` are ignored: a one-character answer would mask
     half the log without protecting anyone.
     """
-    unique = {piece for s in secrets for piece in _pieces(s)}
+    unique = {piece for s in secrets for piece in _pieces(s, words=words)}
     if not unique:
         return None
     ordered = sorted(unique, key=len, reverse=True)
@@ -69,6 +162,24 @@ def clean_text(text: str, pattern: re.Pattern[str] | None) -> str:
     if pattern is not None:
         text = pattern.sub(SCRUBBED, text)
     return redact(text)
+
+
+def redact_fields(value: Any, pattern: re.Pattern[str] | None = None) -> Any:
+    """A JSON value with every value under a :data:`PERSONAL_KEYS` key replaced whole and every
+    other string value cleaned (:func:`clean_text`); keys are never changed."""
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if str(key) in PERSONAL_KEYS and item not in (None, "", [], {}):
+                out[str(key)] = SCRUBBED
+            else:
+                out[str(key)] = redact_fields(item, pattern)
+        return out
+    if isinstance(value, list | tuple):
+        return [redact_fields(item, pattern) for item in value]
+    if isinstance(value, str):
+        return clean_text(value, pattern)
+    return value
 
 
 def _log_files(logs_dir: Path) -> list[Path]:
@@ -102,22 +213,26 @@ def write_bundle(
 ) -> list[str]:
     """Write the bundle atomically to ``path``; return the names of its members.
 
-    ``status`` must already be free of personal data (counts, states, the schema version);
-    ``secrets`` are the profile's own text values, masked wherever they appear in the text that
-    goes in. Raises :class:`~census_tui.errors.DiskError` when the target cannot be written.
+    ``status`` should hold counts, states and the schema version only; it goes through
+    :func:`redact_fields` like the other JSON members. ``secrets`` are the profile's personal
+    values (:func:`profile_secrets`): masked whole in the JSON members, whole and by word in
+    the logs. Raises :class:`~census_tui.errors.DiskError` when the target cannot be written.
     """
-    pattern = scrubber(secrets)
-    members: dict[str, str] = {
-        "diag.json": _dumps([r.to_json_both() for r in results]),
-        "versions.json": _dumps(dict(versions)),
-        "status.json": _dumps(dict(status) if status is not None else {"available": False}),
+    secrets = list(secrets)
+    whole = scrubber(secrets, words=False)
+    documents: dict[str, Any] = {
+        "diag.json": [r.to_json_both() for r in results],
+        "versions.json": dict(versions),
+        "status.json": dict(status) if status is not None else {"available": False},
     }
+    cleaned = {name: _dumps(redact_fields(doc, whole)) for name, doc in documents.items()}
+    in_logs = scrubber(secrets, words=True)
     for log_file in _log_files(logs_dir):
         try:
-            members[f"logs/{log_file.name}"] = _read_tail(log_file)
+            text = _read_tail(log_file)
         except OSError:
-            members[f"logs/{log_file.name}"] = "(unreadable)\n"
-    cleaned = {name: clean_text(text, pattern) for name, text in members.items()}
+            text = "(unreadable)\n"
+        cleaned[f"logs/{log_file.name}"] = clean_text(text, in_logs)
     manifest = {
         "format": BUNDLE_FORMAT,
         "version": BUNDLE_VERSION,
@@ -145,46 +260,59 @@ def write_bundle(
 
 
 def profile_secrets(store: Store) -> list[str]:
-    """Every text value the profile holds that could identify someone: answers (names, ID
-    numbers, phone numbers, text items), notes, confirmation reasons, dwelling addresses,
-    visit notes, appointment notes, the enumerator's card. Used only to mask them."""
+    """The values of :data:`PERSONAL_FIELDS` in this profile: what could identify someone.
+    Used only to mask them. Codes and numbers are left out (not text, and too short to mask
+    safely); so are states, outcomes and every other field."""
     out: list[str] = []
 
     def add(value: object) -> None:
         if isinstance(value, str):
             out.append(value)
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                add(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                add(item)
 
     for dwelling in store.dwellings():
-        for text in (dwelling.address, dwelling.building, dwelling.unit):
+        for text in (dwelling.address, dwelling.building, dwelling.unit, dwelling.note):
             add(text)
+        if store.has_roster(dwelling.id):
+            for entry in store.roster_entries(dwelling.id):
+                add(entry.listed)
+                add(entry.answers)
     for case in store.cases():
+        add(case.confirmed_by)
         household = store.household(case.uuid)
-        for value in household.answers.values():
-            add(value)
+        add(household.answers)
         for person in household.persons:
-            for value in person.answers.values():
-                add(value)
+            add(person.answers)
         for note in household.notes:
             add(note.text)
         for c in household.confirmations:
             add(c.reason)
+            add(c.values)  # the answers the confirmed warning was about
     for attempt in store.attempts():
         add(attempt.note)
         add(attempt.doubt)
     for appointment in store.appointments():
         add(appointment.note)
     for event in store.events(limit=None):
-        # earlier values of corrected answers live only in the audit log
-        # (only old/new: ``data`` holds kinds and ids that the logs legitimately carry)
-        for value in (event.old, event.new):
-            add(value)
+        # earlier values of corrected answers live only in the audit log; other events carry
+        # states, kinds and ids, which are not personal and must stay readable
+        if event.kind in _EVENT_VALUE_KINDS:
+            add(event.old)
+            add(event.new)
+        if event.kind in _EVENT_COMMENT_KINDS and isinstance(event.data, Mapping):
+            add(event.data.get("comment"))
+        if event.kind == "warning_confirmed" and isinstance(event.data, Mapping):
+            add(event.data.get("values"))
     card = store.get_meta(META_ENUMERATOR_CARD)
     if card:
         try:
             doc = json.loads(card)
         except ValueError:
             doc = {}
-        if isinstance(doc, dict):
-            for value in doc.values():
-                add(value)
+        add(doc)
     return out

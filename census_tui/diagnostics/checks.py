@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from census_tui.clock import Clock, SystemClock
+from census_tui.crash import crash_summary
 from census_tui.i18n import Lang, Msg
 
 log = logging.getLogger(__name__)
@@ -108,8 +109,11 @@ class DiagContext:
     password: str | None = None
     server: str | None = None
     ca_file: str | None = None
-    """The CA file the server is pinned to (the profile's, read with the password); ``None``:
-    the default trust, as the sync client uses it."""
+    """The CA file the server is pinned to (given to diag, or the profile's path, for the
+    report); ``None`` with no ``ca_pem``: the default trust, as the sync client uses it."""
+    ca_pem: str | None = None
+    """The CA text the profile pinned at login (read with the password): what sync trusts, so
+    what the probe trusts when it is set."""
     clock: Clock = field(default_factory=SystemClock)
     timeout: float = 5.0
     cache: dict[str, Any] = field(default_factory=dict)
@@ -136,7 +140,8 @@ def run(ctx: DiagContext, checks: Iterable[Check], *, close: bool = True) -> lis
             try:
                 results.extend(check(ctx))
             except Exception as exc:
-                log.exception("diag check %s crashed", name)
+                # type and code locations only, as a crash is logged: a message may quote data
+                log.error("diag check %s crashed: %s", name, crash_summary(exc))
                 results.append(
                     fail(
                         f"internal.{name}",
@@ -157,8 +162,8 @@ def close_cached(ctx: DiagContext) -> None:
         if callable(close):
             try:
                 close()
-            except Exception:  # closing is best effort at the end of a report
-                log.debug("closing a cached diag resource failed", exc_info=True)
+            except Exception as exc:  # closing is best effort at the end of a report
+                log.debug("closing a cached diag resource failed: %s", crash_summary(exc))
     ctx.cache.clear()
 
 

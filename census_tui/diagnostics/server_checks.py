@@ -113,7 +113,8 @@ def probe(ctx: DiagContext) -> Probe:
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         return Probe(base, error="unreachable")
     try:
-        verify = tls_verify(ctx.ca_file)  # the same trust as sync: pinned when the profile is
+        # the same trust as sync: the profile's pinned CA when the profile is open
+        verify = tls_verify(ctx.ca_file, ctx.ca_pem)
     except BadInput:
         return Probe(base, error="ca_file")
     started = ctx.clock.monotonic()

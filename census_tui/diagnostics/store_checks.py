@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from census_tui import paths
 from census_tui.diagnostics.checks import CheckResult, DiagContext, fail, ok, skipped, warn
+from census_tui.diagnostics.labels import is_refusal, sync_entry
 from census_tui.errors import CensusError
 from census_tui.i18n import Msg
 from census_tui.store import META_SERVER_URL, Store, migrations, unlock
@@ -143,10 +144,14 @@ def open_store(ctx: DiagContext) -> Store | CensusError | None:
     if not ctx.server:
         ctx.server = profile_server
     if ctx.ca_file is None and profile_server and _same_server(ctx.server, profile_server):
-        from census_tui.sync.engine import META_CA_FILE
+        from census_tui.sync.pins import META_CA_FILE, pinned_ca
 
-        # The probe must trust what sync trusts: the CA file the profile pinned at login.
+        # The probe must trust what sync trusts: the CA the profile pinned at login.
         ctx.ca_file = store.get_meta(META_CA_FILE) or None
+        try:
+            ctx.ca_pem = pinned_ca(store, save=False)
+        except CensusError:
+            ctx.ca_pem = None  # a pre-pin profile whose CA file is gone: the probe says so
     return store
 
 
@@ -296,14 +301,25 @@ def _sync_errors(store: Store) -> Iterator[CheckResult]:
         )
         return
     last = errors[0]
-    text = f"{last.op}: {last.result} {last.error}".strip()
     detail = Msg(
-        f"最近 {len(entries)} 次同步中有 {len(errors)} 次出错，最近一次：{text}",
-        f"{len(errors)} of the last {len(entries)} sync steps failed; latest: {text}",
+        f"最近 {len(entries)} 次同步中有 {len(errors)} 次出错，最近一次："
+        f"{sync_entry(last.op, last.result, last.error, 'zh')}",
+        f"{len(errors)} of the last {len(entries)} sync steps failed; latest: "
+        f"{sync_entry(last.op, last.result, last.error, 'en')}",
     )
-    remedy = Msg(
-        "检查网络后重新同步；反复出错请联系技术支持。",
-        "Check the network and sync again; if it keeps failing, call support.",
+    remedy = (
+        Msg(
+            "服务器拒收的数据仍保存在本机，不会丢失；这不是网络问题，重新同步也不会改变结果。"
+            "请按上面的原因处理，无法处理时把诊断包交给技术支持。",
+            "The items the server refused are kept on this device, nothing is lost. It is not a"
+            " network problem and syncing again will not change it: act on the reason above,"
+            " or give support a bundle (census-tui diag bundle).",
+        )
+        if is_refusal(last.error)
+        else Msg(
+            "检查网络后重新同步；反复出错请联系技术支持。",
+            "Check the network and sync again; if it keeps failing, call support.",
+        )
     )
     data: dict[str, int | str] = {
         "errors": len(errors),

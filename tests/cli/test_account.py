@@ -11,6 +11,7 @@ import pytest
 from census_tui.exitcodes import ExitCode
 from census_tui.store import (
     META_TOKEN,
+    META_TRAINING,
     WrongPassword,
     generate_recovery_keypair,
     profile_exists,
@@ -156,3 +157,16 @@ def test_recover_without_a_recovery_slot(home: Path, tmp_path: Path) -> None:
         ).exit_code
         == ExitCode.NO_PROFILE
     )
+
+
+def test_login_again_to_a_server_of_the_other_mode_is_refused(home: Path, site: Site) -> None:
+    """Issue 16 item 18: a real profile logging in again where a training server answers."""
+    online_profile(site, home).close()
+    site.db.set_training(True)
+    refused = run(["login", "--server", site.url, "--user", "alice"], password=PASSWORD)
+    assert refused.exit_code == ExitCode.CONFLICT, refused.output
+    assert "training server" in refused.output
+    zh = run(["login", "--server", site.url, "--user", "alice"], password=PASSWORD, lang="zh")
+    assert "培训服务器" in zh.output
+    with reopen(home) as store:
+        assert store.get_meta(META_TRAINING) == "0"

@@ -232,3 +232,41 @@ def test_backup_while_the_tui_holds_the_profile_open(
     restore_backup(target, PASSWORD, FakeClock(), home=spare)
     with reopen(spare) as restored:
         assert restored.household(hh).answers["H2"] == 3
+
+
+def test_restore_is_no_password_oracle(backup_file: tuple[Path, str], home: Path) -> None:
+    """A backup of this device's own profile: each wrong guess through ``restore`` counts on
+    the profile's lockout, and once locked the right password gets no different answer."""
+    target, _ = backup_file
+    counter = home / "profiles" / "alice" / "lockout.json"
+    for n in range(1, 6):
+        wrong = run(["restore", str(target)], password=f"guess-{n}")
+        assert wrong.exit_code == ExitCode.AUTH, wrong.output
+        assert json.loads(counter.read_text())["failures"] == n
+    right = run(["restore", str(target)], password=PASSWORD)
+    assert right.exit_code == ExitCode.AUTH  # locked, not "a profile exists" (7)
+    assert "locked" in right.output
+    unlocked = run(["status"], password=PASSWORD)
+    assert unlocked.exit_code == ExitCode.AUTH and "locked" in unlocked.output
+
+
+def test_backup_and_restored_files_are_private(
+    backup_file: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The backup holds the wrapped key (enough to guess the password offline): owner only."""
+    import os
+    import stat
+
+    target, _ = backup_file
+    old = os.umask(0o022)
+    try:
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+        spare = tmp_path / "spare"
+        monkeypatch.setenv("CENSUS_TUI_HOME", str(spare))
+        assert run(["restore", str(target)], password=PASSWORD).exit_code == ExitCode.OK
+    finally:
+        os.umask(old)
+    restored = spare / "profiles" / "alice"
+    assert stat.S_IMODE(restored.stat().st_mode) == 0o700
+    for member in ("census.db", "envelope.json"):
+        assert stat.S_IMODE((restored / member).stat().st_mode) == 0o600

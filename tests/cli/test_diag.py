@@ -145,3 +145,20 @@ def test_outbox_depth_and_age_are_reported(home: Path, site: Site) -> None:
     got = _results(result.output)
     assert got["store.outbox"]["data"]["depth"] == 1  # type: ignore[index]
     assert got["sync.last_errors"]["result"] == "warn"
+
+
+def test_a_refused_item_is_said_in_words_not_as_a_network_fault(home: Path) -> None:
+    """Issue 16 items 1 and 12: a sync step the server partly refused is shown with the reason
+    in the user's language, and the remedy does not send the enumerator to check the network;
+    ``--json`` keeps the detail in both languages and the id."""
+    store = offline_profile(home)
+    store.add_sync_log("sync", "partial", sent=1, error="training_mismatch (kept on device)")
+    store.close()
+    zh = run(["diag"], password=PASSWORD, lang="zh")
+    line = next(x for x in zh.output.splitlines() if "sync.last_errors" in x)
+    assert "练习数据与正式数据不能混传" in line and "部分被拒" in line
+    assert "training_mismatch" not in zh.output and "partial" not in line
+    assert "检查网络" not in zh.output and "不是网络问题" in zh.output
+    en = _results(run(["diag", "--json"], password=PASSWORD).output)["sync.last_errors"]
+    assert "practice and real data cannot mix" in str(en["detail"])
+    assert "not a network problem" in str(en["remedy"])

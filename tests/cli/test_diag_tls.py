@@ -12,6 +12,7 @@ from census_tui.exitcodes import ExitCode
 from census_tui.server.run import ServerThread
 from census_tui.server.storage import ServerDB
 from census_tui.store import META_SERVER_URL
+from census_tui.sync.pins import META_CA_PEM
 from tests.cli.conftest import PASSWORD, reopen, run
 from tests.cli.tls_site import https_site, pki, server_db
 from tests.sync.tls_support import Pki, ServerCert, tls_server
@@ -90,6 +91,13 @@ def test_missing_pinned_ca_file_fails_without_contacting_the_server(
     shutil.copy(pki.ca.pem, ca)
     _login(https_site.url, ca)
     ca.unlink()
+    # the profile pinned the CA's text at login: the file is no longer needed
+    pinned = _server_results(run(["diag", "--json"], password=PASSWORD).output)
+    assert pinned["server.tls"]["result"] == "ok" and pinned["server.tls"]["data"] == {
+        "pinned": True
+    }
+    with reopen(home) as store:  # a profile from before the pin: only the file's path
+        store.set_meta(META_CA_PEM, None)
     result = run(["diag", "--json"], password=PASSWORD)
     assert result.exit_code == ExitCode.FINDINGS, result.output
     got = _server_results(result.output)

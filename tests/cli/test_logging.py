@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import pytest
@@ -64,25 +66,24 @@ def test_redaction_masks_id_and_phone_shapes() -> None:
     assert logsetup.redact("x 110101199003070011 y 13912345678 z") == "x [redacted] y [redacted] z"
 
 
-def test_log_rotates_and_keeps_a_bounded_number_of_files(tmp_path: Path) -> None:
-    path = tmp_path / "census-tui.log"
-    handler = logsetup.RotatingLog(path, max_bytes=200, backups=2)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+def test_log_rotates_and_keeps_a_bounded_number_of_files(fresh_logging: Path) -> None:
+    """The handler setup_logging attaches: bounded files, nothing lost between them, and the
+    redaction filter applied before anything reaches a file."""
+    logsetup.setup_logging()
+    handlers = logging.getLogger("census_tui").handlers
+    (handler,) = (h for h in handlers if isinstance(h, RotatingFileHandler))
+    assert (handler.maxBytes, handler.backupCount) == (logsetup.MAX_BYTES, logsetup.BACKUPS)
+    handler.maxBytes = 300  # rotate after a few lines instead of 512 kB
     log = logging.getLogger("census_tui.test_rotation")
-    log.propagate, log.level = False, logging.INFO
-    log.addHandler(handler)
-    try:
-        for n in range(40):
-            log.info("line %02d %s", n, "x" * 20)
-    finally:
-        log.removeHandler(handler)
-        handler.close()
-    files = sorted(p.name for p in tmp_path.iterdir())
-    assert files == ["census-tui.log", "census-tui.log.1", "census-tui.log.2"]
-    assert all((tmp_path / f).stat().st_size <= 200 for f in files)
-    newest = path.read_text(encoding="utf-8").splitlines()
-    previous = (tmp_path / "census-tui.log.1").read_text(encoding="utf-8").splitlines()
-    assert newest[-1].startswith("line 39")
-    # nothing lost between the two newest files: the numbering runs on without a gap
-    numbers = [int(line.split()[1]) for line in previous + newest]
-    assert numbers == list(range(numbers[0], 40))
+    for n in range(60):
+        log.info("line %02d phone %s", n, "13912345678")
+    handler.flush()
+    logs = fresh_logging.parent
+    files = sorted(p.name for p in logs.iterdir())
+    assert files == ["census-tui.log", "census-tui.log.1", "census-tui.log.2", "census-tui.log.3"]
+    assert all((logs / f).stat().st_size <= 300 for f in files)
+    texts = [(logs / f).read_text(encoding="utf-8") for f in reversed(files)]  # oldest first
+    assert all("13912345678" not in t and "[redacted]" in t for t in texts)
+    numbers = [int(n) for t in texts for n in re.findall(r"line (\d+)", t)]
+    assert numbers[-1] == 59
+    assert numbers == list(range(numbers[0], 60))  # the numbering runs on without a gap

@@ -9,13 +9,16 @@ import zipfile
 from pathlib import Path
 
 from census_tui import paths
+from census_tui.diagnostics.bundle import SCRUBBED
 from census_tui.exitcodes import ExitCode
+from census_tui.store import Dwelling
 from tests.cli.conftest import (
     AREA,
     CANARIES,
     PASSWORD,
     Site,
     assert_no_canary,
+    offline_profile,
     online_profile,
     plant_canaries,
     run,
@@ -93,6 +96,53 @@ def test_bundle_has_no_personal_data_even_if_a_log_leaked_some(
         assert all(set(d["detail"]) == {"zh", "en"} for d in diag)
     # the raw bytes of the zip too (deflate could hide text, so members were checked above)
     assert_no_canary(target.read_bytes(), "bundle bytes")
+
+
+def test_bundle_redacts_values_by_field_and_keeps_keys_and_states_readable(
+    home: Path, tmp_path: Path
+) -> None:
+    """Issue 16 item 11: the audit log's state changes and a note that uses the program's own
+    words (area, refused) once masked state names and keys by pattern (``"[redacted]s": 1``,
+    ``"cases_by_state": {"[redacted]": 2, "[redacted]": 1}``). Personal values are masked;
+    keys, state names and the program's words stay readable."""
+    store = offline_profile(home)
+    hh = plant_canaries(store)
+    store.set_state(hh, "appointment")  # the event's old/new are states, not personal data
+    store.upsert_dwelling(Dwelling(f"{AREA}-902", AREA))
+    done = store.create_household(f"{AREA}-902")
+    store.set_state(done, "interviewing")
+    store.set_state(done, "completed")
+    store.upsert_dwelling(Dwelling(f"{AREA}-903", AREA))
+    store.create_household(f"{AREA}-903", state="refused")
+    private = "Canarywoman said the whole area refused"
+    store.add_note(hh, private)
+    store.close()
+    logs = paths.logs_dir()
+    logs.mkdir(parents=True, exist_ok=True)
+    (logs / "census-tui.log").write_text(
+        "2020-11-02 INFO census_tui.visit state listed -> appointment in the area\n"
+        f"2020-11-02 INFO census_tui.x leaked {CANARIES['name']} and {private}\n"
+        "2020-11-02 INFO census_tui.x leaked a word: Canarywoman\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "bundle.zip"
+    result = run(["diag", "bundle", str(target)], password=PASSWORD)
+    assert result.exit_code == ExitCode.OK, result.output
+    with zipfile.ZipFile(target) as zf:
+        members = {name: zf.read(name).decode("utf-8") for name in zf.namelist()}
+    status = json.loads(members["status.json"])
+    assert status["areas"] == 1 and status["dwellings"] == 3
+    assert status["cases_by_state"] == {"appointment": 1, "completed": 1, "refused": 1}
+    assert status["households_by_state"] == {"completed": 1}
+    assert SCRUBBED not in members["status.json"]
+    diag = json.loads(members["diag.json"])
+    assert all(set(d) >= {"id", "result", "detail", "data"} for d in diag)
+    log = members["logs/census-tui.log"]
+    assert "state listed -> appointment in the area" in log
+    assert "leaked a word: [redacted]" in log
+    for name, text in members.items():
+        assert_no_canary(text, f"bundle member {name}")
+        assert private not in text and "Canarywoman" not in text, name
 
 
 def test_bundle_without_password_still_written(home: Path, tmp_path: Path) -> None:

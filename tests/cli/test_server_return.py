@@ -99,3 +99,32 @@ def test_help_explains_item_numbers() -> None:
     result = run(["server", "return", "--help"])
     assert result.exit_code == ExitCode.OK
     assert "--item" in result.output and "2:D5" in result.output
+
+
+def test_db_before_the_subcommand(
+    uploaded: tuple[Path, str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``server --db X run`` / ``server --db X return …`` mean the same as ``--db`` after the
+    subcommand (issue 16 item 12); without any ``--db`` the message says where it goes."""
+    path, case, _persons = uploaded
+    served: list[tuple[Path, str, int, bool]] = []
+
+    def fake_serve(db: Path, host: str, port: int, *, demo: bool = False) -> None:
+        served.append((db, host, port, demo))
+
+    monkeypatch.setattr("census_tui.server.run.serve", fake_serve)
+    result = run(["server", "--db", str(path), "--port", "9911", "run"])
+    assert result.exit_code == ExitCode.OK, result.output
+    assert served == [(path, "127.0.0.1", 9911, False)]
+    result = run(["server", "run", "--db", str(path), "--seed-demo"])
+    assert result.exit_code == ExitCode.OK, result.output
+    assert served[-1] == (path, "127.0.0.1", 8780, True)
+
+    returned = run(["server", "--db", str(path), "return", case, "--comment", "核实"])
+    assert returned.exit_code == ExitCode.OK, returned.output
+    assert [c for c, _ in _reviews(path)] == ["核实"]
+
+    for args in (["server", "run"], ["server", "approve", case]):
+        missing = run(args, lang="zh")
+        assert missing.exit_code == ExitCode.BAD_INPUT, missing.output
+        assert "--db" in missing.output and "Traceback" not in missing.output
