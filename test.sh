@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# The whole test suite: lint (ruff), types (mypy), then pytest. Extra arguments go to pytest.
+# The whole test suite: lint (ruff), types (mypy), the import contracts (lint-imports, see
+# pyproject.toml), then pytest. Extra arguments go to pytest, e.g. `./test.sh -m unit` for the
+# fast tier (tiers: README "Tests").
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"
 "$root/scripts/bootstrap.sh"
 bin="$root/.venv/bin"
-echo "== ruff" && "$bin/ruff" check . && "$bin/ruff" format --check .
-echo "== mypy" && "$bin/mypy"
-echo "== pytest" && exec "$bin/python" -m pytest -q "$@"
+# One command a line: under `set -e` a failure inside an `a && b` list does not stop the script.
+echo "== ruff"
+"$bin/ruff" check .
+"$bin/ruff" format --check .
+echo "== mypy"
+"$bin/mypy"
+echo "== lint-imports"
+"$bin/lint-imports" --no-logo --no-cache
+echo "== pytest"
+exec "$bin/python" -m pytest -q "$@"
