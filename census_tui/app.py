@@ -20,6 +20,7 @@ from census_tui.clock import Clock, SystemClock
 from census_tui.errors import CensusError
 from census_tui.i18n import Lang, Msg
 from census_tui.tui_compat import QuietCrashApp
+from census_tui.widgets.typeahead import PASS_THROUGH, TypeAhead
 
 if TYPE_CHECKING:
     from census_tui.visit.api import Gate, Session
@@ -88,6 +89,11 @@ class CensusApp(QuietCrashApp):
         self.session: Session | None = None
         self.last_activity = clock.monotonic()
         self.locked = False
+        self.typeahead = TypeAhead()
+        """Every typed key waits here for its turn (see :mod:`census_tui.widgets.typeahead`)."""
+        self._key_in_flight = 0
+        """The number of the key handed to the focused widget and not yet handled (0: none)."""
+        self._keys_handed = 0
         self.register_theme(HIGH_CONTRAST)
         self.theme = "textual-dark"
 
@@ -95,7 +101,7 @@ class CensusApp(QuietCrashApp):
     def on_mount(self) -> None:
         from census_tui.screens.login import LoginScreen
 
-        self.screen_change_signal.subscribe(self, self.screen_changed)
+        self.screen_change_signal.subscribe(self, self.screen_changed, immediate=True)
         self.push_screen(LoginScreen())
         self.set_interval(5.0, self.check_idle_lock)
         self._check_size()
@@ -130,9 +136,25 @@ class CensusApp(QuietCrashApp):
 
     # ------------------------------------------------------------------ memory
     def screen_changed(self, screen: Screen[object]) -> None:
-        """The one garbage-collection policy: once a full screen is shown, see :meth:`tidy`."""
+        """A screen was pushed, popped or switched to: hold typed keys until it is drawn (and
+        has its focus), then let them through to it. Once a full screen is shown, see
+        :meth:`tidy`, the one garbage-collection policy."""
+        self._key_in_flight = 0  # the key that did this has been handled
+        self.typeahead.hold("screen")
+        screen.call_after_refresh(self._screen_ready, screen)
         if not isinstance(screen, ModalScreen):
             self.call_after_refresh(self.tidy)
+
+    def _screen_ready(self, screen: Screen[object], drawn: bool = False) -> None:
+        # After the first frame the screen's mount handlers have run, and asked for the focus
+        # (which Textual sets a little later, through the app's queue): one more frame, then
+        # the keys go to what has the focus.
+        if not self.screen_stack or screen is not self.screen:
+            return
+        if not drawn:
+            screen.call_after_refresh(self._screen_ready, screen, True)
+        else:
+            self.release_keys("screen")
 
     @staticmethod
     def tidy() -> None:
@@ -172,7 +194,53 @@ class CensusApp(QuietCrashApp):
             self.last_activity = self.clock.monotonic()
         if isinstance(event, events.Resize):
             self.call_later(self._check_size)
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and event.key not in PASS_THROUGH
+        ):
+            self.typeahead.keep(event)
+            await self._hand_on_key()
+            return
         await super().on_event(event)
+
+    # ------------------------------------------------------------------ type-ahead
+    def hold_keys(self, reason: str) -> None:
+        """Keep typed keys waiting while ``reason`` lasts (a save, a screen about to change)."""
+        self.typeahead.hold(reason)
+
+    def release_keys(self, reason: str) -> None:
+        """End a hold; the waiting keys then go on, in order, to what has the focus."""
+        self.typeahead.release(reason)
+        self.call_next(self._hand_on_key)
+
+    async def _hand_on_key(self) -> None:
+        """Hand the oldest waiting key to the focused widget, if none is in flight and nothing
+        holds the keys. The next one follows once this one has been handled: its widget has
+        processed it and the screen has gone idle after it (so a screen change, a save or a
+        dialog that the key started holds the keys behind it)."""
+        if self._key_in_flight:
+            return
+        key = self.typeahead.next_key()
+        if key is None:
+            return
+        self._keys_handed += 1
+        number = self._key_in_flight = self._keys_handed
+        await super().on_event(key)
+        target = self.focused or (self.screen if self.screen_stack else None)
+        if target is None or not target.call_after_refresh(self._key_reached, number):
+            self._key_handled(number)
+
+    def _key_reached(self, number: int) -> None:
+        # The widget has handled the key; what it posted (a submit, a key bubbling to a
+        # binding) reaches the screen before the screen is idle again.
+        if not self.call_after_refresh(self._key_handled, number):
+            self._key_handled(number)
+
+    def _key_handled(self, number: int) -> None:
+        if self._key_in_flight == number:
+            self._key_in_flight = 0
+            self.call_next(self._hand_on_key)
 
     def check_idle_lock(self) -> None:
         """Lock the session once the enumerator has been idle for the configured time."""

@@ -3,8 +3,11 @@
 Household items, then each person's. Number keys pick codes (a one-digit code list commits on
 the key; longer lists take the number and Enter, or ↑↓ and Enter); integers, year-months, text
 and ID numbers are typed. Every answer is committed (``session.set_answer``) when the
-enumerator leaves the field with Enter: a crash loses at most the field being typed. The
-question now on screen is committed too (``remember_position``) so a restart resumes there.
+enumerator leaves the field with Enter: a crash loses at most the field being typed. Commits go
+through the session's ordered writer, off the event loop; the interview moves on only once the
+writer reports the answer committed, and keys typed meanwhile wait for the next question (the
+app's type-ahead). The question now on screen is committed too (``remember_position``) so a
+restart resumes there.
 
 Field-level checks run on every keystroke (parse, range, the person's ID against sex and birth);
 household-level checks run after each commit. A finding newly raised about the question just
@@ -15,12 +18,15 @@ interview opens and which findings hold are decided by :mod:`census_tui.visit.fl
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input
 
 from census_tui.errors import BadInput, CensusError
@@ -57,6 +63,8 @@ M_NOTHING = Msg("本题没有需要确认的提示。", "Nothing to confirm on t
 M_SAVE_FAILED = Msg("未能保存:{m} 输入内容仍在框中。", "Not saved: {m} What you typed is kept.")
 M_RETURNED = Msg("指导员意见:{c}", "Supervisor's comment: {c}")
 M_PASTE = Msg("粘贴内容过长,已截断到 {n} 个字符。", "Paste too long; cut to {n} characters.")
+SAVING = "interview-save"
+"""The reason keys are held while an answer or a new person is being committed."""
 SEVERITY_MARK = {"error": "✗", "overridable": "!", "warning": "?"}
 
 
@@ -207,10 +215,11 @@ class InterviewScreen(CensusScreen):
         self.held = None
         person_uuid, item_id = pos
         item = self.form.item(item_id)
-        try:
-            self.session.remember_position(self.hh_uuid, person_uuid, item_id)
-        except CensusError as err:
-            self.capp.report_failure(err)
+        self._unawaited(
+            self.session.writer.submit(
+                self.session.remember_position, self.hh_uuid, person_uuid, item_id
+            )
+        )
         self.query_one("#iv-where", Lines).set_msg(self._where())
         comment = M_RETURNED.format(c=self.comment) if self.comment else Msg("", "")
         self.query_one("#iv-comment", Lines).set_msg(comment)
@@ -342,7 +351,6 @@ class InterviewScreen(CensusScreen):
 
         Called synchronously from the answer field's key handler (see AnswerInput)."""
         item = self.form.item(self.pos[1])
-        field = self.query_one("#iv-answer", AnswerInput)
         codes = self.query_one("#iv-codes", CodeList)
         if item.type == "code" and not text.strip() and codes.highlighted is not None:
             text = str(item.codes[codes.highlighted].value)
@@ -351,10 +359,25 @@ class InterviewScreen(CensusScreen):
         except BadInput as err:
             self._say(err.msg)
             return
-        if value != self._answer(self.pos):
-            before = flow.finding_keys(self._here())
+        if value == self._answer(self.pos):
+            self._advance()
+            return
+        pos = self.pos
+        before = flow.finding_keys(self._here())
+        self.capp.hold_keys(SAVING)
+        saved = self.session.writer.submit(
+            self.session.set_answer, self.hh_uuid, pos[0], pos[1], value
+        )
+        self.run_worker(self._after_save(saved, item, before), exit_on_error=False)
+
+    async def _after_save(
+        self, saved: Future[None], item: Item, before: frozenset[tuple[str, str]]
+    ) -> None:
+        """Once the writer reports the answer committed: re-run the household checks, stay on
+        a newly raised finding, or go on. Keys typed meanwhile are held until this is done."""
+        try:
             try:
-                self.session.set_answer(self.hh_uuid, self.pos[0], self.pos[1], value)
+                await asyncio.wrap_future(saved)
             except CensusError as err:
                 self._say(
                     Msg(
@@ -371,10 +394,32 @@ class InterviewScreen(CensusScreen):
                 self._field_msg = Msg("", "")  # the finding itself is listed in the notes
                 self._render_findings()
                 if item.type == "code":
-                    field.value = ""
+                    self.query_one("#iv-answer", AnswerInput).value = ""
                     self._show_current(item)
                 return
-        self._advance()
+            self._advance()
+        finally:
+            self.capp.release_keys(SAVING)
+
+    class WriteFailed(Message):
+        """A write nobody waits on (the resume position) failed on the writer's thread."""
+
+        def __init__(self, error: BaseException) -> None:
+            super().__init__()
+            self.error = error
+
+    def _unawaited(self, future: Future[None]) -> None:
+        """Say so if a write that the interview does not wait for fails."""
+
+        def done(f: Future[None]) -> None:
+            error = f.exception()
+            if error is not None:
+                self.post_message(self.WriteFailed(error))  # thread-safe
+
+        future.add_done_callback(done)
+
+    def on_interview_screen_write_failed(self, message: WriteFailed) -> None:
+        self.capp.report_failure(message.error)
 
     def _show_current(self, item: Item) -> None:
         current = self._answer(self.pos)
@@ -396,13 +441,21 @@ class InterviewScreen(CensusScreen):
             self.action_self_check()
 
     def _add_person(self) -> None:
+        self.capp.hold_keys(SAVING)
+        added = self.session.writer.submit(self.session.add_person, self.hh_uuid)
+        self.run_worker(self._after_add(added), exit_on_error=False)
+
+    async def _after_add(self, added: Future[str]) -> None:
         try:
-            person_uuid = self.session.add_person(self.hh_uuid)
-        except CensusError as err:
-            self.capp.report_failure(err)
-            return
-        self._reload()
-        self._show(flow.person_start(self.form, self.hh, person_uuid))
+            try:
+                person_uuid = await asyncio.wrap_future(added)
+            except CensusError as err:
+                self.capp.report_failure(err)
+                return
+            self._reload()
+            self._show(flow.person_start(self.form, self.hh, person_uuid))
+        finally:
+            self.capp.release_keys(SAVING)
 
     def action_skip(self) -> None:
         if self._answer(self.pos) is not None:

@@ -1,9 +1,9 @@
-"""The answer field of the interview: commits synchronously, so typing ahead is never lost.
+"""The answer field of the interview: Enter and instant code digits commit in the key handler.
 
-A stock Input posts ``Submitted`` and lets the screen act later; keys typed meanwhile (a fast
-enumerator, a paste, a slow save) would land in the old question's field. Here Enter and, for
-one-digit code lists, the digit itself call the screen's commit function directly inside the key
-handler, so the next key already reaches the next question.
+A stock Input posts ``Submitted`` and lets the screen act later. Here Enter and, for one-digit
+code lists, the digit itself call the screen's commit function inside the key handler, which
+hands the answer to the session's writer and holds the app's type-ahead until it is committed:
+the next key then reaches the next question, never this one.
 
 Textual's Input sets its ``virtual_size`` (a layout reactive) whenever its value changes, so every
 key typed, and the field being cleared for every new question, would re-arrange and redraw the

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from textual import events
 from textual.geometry import Region
 from textual.widget import Widget
 
@@ -142,12 +143,13 @@ async def test_a_typed_question_shows_its_definition_in_the_code_box(
         assert codes.highlighted is None
 
 
-async def test_a_key_before_the_opening_question_is_drawn_acts_on_it(
+async def test_keys_typed_while_the_interview_opens_reach_its_questions_in_order(
     app_factory: AppFactory,
 ) -> None:
-    """The opening question is drawn just after the screen's first frame. A key handled before
-    that (typed ahead) answers the opening question, and the late drawing does not take the
-    enumerator back to it; text typed ahead stays in the field."""
+    """Keys typed while the interview screen is still being pushed wait (the app's type-ahead)
+    and then reach its opening question, in order: "1" answers H1 (one-digit codes commit on
+    the key), and "3" typed next lands in H2a's field, not in H1's. Text typed ahead on a
+    reopened interview stays in the field when the question is drawn."""
     app = app_factory("en")
     async with app.run_test(size=(80, 24)) as pilot:
         first = await open_interview(pilot, app)  # makes the household case
@@ -155,14 +157,13 @@ async def test_a_key_before_the_opening_question_is_drawn_acts_on_it(
         await pilot.press("escape")
         await settle(pilot)
         screen = InterviewScreen(dwelling, hh_uuid)
-        await app.push_screen(screen)  # mounted; the opening question not drawn yet
-        assert screen.pos[1] == "H1"
-        field = screen.query_one("#iv-answer", AnswerInput)
-        assert field.instant_codes
-        screen._commit_text("1")  # the key "1" for H1, handled before the first drawing
-        assert screen.pos[1] == "H2a"
+        app.push_screen(screen)  # not awaited: the keys arrive while it is being mounted
+        app.post_message(events.Key("1", "1"))
+        app.post_message(events.Key("3", "3"))
         await settle(pilot)
+        assert app.screen is screen
         assert screen.pos[1] == "H2a"
+        assert screen.query_one("#iv-answer", AnswerInput).value == "3"
         assert "H2a" in screen_text(app)
         assert screen.session.household(hh_uuid).answers["H1"] == 1
 
