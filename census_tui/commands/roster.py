@@ -78,8 +78,8 @@ def render_preview(summary: dict[str, object], lang: Lang) -> str:
     lines.append(
         Msg(
             "共 {rows} 行:正确 {good},错误 {bad},重复 {duplicates},由身份号码补出性别/出生 {d}",
-            "{rows} rows: {good} good, {bad} with errors, {duplicates} duplicates, "
-            "{d} with sex/birth taken from the ID number",
+            "rows: {rows}; good: {good}; with errors: {bad}; duplicates: {duplicates}; "
+            "sex/birth taken from the ID number: {d}",
         ).format(
             rows=summary["rows"],
             good=summary["good"],

@@ -8,6 +8,7 @@ Only human-readable output goes through here; ``--json`` keeps the keys, which s
 from __future__ import annotations
 
 from census_tui.i18n import Lang, Msg
+from census_tui.sync.messages import REFUSALS
 from census_tui.visit.states import STATE_LABELS, CaseState
 
 SYNC_OPS = {
@@ -21,17 +22,6 @@ SYNC_RESULTS = {
     "partial": Msg("部分被拒", "partly refused"),
     "error": Msg("出错", "failed"),
 }
-REFUSALS = {
-    "conflict": Msg("与服务器上的版本冲突", "conflicts with the server's copy"),
-    "rejected": Msg("未通过服务器审核", "rejected by the server's checks"),
-    "invalid": Msg("服务器认为格式无效", "the server found it malformed"),
-    "forbidden": Msg("不在本账号的任务范围内", "outside this account's assignment"),
-    "training_mismatch": Msg(
-        "练习数据与正式数据不能混传（保留在本机）",
-        "practice and real data cannot mix (kept on the device)",
-    ),
-}
-"""The server's item statuses that refuse an item (docs/protocol.md), in words."""
 
 
 def state_label(state: str, lang: Lang) -> str:

@@ -26,7 +26,7 @@ from census_tui.questionnaire.form import Form, load_form
 from census_tui.roster.checks import CheckedRow
 from census_tui.roster.preview import RosterPreview
 from census_tui.roster.state import RosterEntry, RosterStatus
-from census_tui.store import NotFound, Store
+from census_tui.store import META_TRAINING, NotFound, Store
 from census_tui.store.roster import RosterRecord
 
 COLLECTIVE = 2
@@ -55,6 +55,10 @@ class ImportResult:
     skipped: int
     duplicates: int
     derived_from_id: int
+    kept: int = 0
+    """Replacing a list: people already marked (or added on site), left as they were."""
+    replaced: int = 0
+    """Replacing a list: people of the old list not yet verified, removed."""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -63,6 +67,8 @@ class ImportResult:
             "skipped": self.skipped,
             "duplicates": self.duplicates,
             "derived_from_id": self.derived_from_id,
+            "kept": self.kept,
+            "replaced": self.replaced,
         }
 
 
@@ -107,11 +113,19 @@ def _listed(row: CheckedRow) -> dict[str, str]:
     return {k: v for k, v in fields.items() if v}
 
 
+def _identity(id_number: str, name: str, room: str) -> tuple[str, ...]:
+    """Who a roster row names, to find a kept person in a corrected list: the ID number when
+    there is one, else the name and room."""
+    return (id_number,) if id_number else (" ".join(name.split()), room)
+
+
 class RosterService:
     """Roster operations on one unlocked store. ``actor`` is written into the event log.
 
     ``max_persons``: the most persons one collective household of the site takes; the next
     person present opens another collective household (户别 2) with its own 户主.
+    ``training``: the households it opens are practice households; by default the profile's own
+    mode, so a training server takes them (a real-mode household is refused by it, and kept).
     """
 
     def __init__(
@@ -121,6 +135,7 @@ class RosterService:
         *,
         max_persons: int = MAX_PERSONS,
         form: Form | None = None,
+        training: bool | None = None,
     ) -> None:
         if max_persons < 1:
             raise ValueError("max_persons must be at least 1")
@@ -129,6 +144,7 @@ class RosterService:
         self.store = store
         self.actor = actor
         self.max_persons = max_persons
+        self.training = store.get_meta(META_TRAINING) == "1" if training is None else training
 
     # --- reading --------------------------------------------------------------------------
 
@@ -161,30 +177,56 @@ class RosterService:
     # --- import -----------------------------------------------------------------------------
 
     def import_preview(
-        self, dwelling_id: str, preview: RosterPreview, *, only_good: bool = False
+        self,
+        dwelling_id: str,
+        preview: RosterPreview,
+        *,
+        only_good: bool = False,
+        replace: bool = False,
     ) -> ImportResult:
         """Store the preview's rows as the site's roster, all or nothing.
 
         Refuses a list with bad rows unless ``only_good``, a dwelling that already has a
-        roster (ConflictError), and an unknown dwelling (BadInput).
+        roster (ConflictError) unless ``replace``, and an unknown dwelling (BadInput).
+        ``replace``: a corrected list takes the place of the people not yet verified; everyone
+        already marked (and everyone added on site) stays as they are, and a row of the new list
+        naming one of them (same ID number, or same name and room) is not added again.
         """
         rows = preview.selected(only_good)
+        kept: list[RosterEntry] = []
+        removed = 0
         with self.store.transaction():
             self._need_dwelling(dwelling_id)
             if self.has_roster(dwelling_id):
-                raise ConflictError(
-                    Msg(
-                        "这个住房单元已经导入过名册;不会重复导入。",
-                        "This dwelling already has a roster; it was not imported again.",
+                if not replace:
+                    raise ConflictError(
+                        Msg(
+                            "这个住房单元已经导入过名册;不会重复导入。"
+                            "要用改正后的名册替换,请选择“替换”(已核对的人保留)。",
+                            "This dwelling already has a roster; it was not imported again. "
+                            "To use a corrected list instead, choose Replace (people already "
+                            "marked are kept).",
+                        )
                     )
-                )
+                old = self.entries(dwelling_id)
+                kept = [e for e in old if e.status is not RosterStatus.PENDING or e.line == 0]
+                keep = {e.uuid for e in kept}
+                gone = [e.uuid for e in old if e.uuid not in keep]
+                removed = self.store.roster_delete(gone) if gone else 0
+                known = {_identity(e.id_number, e.name, e.room) for e in kept}
+                rows = [
+                    r
+                    for r in rows
+                    if _identity(r.person.id_number, r.person.name, r.person.room) not in known
+                ]
+            start = self.store.roster_next_position(dwelling_id)
             self.store.roster_insert(
                 [
                     RosterRecord(
                         uuid=str(uuidlib.uuid4()),
                         dwelling_id=dwelling_id,
                         line=row.line,
-                        position=i,
+                        position=start + i,
                         status=(
                             RosterStatus.DUPLICATE if row.duplicate else RosterStatus.PENDING
                         ).value,
@@ -200,6 +242,8 @@ class RosterService:
                 skipped=len(preview.rows) - len(rows),
                 duplicates=sum(1 for r in rows if r.duplicate),
                 derived_from_id=sum(1 for r in rows if r.person.derived),
+                kept=len(kept),
+                replaced=removed,
             )
             self.store.log_event(
                 "roster_imported",
@@ -277,7 +321,9 @@ class RosterService:
     # --- inside a transaction -----------------------------------------------------------------
 
     def _open_household(self, dwelling_id: str) -> str:
-        hh = self.store.create_household(dwelling_id, state="interviewing", actor=self.actor)
+        hh = self.store.create_household(
+            dwelling_id, state="interviewing", training=self.training, actor=self.actor
+        )
         self.store.set_answer(hh, "", "H1", COLLECTIVE, actor=self.actor)
         self.store.set_answer(hh, "", "H5", COLLECTIVE, actor=self.actor)
         return hh

@@ -25,10 +25,11 @@ from textual.worker import Worker
 
 from census_tui.i18n import Msg
 from census_tui.screens.base import CensusScreen
-from census_tui.visit.states import BOARD_LABELS, STATE_LABELS, Board
-from census_tui.visit.worklist import Worklist
+from census_tui.sync.messages import CALL_SUPERVISOR, refusal_advice, refusal_key, refusal_words
+from census_tui.visit.states import BOARD_LABELS, STATE_LABELS, Board, CaseState
+from census_tui.visit.worklist import Worklist, search_id
 from census_tui.widgets.text import T
-from census_tui.widgets.window_table import Cells, WindowTable
+from census_tui.widgets.window_table import Cells, WindowTable, tail
 
 if TYPE_CHECKING:
     from textual.widgets import ProgressBar
@@ -45,6 +46,10 @@ M_SYNCED = Msg(
     "同步完成:上传 {sent},确认 {acked},下载 {pulled},退回 {returned}",
     "Sync done: sent {sent}, acked {acked}, pulled {pulled}, returned {returned}",
 )
+M_REFUSED_SYNC = Msg("，被拒 {n}", ", refused {n}")
+M_REFUSED = Msg(
+    "! 服务器拒收 {n} 项({why})。{advice}", "! The server refused {n} ({why}). {advice}"
+)
 M_ADDRESS = Msg("新住户地址", "Address of the new dwelling")
 M_ADDED = Msg("已添加住户", "Dwelling added")
 M_SECOND = Msg("已为该住户新建第二个户", "A second household was opened for this dwelling")
@@ -56,9 +61,16 @@ COLUMNS = (
     Msg("预约", "Appt"),
 )
 WIDE_WIDTHS = (19, 26, 11, 7, 5)
-NARROW_WIDTHS = (10, 14, 8)
+NARROW_ID, NARROW_STATE = 6, {"zh": 10, "en": 13}
 """Fixed column widths (cells): no measuring of 5,000 rows, and no column squeezed to its
-label when a resize races the first load."""
+label when a resize races the first load. Narrow: the id's own part (without the area's code,
+which every row shares), the state whole, and the address gets the rest, showing its end (the
+unit and room that tell dwellings apart)."""
+NARROW_EN = {
+    CaseState.PHONE_REGISTRATION: "by phone",
+    CaseState.NOT_RESIDENTIAL: "not resid.",
+}
+"""English state labels too long for the narrow state column."""
 DRILL_HELP = ("k", Msg("疑虑应答演练", "doubts drill (training)"))
 
 
@@ -113,12 +125,13 @@ class DashboardScreen(CensusScreen):
         self.rows: Worklist = Worklist.of(())
         self.view: Sequence[int] = range(0)
         """Indices into ``rows`` that pass the filter, in the service's order."""
-        self._built: tuple[bool, str] | None = None
-        """(narrow, language) the table's cells were built for."""
+        self._built: tuple[bool, int, str] | None = None
+        """(narrow, width when narrow, language) the table's cells were built for."""
 
     def compose_body(self) -> ComposeResult:
         yield T(Msg("", ""), id="dash-area", lang=self.lang)
         yield T(Msg("", ""), id="dash-counts", lang=self.lang)
+        yield T(Msg("", ""), id="dash-refused", lang=self.lang)
         yield Input(id="dash-filter", placeholder=M_FILTER.both())
         yield WindowTable(id="dash-table")
         with Horizontal(id="dash-foot"):
@@ -184,21 +197,35 @@ class DashboardScreen(CensusScreen):
 
     def _render_head(self, board: Dashboard) -> None:
         self.query_one("#dash-area", T).set_msg(Msg(board.area_name, board.area_name))
-        counts_zh = " ".join(f"{BOARD_LABELS[b].zh}{board.counts.get(b, 0)}" for b in Board)
-        counts_en = " ".join(f"{BOARD_LABELS[b].en} {board.counts.get(b, 0)}" for b in Board)
+        # refused, vacant and not residential dwellings, once there are any (not "listed")
+        shown = [b for b in Board if b is not Board.CLOSED or board.counts.get(b, 0)]
+        counts_zh = " ".join(f"{BOARD_LABELS[b].zh}{board.counts.get(b, 0)}" for b in shown)
+        counts_en = " ".join(f"{BOARD_LABELS[b].en} {board.counts.get(b, 0)}" for b in shown)
         self.query_one("#dash-counts", T).set_msg(Msg(counts_zh, counts_en))
         at = board.last_sync_at.strftime("%m-%d %H:%M") if board.last_sync_at else None
         sync = M_LAST.format(at=at, n=board.outbox_depth) if at else M_NEVER
         self.query_one("#dash-sync", T).set_msg(sync)
+        refused = self.query_one("#dash-refused", T)
+        refused.display = bool(board.refused)
+        refused.set_msg(refusal_summary(board.refused))
 
-    def _cells(self, row: DwellingRow, narrow: bool) -> Cells:
-        label = STATE_LABELS[row.state](self.capp.lang)
+    def _cells(self, row: DwellingRow, narrow: int) -> Cells:
+        """One row's cells; ``narrow`` is the address column's width on a narrow screen (0:
+        wide)."""
+        lang = self.capp.lang
+        label = NARROW_EN.get(row.state) if narrow and lang == "en" else None
+        label = label or STATE_LABELS[row.state](lang)
         if row.overdue:
             label = "! " + label
         if row.households > 1:  # a dwelling with a second household (FACTS §4 户编号)
             label += f" ×{row.households}"
         if narrow:
-            return (row.dwelling_id, row.address, label)
+            area = self.board.area_id if self.board is not None else ""
+            return (
+                tail(search_id(row.dwelling_id, area), NARROW_ID),
+                tail(row.address, narrow),
+                label,
+            )
         return (row.dwelling_id, row.address, label, row.head_name, self._when(row))
 
     def _when(self, row: DwellingRow) -> str:
@@ -212,19 +239,29 @@ class DashboardScreen(CensusScreen):
 
     def _build_table(self) -> None:
         """Cell text for every row, once per load, language or narrow/wide change."""
-        narrow = self.app.size.width < 60
-        if self._built == (narrow, self.capp.lang):
+        width = self.app.size.width
+        narrow = width < 60
+        if self._built == (narrow, width if narrow else 0, self.capp.lang):
             return
-        self._built = (narrow, self.capp.lang)
-        widths = NARROW_WIDTHS if narrow else WIDE_WIDTHS
+        self._built = (narrow, width if narrow else 0, self.capp.lang)
+        address = 0
+        widths: tuple[int, ...] = WIDE_WIDTHS
+        if narrow:
+            state = NARROW_STATE[self.capp.lang]
+            # the rest of the line after the table's scrollbar (2) and each column's padding
+            address = max(8, width - 2 - NARROW_ID - state - 3 * 2)
+            widths = (NARROW_ID, address, state)
         titles = [self.t(m) for m in COLUMNS[: len(widths)]]
         rows = self.rows
-        self.table.set_table(titles, widths, len(rows), lambda i: self._cells(rows[i], narrow))
+        self.table.set_table(titles, widths, len(rows), lambda i: self._cells(rows[i], address))
         self._render_rows()
 
     def _render_rows(self) -> None:
         """Apply the filter: a scan of the worklist's lowercased text, no widget work."""
         needle = self.query_one("#dash-filter", Input).value.strip()
+        if needle and self.board is not None:
+            # a whole id typed: its area's code is not searched (every row has it)
+            needle = search_id(needle, self.board.area_id)
         if needle:
             self.view = self.rows.matching(needle)
         else:
@@ -338,13 +375,15 @@ class DashboardScreen(CensusScreen):
         if out.error is not None:
             self.notify(self.t(out.error), severity="error", timeout=8)
         else:
-            self.notify(
-                self.t(
-                    M_SYNCED.format(
-                        sent=out.sent, acked=out.acked, pulled=out.pulled, returned=out.returned
-                    )
-                )
+            done = M_SYNCED.format(
+                sent=out.sent, acked=out.acked, pulled=out.pulled, returned=out.returned
             )
+            text = self.t(done)
+            if out.refused:
+                text += self.t(M_REFUSED_SYNC.format(n=len(out.refused)))
+            self.notify(text, severity="warning" if out.refused else "information")
+        if out.refused:
+            self.notify(self.t(refusal_summary(out.refused)), severity="error", timeout=15)
         self.action_reload()
 
     def worker_failed(self, worker: Worker[object]) -> None:
@@ -379,3 +418,21 @@ class DashboardScreen(CensusScreen):
     def on_dashboard_screen_dwelling_added(self, message: DwellingAdded) -> None:
         self.notify(self.t(message.msg))
         self.action_reload()
+
+
+def refusal_summary(reasons: Sequence[str]) -> Msg:
+    """Items the server refused, in words, with what to do: the reasons most often met first."""
+    if not reasons:
+        return Msg("", "")
+    first: dict[str, str] = {}
+    tally: dict[str, int] = {}
+    for reason in reasons:
+        key = refusal_key(reason)
+        first.setdefault(key, reason)
+        tally[key] = tally.get(key, 0) + 1
+    words = [refusal_words(first[k]) for k in sorted(tally, key=lambda k: -tally[k])]
+    advice = refusal_advice(reasons[0]) if len(tally) == 1 else CALL_SUPERVISOR
+    return Msg(
+        M_REFUSED.zh.format(n=len(reasons), why="；".join(w.zh for w in words), advice=advice.zh),
+        M_REFUSED.en.format(n=len(reasons), why="; ".join(w.en for w in words), advice=advice.en),
+    )

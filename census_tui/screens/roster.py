@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar, Protocol
 
 from textual import on, work
@@ -37,6 +38,7 @@ from census_tui.roster.service import ImportResult
 from census_tui.roster.state import STATUS_LABELS, RosterEntry, RosterStatus, counts, matching
 from census_tui.screens.base import training_banner
 from census_tui.widgets.roster_grid import Cells, GridHeader, RosterGrid
+from census_tui.widgets.window_table import tail
 
 COLUMNS: tuple[tuple[Msg, int], ...] = (
     (Msg("行", "line"), 5),
@@ -45,6 +47,25 @@ COLUMNS: tuple[tuple[Msg, int], ...] = (
     (Msg("房间", "room"), 10),
     (Msg("状态", "status"), 10),
 )
+NARROW_BELOW = 60
+"""Below this many columns the grid puts the status right after the name (issue 16 §3: at 40
+columns a mark must be seen at once), then the room, and the ID number last (→ scrolls to it)."""
+NARROW_ORDER = (0, 1, 4, 3, 2)
+NARROW_WIDTHS = (4, 10, 9, 6, 18)
+"""The columns of :data:`COLUMNS` in narrow order, and their widths there."""
+KEYS_HELP: list[tuple[str, Msg]] = [
+    ("p", Msg("在住(标准时点住在这里)", "present (lived here at the standard time)")),
+    ("m", Msg("已迁出", "moved out")),
+    ("u", Msg("不详", "unknown")),
+    ("d", Msg("重复", "duplicate")),
+    ("↑ ↓ PgUp PgDn", Msg("上下移动", "move up and down")),
+    ("← →", Msg("左右查看各列", "see the other columns")),
+    ("/", Msg("筛选:姓名/身份号码/房间;回车或 Esc 回到名册", "filter; Enter or Esc: back")),
+    ("e Enter", Msg("填写在住人员的个人项目", "a present person's items")),
+    ("a", Msg("新增现场发现的人员", "add a person found on site")),
+    ("i", Msg("导入名册文件", "import a list file")),
+    ("Esc", Msg("返回住户页面", "back to the dwelling")),
+]
 MSG_ADDED = Msg("现场新增", "added on site")
 MSG_NOT_PRESENT = Msg(
     "只有标记为在住(p)的人才填写个人项目。", "Only persons marked present (p) get person items."
@@ -64,7 +85,12 @@ class RosterBackend(Protocol):
     def set_answers(self, entry_uuid: str, answers: dict[str, Value | None]) -> RosterEntry: ...
     def registered_ids(self, dwelling_id: str) -> frozenset[str]: ...
     def import_preview(
-        self, dwelling_id: str, preview: RosterPreview, *, only_good: bool = False
+        self,
+        dwelling_id: str,
+        preview: RosterPreview,
+        *,
+        only_good: bool = False,
+        replace: bool = False,
     ) -> ImportResult: ...
 
 
@@ -125,6 +151,8 @@ class RosterScreen(Screen[None]):
     """The roster grid of one collective site."""
 
     CSS_PATH = "roster.tcss"
+    KEYS_HELP: ClassVar[list[tuple[str, Msg]]] = KEYS_HELP
+    """Listed by F1 (the app's help reads the screen's KEYS_HELP)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "mark('present')", "在住/present"),
         Binding("m", "mark('moved')", "迁出/moved"),
@@ -137,8 +165,17 @@ class RosterScreen(Screen[None]):
         Binding("escape", "back", "返回/back"),
     ]
 
-    def __init__(self, backend: RosterBackend, dwelling_id: str, *, lang: Lang = "zh") -> None:
+    def __init__(
+        self,
+        backend: RosterBackend,
+        dwelling_id: str,
+        *,
+        lang: Lang = "zh",
+        list_dirs: tuple[Path, ...] = (),
+    ) -> None:
         super().__init__()
+        self.list_dirs = list_dirs
+        """Where the import dialog looks for name lists to offer."""
         self.backend = backend
         self.dwelling_id = dwelling_id
         self.lang: Lang = lang
@@ -147,20 +184,27 @@ class RosterScreen(Screen[None]):
         self.shown: list[RosterEntry] = []
         self._row_of: dict[str, int] = {}
         self.writes = WriteQueue(self._start_drain)
+        self.narrow = False
+        """Laid out for a narrow terminal (:data:`NARROW_BELOW`): set when composed."""
 
     def compose(self) -> ComposeResult:
         # 培训模式 on every screen of a training session (this screen also runs alone, in the
         # benchmark, on an app without a session).
         yield from training_banner(self.app)
+        self.narrow = self.app.size.width < NARROW_BELOW
+        self.set_class(self.narrow, "-narrow")
         yield Static(id="roster-counts")
         yield Input(placeholder=self._t(Msg("筛选:姓名/身份号码/房间", "filter: name/ID/room")),
                     id="roster-filter")  # fmt: skip
+        titles = [self._t(m) for m, _ in COLUMNS]
         widths = [w for _, w in COLUMNS]
-        yield GridHeader([self._t(m) for m, _ in COLUMNS], widths, id="roster-header")
+        if self.narrow:
+            titles, widths = [titles[i] for i in NARROW_ORDER], list(NARROW_WIDTHS)
+        yield GridHeader(titles, widths, id="roster-header")
         yield RosterGrid(widths, id="roster-grid")
         yield Static(self._t(Msg(
-            "p 在住 m 迁出 u 不详 d 重复 / 筛选 e 填写 a 新增 i 导入 Esc 返回",
-            "p present m moved u unknown d dup / filter e items a add i import Esc back",
+            "p 在住 m 迁出 u 不详 d 重复 / 筛选 e 填写 a 新增 i 导入 F1 帮助 Esc 返回",
+            "p present m moved u unknown d dup / filter e items a add i import F1 help Esc back",
         )), id="roster-keys")  # fmt: skip
 
     def _t(self, msg: Msg) -> str:
@@ -185,7 +229,10 @@ class RosterScreen(Screen[None]):
     # --------------------------------------------------------------------- rendering
     def cells(self, e: RosterEntry) -> Cells:
         line = str(e.line) if e.line else "+"
-        return (line, e.name, e.id_number, e.room, self._t(STATUS_LABELS[e.status]))
+        status = self._t(STATUS_LABELS[e.status])
+        if self.narrow:
+            return (line, e.name, status, tail(e.room, NARROW_WIDTHS[3]), e.id_number)
+        return (line, e.name, e.id_number, e.room, status)
 
     def show(self, text: str) -> None:
         """Show the entries matching ``text``; the cursor stays on the same person if shown."""
@@ -201,6 +248,7 @@ class RosterScreen(Screen[None]):
         parts = [f"{self._t(STATUS_LABELS[s])} {c[s]}" for s in RosterStatus]
         total = self._t(Msg("共", "total"))
         shown = self._t(Msg("显示", "shown"))
+        # wraps on a narrow screen (the stylesheet lets it grow) rather than being cut
         text = f"{total} {len(self.entries)} · " + " · ".join(parts)
         self.query_one("#roster-counts", Static).update(f"{text} · {shown} {len(self.shown)}")
 
@@ -228,8 +276,12 @@ class RosterScreen(Screen[None]):
         self.query_one("#roster-filter", Input).focus()
 
     def action_back(self) -> None:
+        """Esc: in the filter, back to the grid (the filter stays, as on the dashboard); on the
+        grid, a filter is cleared first, then the screen is left."""
         box = self.query_one("#roster-filter", Input)
-        if box.value:
+        if self.focused is box:
+            self.grid.focus()
+        elif box.value:
             box.value = ""
             self.grid.focus()
         else:
@@ -336,9 +388,14 @@ class RosterScreen(Screen[None]):
     def action_import_list(self) -> None:
         from census_tui.screens.roster_import import ImportDialog
 
-        self.app.push_screen(
-            ImportDialog(self.backend, self.dwelling_id, self.lang), self._imported
+        dialog = ImportDialog(
+            self.backend,
+            self.dwelling_id,
+            self.lang,
+            list_dirs=self.list_dirs,
+            has_roster=bool(self.entries),
         )
+        self.app.push_screen(dialog, self._imported)
 
     def _imported(self, result: ImportResult | None) -> None:
         if result is not None:

@@ -51,12 +51,21 @@ def attempt_text(attempt: Attempt) -> Msg:
     out = OUTCOME_LABELS[attempt.outcome]
     zh, en = f"{local(attempt.at)} {out.zh}", f"{local(attempt.at)} {out.en}"
     if attempt.appointment_at is not None:
-        ch = CHANNEL_LABELS[attempt.channel] if attempt.channel else Msg("", "")
-        zh += f" → {local(attempt.appointment_at)} ({ch.zh})"
-        en += f" → {local(attempt.appointment_at)} ({ch.en})"
+        zh += f" → {local(attempt.appointment_at)}"
+        en += f" for {local(attempt.appointment_at)}"
+    if attempt.channel is not None:
+        ch = CHANNEL_LABELS[attempt.channel]
+        zh += f"({ch.zh})"
+        en += f" (by {ch.en})"
     if attempt.doubt:
-        zh += f" [{attempt.doubt}]"
-        en += f" [{attempt.doubt}]"
+        from census_tui.screens.attempt import DOUBTS
+
+        doubt = DOUBTS.get(attempt.doubt, Msg(attempt.doubt, attempt.doubt))
+        zh += f":{doubt.zh}"
+        en += f": {doubt.en}"
+    if attempt.note:
+        zh += f"({attempt.note})"
+        en += f" ({attempt.note})"
     return Msg(zh, en)
 
 
@@ -200,6 +209,15 @@ class VisitScreen(CensusScreen):
             M_SUGGEST.format(at=local(slot)) if slot else Msg("", "")
         )
         self._show_households(message.households)
+        self.query_one("#visit-state", T).set_msg(STATE_LABELS[self._state(message.households)])
+
+    def _state(self, households: list[HouseholdCase]) -> CaseState:
+        """The dwelling's state now (as the dashboard shows it): its first household still
+        needing work, else its first; an attempt just recorded shows at once."""
+        todo = [h for h in households if h.state not in DONE]
+        if todo or households:
+            return (todo or households)[0].state
+        return self.row.state
 
     def _show_households(self, households: list[HouseholdCase]) -> None:
         """Several households in the dwelling (户): list them, the one needing work chosen."""
@@ -259,10 +277,20 @@ class VisitScreen(CensusScreen):
         self.app.push_screen(DoubtsScreen(self.row.dwelling_id))
 
     def action_roster(self) -> None:
+        from pathlib import Path
+
+        from census_tui.paths import home
         from census_tui.screens.roster import RosterScreen
 
+        # the name lists beside the profiles (the demo's practice list) and where it was started
+        base = getattr(self.session, "base", None) or home()
         self.app.push_screen(
-            RosterScreen(self.session.roster(), self.row.dwelling_id, lang=self.capp.lang)
+            RosterScreen(
+                self.session.roster(),
+                self.row.dwelling_id,
+                lang=self.capp.lang,
+                list_dirs=(base, Path.cwd()),
+            )
         )
 
     def action_interview(self) -> None:

@@ -11,7 +11,7 @@ from census_tui.i18n import Msg
 
 MSG_WRONG_PASSWORD = Msg(
     "密码错误。再错 {left} 次将暂时锁定。",
-    "Wrong password. {left} more wrong tries and the profile locks for a while.",
+    "Wrong password. Wrong tries left before the profile locks for a while: {left}.",
 )
 MSG_WRONG_PASSWORD_LOCKED = Msg(
     "密码错误。已暂时锁定，请在 {seconds} 秒后再试。",

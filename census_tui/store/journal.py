@@ -185,6 +185,13 @@ class JournalMixin(StoreBase):
             row = self._one("SELECT count(*) FROM outbox")
         return int(row[0]) if row else 0
 
+    def outbox_refused(self) -> list[str]:
+        """The kept reason of every item still waiting after the server refused it (oldest
+        first): these need a person, not another sync."""
+        with self.transaction(write=False):
+            rows = self._rows("SELECT last_error FROM outbox WHERE last_error != '' ORDER BY id")
+        return [str(r[0]) for r in rows]
+
     def outbox_oldest(self) -> datetime | None:
         """When the oldest unacknowledged item was queued (None when empty)."""
         with self.transaction(write=False):

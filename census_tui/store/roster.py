@@ -101,6 +101,24 @@ class RosterMixin(StoreBase):
             )
         return row is not None
 
+    def roster_delete(self, uuids: Sequence[str]) -> int:
+        """Remove roster rows (a corrected list replacing the people not yet verified)."""
+        with self.transaction():
+            cur = self._connection().executemany(
+                "DELETE FROM roster_entry WHERE uuid = ?", [(u,) for u in uuids]
+            )
+        return int(cur.rowcount)
+
+    def roster_pending(self) -> dict[str, int]:
+        """Dwelling id → how many of its roster's people are still to verify (sites with none
+        left are absent): a site is not done while its list is not."""
+        with self.transaction(write=False):
+            rows = self._rows(
+                "SELECT dwelling_id, count(*) FROM roster_entry WHERE status = 'pending'"
+                " GROUP BY dwelling_id"
+            )
+        return {str(r[0]): int(r[1]) for r in rows}
+
     def roster_next_position(self, dwelling_id: str) -> int:
         """The position after the site's last roster row (0 for an empty roster)."""
         with self.transaction(write=False):

@@ -53,3 +53,51 @@ REAL_TO_TRAINING = Msg(
     "这是正式数据，不能上传到培训服务器", "this is real data; it cannot go to a training server"
 )
 NOT_LOGGED_IN = Msg("本机尚未登录服务器", "this device has not logged in to a server")
+
+REFUSALS = {
+    "conflict": Msg("与服务器上的版本冲突", "conflicts with the server's copy"),
+    "rejected": Msg("未通过服务器审核", "rejected by the server's checks"),
+    "invalid": Msg("服务器认为格式无效", "the server found it malformed"),
+    "forbidden": Msg("不在本账号的任务范围内", "outside this account's assignment"),
+    "training_mismatch": Msg(
+        "练习数据与正式数据不能混传（保留在本机）",
+        "practice and real data cannot mix (kept on the device)",
+    ),
+}
+"""The server's item statuses that refuse an item (docs/protocol.md), in words."""
+
+CALL_SUPERVISOR = Msg(
+    "数据仍保存在本机，请勿删除；请联系督导员处理。",
+    "The data is kept on this device; do not delete it, call your supervisor.",
+)
+REFUSAL_ADVICE = {
+    "conflict": Msg(
+        "请打开该户核对后再同步；仍被拒请联系督导员。",
+        "Open the household, check it and sync again; if refused again, call your supervisor.",
+    ),
+    "rejected": Msg(
+        "请打开该户按审核意见改正后再同步。",
+        "Open the household, correct what the checks found, then sync again.",
+    ),
+}
+"""What to do about a refusal; anything else (malformed, outside the assignment, practice and
+real data mixed) only the office can sort out: :data:`CALL_SUPERVISOR`."""
+
+
+def refusal_key(reason: str) -> str:
+    """The status a stored refusal starts with (``training_mismatch (kept on device)`` →
+    ``training_mismatch``)."""
+    return reason.strip().partition(" ")[0]
+
+
+def refusal_advice(reason: str) -> Msg:
+    """What the enumerator should do about one refusal, in words."""
+    return REFUSAL_ADVICE.get(refusal_key(reason), CALL_SUPERVISOR)
+
+
+REFUSED_BY_SERVER = Msg("服务器拒收", "refused by the server")
+
+
+def refusal_words(reason: str) -> Msg:
+    """One stored refusal's status in words (without the server's codes)."""
+    return REFUSALS.get(refusal_key(reason), REFUSED_BY_SERVER)

@@ -76,6 +76,9 @@ class Dashboard:
     last_sync_at: datetime | None
     outbox_depth: int
     training: bool
+    refused: tuple[str, ...] = ()
+    """Why the server refused each item still kept on the device (sync's stored reasons, no
+    personal data): shown until someone resolves them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,8 @@ class SyncOutcome:
     pulled: int
     returned: int
     error: Msg | None = None
+    refused: tuple[str, ...] = ()
+    """Why the server refused items of this run (kept on the device)."""
 
 
 @dataclass(slots=True)

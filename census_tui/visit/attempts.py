@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid as uuidlib
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from census_tui.clock import iso
@@ -83,7 +84,9 @@ class AttemptsMixin(SessionCore):
         self.store.enqueue(KIND_OUTCOME, outcome_uuid, 0, payload)
 
     def attempts(self, dwelling_id: str) -> list[Attempt]:
-        """The dwelling's attempts, oldest first (an unknown stored outcome is left out)."""
+        """The dwelling's attempts, oldest first (an unknown stored outcome is left out); an
+        appointment attempt carries the time it booked (the appointments, in the order they
+        were made, belong to the appointment attempts, latest with latest)."""
         out = []
         for a in self.store.attempts(dwelling_id):
             outcome = outcome_of(a.outcome)
@@ -97,6 +100,10 @@ class AttemptsMixin(SessionCore):
                         note=a.note,
                     )
                 )
+        booked = sorted(self.store.appointments(dwelling_id), key=lambda b: b.id)
+        booking = [i for i, a in enumerate(out) if a.outcome is Outcome.APPOINTMENT]
+        for i, appt in zip(reversed(booking), reversed(booked), strict=False):
+            out[i] = replace(out[i], appointment_at=appt.scheduled_at)
         return out
 
     def suggest_slot(self, dwelling_id: str) -> datetime | None:

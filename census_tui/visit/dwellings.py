@@ -41,6 +41,7 @@ class DwellingsMixin(SessionCore):
             if booking.status == "booked":
                 booked[booking.dwelling_id] = booking.scheduled_at
         comments = {k: v.comment for k, v in latest_returns(self.store).items()}
+        roster_pending = self.store.roster_pending()
 
         def row_of(d: Dwelling) -> DwellingRow:
             cases = sorted(cases_by_dwelling.get(d.id, []))
@@ -48,6 +49,9 @@ class DwellingsMixin(SessionCore):
             # keeps the dwelling on the worklist after the first is completed).
             todo = [c for c in cases if CaseState(c[1]) not in DONE]
             state = CaseState((todo or cases)[0][1]) if cases else CaseState.LISTED
+            if state in DONE and roster_pending.get(d.id):
+                # a collective site is done with its list, not with its first household
+                state = CaseState.INTERVIEWING
             appt = booked.get(d.id) if state is CaseState.APPOINTMENT else None
             return DwellingRow(
                 dwelling_id=d.id,
@@ -74,7 +78,7 @@ class DwellingsMixin(SessionCore):
         due.sort(key=lambda r: (r.appointment_at or now, r.dwelling_id))
         first = {r.dwelling_id for r in due}
         counts = {b: 0 for b in Board}
-        worklist = WorklistBuilder()
+        worklist = WorklistBuilder(area_id)
         for row in due:
             worklist.add(row)
             counts[row.board] += 1
@@ -94,6 +98,7 @@ class DwellingsMixin(SessionCore):
             last_sync_at=last_ok,
             outbox_depth=self.store.outbox_depth(),
             training=self.training,
+            refused=tuple(self.store.outbox_refused()),
         )
 
     def add_dwelling(self, address: str, kind: str = "ordinary") -> str:

@@ -92,10 +92,11 @@ class ExchangeMixin(SessionCore):
             pulled=summary.pulled,
             returned=summary.returned,
             error=summary.error,
+            refused=tuple(summary.refused_reasons),
         )
 
     def roster(self) -> RosterService:
         """Roster operations for collective sites on this profile (the roster grid's backend)."""
         from census_tui.roster.service import RosterService
 
-        return RosterService(self.store, actor=self.account, form=self.form)
+        return RosterService(self.store, actor=self.account, form=self.form, training=self.training)

@@ -101,6 +101,8 @@ class Board(StrEnum):
     COMPLETED = "completed"
     SYNCED = "synced"
     RETURNED = "returned"
+    CLOSED = "closed"
+    """Refused, vacant or not residential: no one to enumerate unless the enumerator returns."""
 
 
 def board_of(state: CaseState) -> Board:
@@ -115,6 +117,8 @@ def board_of(state: CaseState) -> Board:
         return Board.SYNCED
     if state is CaseState.RETURNED:
         return Board.RETURNED
+    if state in (CaseState.REFUSED, CaseState.VACANT, CaseState.NOT_RESIDENTIAL):
+        return Board.CLOSED
     return Board.LISTED
 
 
@@ -142,4 +146,5 @@ BOARD_LABELS: dict[Board, Msg] = {
     Board.COMPLETED: Msg("已完成", "completed"),
     Board.SYNCED: Msg("已上传", "synced"),
     Board.RETURNED: Msg("退回", "returned"),
+    Board.CLOSED: Msg("拒访空户", "refused/vacant"),
 }

@@ -10,7 +10,8 @@ made into a :class:`DwellingRow` only when it is asked for (the table draws abou
 
 The filter is a scan of the lowercased text with ``str.find``: the same matches as testing
 ``needle in f"{id}\\t{address}\\t{head}".lower()`` row by row (for any needle without a
-newline, which the one-line filter cannot hold).
+newline, which the one-line filter cannot hold), where ``id`` leaves out the area's code that
+every id of the area starts with (:func:`search_id`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Worklist(Sequence[DwellingRow]):
         "_exact",
         "_extra",
         "_households",
+        "_id_prefix",
         "_kind",
         "_kinds",
         "_lower",
@@ -59,6 +61,7 @@ class Worklist(Sequence[DwellingRow]):
         households: array[int],
         extra: dict[int, tuple[datetime | None, bool, str, str]],
         exact: dict[int, tuple[str, str, str]],
+        id_prefix: str = "",
     ) -> None:
         self._text = text
         self._starts = starts
@@ -72,6 +75,7 @@ class Worklist(Sequence[DwellingRow]):
         """Row → (appointment, overdue, returned comment, note), for the rows that have any."""
         self._exact = exact
         """Row → (id, address, head) for the rare row whose text held a tab or a newline."""
+        self._id_prefix = id_prefix
 
     def __len__(self) -> int:
         return len(self._state)
@@ -142,7 +146,7 @@ class Worklist(Sequence[DwellingRow]):
 
     def take(self, indices: Iterable[int]) -> Worklist:
         """A worklist of these rows only, in this order."""
-        builder = WorklistBuilder()
+        builder = WorklistBuilder(self._id_prefix)
         for i in indices:
             builder.add(self._row(i))
         return builder.build()
@@ -155,10 +159,21 @@ class Worklist(Sequence[DwellingRow]):
         return builder.build()
 
 
+def search_id(dwelling_id: str, area_id: str) -> str:
+    """A dwelling id without its area's code (``110105001001001-003`` → ``003``), as the
+    narrow dashboard shows it and the filter searches it; other ids as they are."""
+    if area_id and dwelling_id.startswith(area_id) and len(dwelling_id) > len(area_id):
+        return dwelling_id[len(area_id) :].lstrip("-_ ") or dwelling_id
+    return dwelling_id
+
+
 class WorklistBuilder:
     """Rows appended one at a time (in worklist order); :meth:`build` freezes them."""
 
-    def __init__(self) -> None:
+    def __init__(self, id_prefix: str = "") -> None:
+        self._id_prefix = id_prefix
+        """The area's code that every dwelling id starts with: left out of the search text, so a
+        filter matches what tells dwellings apart, not every row."""
         self._text = StringIO()
         self._lower = StringIO()
         self._starts = array("I", [0])
@@ -180,7 +195,8 @@ class WorklistBuilder:
             self._exact[i] = fields
             line = line.replace(ROW, " ")
         self._starts.append(self._starts[-1] + self._text.write(line + ROW))
-        lower = line.lower()
+        lower = FIELD.join((search_id(row.dwelling_id, self._id_prefix), *fields[1:]))
+        lower = lower.replace(ROW, " ").lower()
         self._lower_starts.append(self._lower_starts[-1] + self._lower.write(lower + ROW))
         self._state.append(_STATE_INDEX[row.state])
         self._kind.append(self._kinds.setdefault(row.kind, len(self._kinds)))
@@ -200,4 +216,5 @@ class WorklistBuilder:
             self._households,
             self._extra,
             self._exact,
+            self._id_prefix,
         )

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -39,6 +39,19 @@ def padded_line(cells: Sequence[str], widths: Sequence[int]) -> str:
     """One row as fixed-width text: each cell cropped or padded to its column's cell width
     (Chinese characters are two cells wide), with one cell of padding either side."""
     return "".join(f" {set_cell_size(c, w)} " for c, w in zip(cells, widths, strict=False))
+
+
+def tail(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells from its start, keeping its end (an address ends with
+    the building, unit and room; an id with its own number)."""
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for ch in reversed(text):
+        if cell_len(out) + cell_len(ch) > width - 1:
+            break
+        out = ch + out
+    return "…" + out
 
 
 class WindowTable(CursorView):

@@ -46,7 +46,7 @@ async def test_import_dialog_then_inline_person_items(store: Store, tmp_path: Pa
         await pilot.pause()
         summary = str(dialog.query_one("#import-summary", Static).render())
         assert "good 38" in summary and "bad 2" in summary
-        assert f"line {SAMPLE_BAD_CHECK_LINE} P-02" in summary
+        assert f"line {SAMPLE_BAD_CHECK_LINE} error P-02" in summary
         assert dialog.query_one("#import-all", Button).disabled  # all or nothing
         await pilot.click("#import-good")
         await app.workers.wait_for_complete()

@@ -131,3 +131,44 @@ def test_answers_filled_inline_reach_the_household(store: Store) -> None:
     person = store.household(saved.household_uuid).person(saved.person_uuid)
     assert person is not None
     assert person.answers["D12"] == 1 and "D11" not in person.answers and person.answers["D2"] == 0
+
+
+def test_households_take_the_profiles_training_mode(store: Store) -> None:
+    """Issue 16 §1: a training profile's roster households are practice households (a
+    training server refuses real-mode ones and they would never leave the device)."""
+    from census_tui.store import META_TRAINING
+
+    store.set_meta(META_TRAINING, "1")
+    svc = RosterService(store)
+    svc.import_preview(DORM, read_roster(csv_text(2).encode()))
+    entry = svc.mark(svc.entries(DORM)[0].uuid, RosterStatus.PRESENT)
+    assert entry.household_uuid is not None
+    assert store.case(entry.household_uuid).training
+    real = RosterService(store, training=False)
+    second = real.mark(real.entries(DORM)[1].uuid, RosterStatus.PRESENT)
+    assert second.household_uuid == entry.household_uuid  # the site's household, unchanged
+
+
+def test_corrected_list_replaces_keeping_marked_people(store: Store) -> None:
+    """Issue 16 §16: a corrected list replaces the people not yet verified; everyone marked
+    (or added on site) stays, and is not added twice."""
+    svc = RosterService(store)
+    svc.import_preview(DORM, read_roster(csv_text(5, extra=[BAD]).encode()), only_good=True)
+    first, second = svc.entries(DORM)[:2]
+    svc.mark(first.uuid, RosterStatus.PRESENT)
+    svc.mark(second.uuid, RosterStatus.MOVED)
+    svc.add_on_site(DORM, "现场甲")
+    with pytest.raises(ConflictError) as refused:
+        svc.import_preview(DORM, read_roster(csv_text(6).encode()))
+    assert "Replace" in refused.value.msg.en
+    result = svc.import_preview(DORM, read_roster(csv_text(6).encode()), replace=True)
+    assert (result.kept, result.replaced, result.imported) == (3, 3, 4)
+    entries = svc.entries(DORM)
+    assert len(entries) == 7
+    by_name = {e.name: e for e in entries}
+    assert by_name[person(0)["name"]].status is RosterStatus.PRESENT
+    assert by_name[person(0)["name"]].person_uuid is not None
+    assert by_name[person(1)["name"]].status is RosterStatus.MOVED
+    assert by_name["现场甲"].status is RosterStatus.PRESENT
+    assert by_name[person(5)["name"]].status is RosterStatus.PENDING  # new in the corrected list
+    assert len(store.persons(svc.households(DORM)[0])) == 2  # the marked persons untouched
