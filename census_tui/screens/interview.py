@@ -64,7 +64,10 @@ M_SAVE_FAILED = Msg("未能保存:{m} 输入内容仍在框中。", "Not saved: 
 M_RETURNED = Msg("指导员意见:{c}", "Supervisor's comment: {c}")
 M_PASTE = Msg("粘贴内容过长,已截断到 {n} 个字符。", "Paste too long; cut to {n} characters.")
 SAVING = "interview-save"
-"""The reason keys are held while an answer or a new person is being committed."""
+"""The reason keys are held while an answer is being committed."""
+ADDING = "interview-add-person"
+"""The reason keys are held while a new person is being committed (a hold of its own: it
+begins inside the answer's save and outlasts it)."""
 SEVERITY_MARK = {"error": "✗", "overridable": "!", "warning": "?"}
 
 
@@ -441,7 +444,7 @@ class InterviewScreen(CensusScreen):
             self.action_self_check()
 
     def _add_person(self) -> None:
-        self.capp.hold_keys(SAVING)
+        self.capp.hold_keys(ADDING)
         added = self.session.writer.submit(self.session.add_person, self.hh_uuid)
         self.run_worker(self._after_add(added), exit_on_error=False)
 
@@ -455,7 +458,7 @@ class InterviewScreen(CensusScreen):
             self._reload()
             self._show(flow.person_start(self.form, self.hh, person_uuid))
         finally:
-            self.capp.release_keys(SAVING)
+            self.capp.release_keys(ADDING)
 
     def action_skip(self) -> None:
         if self._answer(self.pos) is not None:

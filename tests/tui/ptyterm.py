@@ -80,6 +80,13 @@ class PtyApp:
             pass
         self.seen = len(self.raw)
 
+    def pace(self, seconds: float) -> None:
+        """Read what the program draws for ``seconds``: the gap between a typist's keys. Nothing
+        is waited for; the program's output is only kept flowing."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            self._pump(left)
+
     def send(self, data: str | bytes) -> float:
         os.write(self.fd, data.encode() if isinstance(data, str) else data)
         return time.monotonic()

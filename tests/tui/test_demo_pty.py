@@ -32,7 +32,7 @@ def test_demo_completes_a_household_that_reaches_the_server(tmp_path: Path) -> N
         app.wait_for("Training enumeration area", timeout=30)
         app.send("/")
         app.wait_for("Enter opens the first")
-        app.send(DWELLING[-7:] + "\r")
+        app.send(DWELLING[-3:] + "\r")  # the id's own part, as the dashboard shows it
         app.wait_for("Enter interview")
         app.mark()
         app.send("\r")
@@ -46,6 +46,7 @@ def test_demo_completes_a_household_that_reaches_the_server(tmp_path: Path) -> N
         app.wait_for("Respondent")
         app.send("Zhang San\r")
         app.wait_for("Household completed")
+        app.wait_for("to send 1")  # back on the dashboard, the household waiting to be sent
         app.mark()
         app.send("s")
         app.wait_for("Sync done: sent 1", timeout=60)
