@@ -7,8 +7,9 @@ or room; ``a`` adds someone found on site; ``e`` (or Enter) fills a present pers
 
 Thousands of rows stay instant: the grid is windowed (:class:`RosterGrid` draws only what is on
 screen), a filter is a substring scan over each entry's precomputed lower-cased key, and a mark
-redraws one line. The store writes run in order in a thread worker (:class:`WriteQueue`), so a
-keystroke never waits on SQLCipher; a failed write puts the old status back and says why.
+redraws one line. The store writes go to the session's ordered writer
+(:class:`census_tui.visit.writer.OrderedWriter`, the one the interview uses), so a keystroke
+never waits on SQLCipher; a failed write puts the old status back and says why.
 
 The screen needs only a :class:`RosterBackend` (the domain's ``RosterService`` satisfies it), so
 it can be pushed by the app or driven alone in tests and benchmarks.
@@ -16,13 +17,12 @@ it can be pushed by the app or driven alone in tests and benchmarks.
 
 from __future__ import annotations
 
-import threading
-from collections import deque
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, Protocol
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -37,6 +37,7 @@ from census_tui.roster.preview import RosterPreview
 from census_tui.roster.service import ImportResult
 from census_tui.roster.state import STATUS_LABELS, RosterEntry, RosterStatus, counts, matching
 from census_tui.screens.base import training_banner
+from census_tui.visit.writer import OrderedWriter
 from census_tui.widgets.roster_grid import Cells, GridHeader, RosterGrid
 from census_tui.widgets.window_table import tail
 
@@ -94,37 +95,6 @@ class RosterBackend(Protocol):
     ) -> ImportResult: ...
 
 
-class WriteQueue:
-    """Store writes run one after another, in the order they were asked for, off the UI thread.
-
-    ``start`` is called (on the UI thread) when the queue needs a drainer; the drainer calls
-    :meth:`drain` in a thread worker, which runs jobs until the queue is empty and then stops,
-    so ``app.workers.wait_for_complete()`` sees the writes finished.
-    """
-
-    def __init__(self, start: Callable[[], None]) -> None:
-        self._jobs: deque[Callable[[], None]] = deque()
-        self._lock = threading.Lock()
-        self._draining = False
-        self._start = start
-
-    def put(self, job: Callable[[], None]) -> None:
-        with self._lock:
-            self._jobs.append(job)
-            start, self._draining = not self._draining, True
-        if start:
-            self._start()
-
-    def drain(self) -> None:
-        while True:
-            with self._lock:
-                if not self._jobs:
-                    self._draining = False
-                    return
-                job = self._jobs.popleft()
-            job()
-
-
 class AddPersonDialog(ModalScreen[str | None]):
     """Ask for the name of a person found on site."""
 
@@ -172,8 +142,12 @@ class RosterScreen(Screen[None]):
         *,
         lang: Lang = "zh",
         list_dirs: tuple[Path, ...] = (),
+        writer: OrderedWriter | None = None,
     ) -> None:
         super().__init__()
+        self._own_writer = writer is None
+        self.writer = writer or OrderedWriter()
+        """The session's writer (a writer of its own when the screen runs alone)."""
         self.list_dirs = list_dirs
         """Where the import dialog looks for name lists to offer."""
         self.backend = backend
@@ -183,7 +157,6 @@ class RosterScreen(Screen[None]):
         self.by_uuid: dict[str, RosterEntry] = {}
         self.shown: list[RosterEntry] = []
         self._row_of: dict[str, int] = {}
-        self.writes = WriteQueue(self._start_drain)
         self.narrow = False
         """Laid out for a narrow terminal (:data:`NARROW_BELOW`): set when composed."""
 
@@ -213,6 +186,10 @@ class RosterScreen(Screen[None]):
     @property
     def grid(self) -> RosterGrid:
         return self.query_one(RosterGrid)
+
+    def on_unmount(self) -> None:
+        if self._own_writer:
+            self.writer.close()  # finishes the marks already queued
 
     def on_mount(self) -> None:
         self.load()
@@ -299,14 +276,13 @@ class RosterScreen(Screen[None]):
         self.redraw(e)
         self.grid.move_cursor(self.grid.cursor_row + 1)
         if old is not new:
-            self.writes.put(lambda: self._write_mark(e.uuid, new, old))
+            self._write(lambda: self._write_mark(e.uuid, new, old))
 
-    def _start_drain(self) -> None:
-        self._drain()
-
-    @work(thread=True, group="roster-write")
-    def _drain(self) -> None:
-        self.writes.drain()
+    def _write(self, job: Callable[[], None]) -> None:
+        """Queue a store write on the ordered writer; a worker awaits it, so the app's workers
+        (``app.workers.wait_for_complete()``) show when the writes are done."""
+        done = self.writer.submit(job)
+        self.run_worker(asyncio.wrap_future(done), group="roster-write", exit_on_error=False)
 
     def _write_mark(self, entry_uuid: str, new: RosterStatus, old: RosterStatus) -> None:
         """In the writer thread."""
@@ -340,7 +316,7 @@ class RosterScreen(Screen[None]):
 
     def _add_named(self, name: str | None) -> None:
         if name:
-            self.writes.put(lambda: self._write_add(name))
+            self._write(lambda: self._write_add(name))
 
     def _write_add(self, name: str) -> None:
         try:
@@ -374,7 +350,7 @@ class RosterScreen(Screen[None]):
         if not changes or e is None:
             return
         uuid = e.uuid
-        self.writes.put(lambda: self._write_answers(uuid, changes))
+        self._write(lambda: self._write_answers(uuid, changes))
 
     def _write_answers(self, entry_uuid: str, changes: dict[str, Value | None]) -> None:
         try:

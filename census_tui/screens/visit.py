@@ -290,6 +290,7 @@ class VisitScreen(CensusScreen):
                 self.row.dwelling_id,
                 lang=self.capp.lang,
                 list_dirs=(base, Path.cwd()),
+                writer=self.session.writer,
             )
         )
 
