@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from census_tui.i18n import Lang, Msg
-from census_tui.widgets.text import Lines, T, TButton, TrainingBanner
+from census_tui.widgets.text import Lines, T, TButton, TrainingBanner, ascii_console
 
 if TYPE_CHECKING:
     from census_tui.app import CensusApp
@@ -21,8 +24,29 @@ GLOBAL_HELP: list[tuple[str, Msg]] = [
     ("F1", Msg("按键帮助", "key help")),
     ("F2", Msg("切换中文/English", "switch 中文/English")),
     ("F3", Msg("高对比度主题", "high-contrast theme")),
+    ("Ctrl+O", Msg("看被截断的提示全文", "read a cut message in full")),
     ("Ctrl+Q", Msg("退出", "quit")),
 ]
+
+
+COMMON_CSS = Path(__file__).with_name("common.tcss")
+"""Rules every screen shares (visible input fields, ASCII frames on a Linux console); read
+with each screen's own stylesheet."""
+M_FULL_TITLE = Msg("提示全文", "Messages in full")
+M_NOTHING_CUT = Msg("屏幕上的提示都已完整显示。", "Every message on the screen is shown whole.")
+FULL_TEXT: list[BindingType] = [Binding("ctrl+o", "full_text", show=False)]
+
+
+def with_common_css(cls: type) -> None:
+    """Put :data:`COMMON_CSS` before a screen class's own stylesheet (its ``CSS_PATH``)."""
+    own = cls.__dict__.get("CSS_PATH")
+    if own is None:
+        return
+    paths = own if isinstance(own, list) else [own]
+    if COMMON_CSS in paths:
+        return
+    here = Path(getattr(sys.modules[cls.__module__], "__file__", None) or __file__).parent
+    cls.CSS_PATH = [COMMON_CSS, *(here / p if isinstance(p, str) else p for p in paths)]  # type: ignore[attr-defined]
 
 
 def training_banner(app: object) -> Iterator[Widget]:
@@ -58,6 +82,7 @@ class _Shared:
         return msg(self.capp.lang)
 
     def compose(self) -> ComposeResult:
+        self.mark_console()
         yield from training_banner(self.capp)
         yield from self.compose_body()
 
@@ -83,6 +108,27 @@ class _Shared:
     def worker_failed(self, worker: Worker[object]) -> None:
         """Re-enable whatever the failed worker disabled."""
 
+    def action_full_text(self) -> None:
+        """Ctrl+O: every message the screen shows cut (its area too small: ~2 lines at 40x16)
+        in a dialog that scrolls, in the screen's order."""
+        from census_tui.screens.info import InfoScreen
+
+        cut = [
+            w
+            for w in self.query("T, Lines")  # type: ignore[attr-defined]
+            if isinstance(w, (T, Lines)) and w.is_cut
+        ]
+        if not cut:
+            self.capp.notify(self.t(M_NOTHING_CUT))
+            return
+        cut.sort(key=lambda w: (w.region.y, w.region.x))
+        body = Msg("\n\n".join(w.msg.zh for w in cut), "\n\n".join(w.msg.en for w in cut))
+        self.capp.push_screen(InfoScreen(M_FULL_TITLE, body))
+
+    def mark_console(self) -> None:
+        """Class ``-ascii`` on a bare Linux console: common.tcss then draws ASCII frames."""
+        self.set_class(ascii_console(), "-ascii")  # type: ignore[attr-defined]
+
 
 COMPACT_BELOW = (60, 20)
 """Below this width or height screens drop borders and key hints (class ``-compact``)."""
@@ -90,6 +136,12 @@ COMPACT_BELOW = (60, 20)
 
 class CensusScreen(_Shared, Screen[object]):
     """A full screen of the app."""
+
+    BINDINGS: ClassVar[list[BindingType]] = FULL_TEXT
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        with_common_css(cls)
 
     def on_mount(self) -> None:
         self._compact()
@@ -104,3 +156,14 @@ class CensusScreen(_Shared, Screen[object]):
 
 class CensusModal(_Shared, ModalScreen[object]):
     """A dialog over a screen."""
+
+    # A modal screen ends Textual's binding chain before the app's: F1 is bound here again so
+    # that it lists the dialog's keys (issue 16 §8; the help dialog binds F1 to close itself).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *FULL_TEXT,
+        Binding("f1", "app.help", show=False),
+    ]
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        with_common_css(cls)

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox
 
 from census_tui.i18n import Msg
 from census_tui.screens.base import CensusScreen
+from census_tui.visit.identity import card_expired
+from census_tui.widgets.checkbox import TickBox
 from census_tui.widgets.text import T, TButton
 
 if TYPE_CHECKING:
@@ -23,11 +24,15 @@ if TYPE_CHECKING:
 CHECKS: dict[str, Msg] = {
     "work_id": Msg("已出示普查员证", "Work ID shown"),
     "letter": Msg("已出示介绍信", "Introduction letter shown"),
-    "purpose": Msg("已说明普查目的和保密规定", "Purpose and confidentiality explained"),
+    "purpose": Msg("已说明普查目的和保密规定", "Purpose & confidentiality stated"),
 }
 M_CODE = Msg("核验码:{code}", "Verification code: {code}")
 M_RECORD = Msg("记录 (Ctrl+S)", "Record (Ctrl+S)")
 M_RECORDED = Msg("身份核实已记录。", "Identity presentation recorded.")
+M_EXPIRED = Msg(
+    "普查员证已过有效期({date}),请勿出示,请联系普查办换发。",
+    "This enumerator card expired on {date}: do not show it; ask the census office for a new one.",
+)
 QR_MIN = (70, 22)
 """Terminal size from which the QR code is drawn beside the card."""
 
@@ -74,9 +79,12 @@ class IdentityScreen(CensusScreen):
         with Horizontal(id="identity-row"):
             with VerticalScroll(id="identity-left"):
                 yield T(card_text(card), id="identity-card", lang=self.lang)
+                if card_expired(card, self.capp.clock.now().astimezone().date()):
+                    expired = M_EXPIRED.format(date=card.valid_to)
+                    yield T(expired, id="identity-expired", lang=self.lang)
                 yield T(M_CODE.format(code=code), id="identity-code", lang=self.lang)
                 for key, msg in CHECKS.items():
-                    yield Checkbox(msg(self.capp.lang), id=f"check-{key}")
+                    yield TickBox(msg(self.capp.lang), id=f"check-{key}")
                 yield TButton(M_RECORD, id="identity-record", variant="primary", lang=self.lang)
             with Vertical(id="identity-qr"):
                 width, height = QR_MIN
@@ -87,11 +95,13 @@ class IdentityScreen(CensusScreen):
 
     def refresh_view(self) -> None:
         for key, msg in CHECKS.items():
-            self.query_one(f"#check-{key}", Checkbox).label = msg(self.capp.lang)
+            self.query_one(f"#check-{key}", TickBox).label = msg(self.capp.lang)
 
     def action_tick(self, index: int) -> None:
-        box = self.query_one(f"#check-{list(CHECKS)[index]}", Checkbox)
+        """Tick or untick an item, scrolled into view (at 40x16 the list is below the card)."""
+        box = self.query_one(f"#check-{list(CHECKS)[index]}", TickBox)
         box.value = not box.value
+        box.scroll_visible()
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -100,7 +110,7 @@ class IdentityScreen(CensusScreen):
         self.action_record()
 
     def action_record(self) -> None:
-        checklist = {k: self.query_one(f"#check-{k}", Checkbox).value for k in CHECKS}
+        checklist = {k: self.query_one(f"#check-{k}", TickBox).value for k in CHECKS}
         self._record(checklist)
 
     @work(thread=True, exclusive=True, exit_on_error=False)

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Input
 from textual.worker import Worker
 
+from census_tui.errors import CensusError
 from census_tui.i18n import Msg
 from census_tui.screens.base import CensusScreen
 from census_tui.widgets.text import T
@@ -32,6 +33,7 @@ class LockScreen(CensusScreen):
         with Vertical(id="lock-box"):
             yield T(LOCKED, id="lock-title", lang=self.lang)
             yield Input(password=True, id="lock-password", placeholder=PASSWORD.both())
+            yield T(Msg("", ""), id="lock-status", lang=self.lang)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.input.disabled = True
@@ -47,6 +49,10 @@ class LockScreen(CensusScreen):
         self.dismiss(None)
 
     def worker_failed(self, worker: Worker[object]) -> None:
+        """Say why on the screen (a toast goes away) and give the field back, focused."""
+        error = worker.error
+        status = self.query_one("#lock-status", T)
+        status.set_msg(error.msg if isinstance(error, CensusError) else Msg("", ""))
         field = self.query_one("#lock-password", Input)
         field.value = ""
         field.disabled = False

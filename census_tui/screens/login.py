@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.worker import Worker
 
@@ -90,6 +91,8 @@ class LoginScreen(CensusScreen):
         super().__init__()
         self.first: FirstLogin | None = None
         self.profiles: list[str] = []
+        self.busy_focus: Widget | None = None
+        """What had the focus when the fields were disabled for a worker."""
 
     def compose_body(self) -> ComposeResult:
         self.profiles = self.capp.gate.profiles()
@@ -173,15 +176,26 @@ class LoginScreen(CensusScreen):
         self.query_one("#login-status", T).set_msg(msg)
 
     def _busy(self, busy: bool) -> None:
+        if busy:
+            self.busy_focus = self.focused
         for widget in self.query("Input, TButton"):
             widget.disabled = busy
         self._status(M_WORKING if busy else Msg("", ""))
 
     def worker_failed(self, worker: Worker[object]) -> None:
+        """Give the fields back with the cursor where the enumerator was typing (disabling them
+        took the focus away): a wrong password is cleared so the right one can be typed at once."""
         self._busy(False)
         error = worker.error
         if isinstance(error, CensusError):
             self._status(error.msg)  # the same words the notification shows
+        unlock = self.query("#stage-unlock")
+        if unlock and unlock.first().display:
+            field = self.query_one("#unlock-password", Input)
+            field.value = ""
+            field.focus()
+        elif self.busy_focus is not None and self.busy_focus.is_attached:
+            self.busy_focus.focus()
 
     async def action_first_login(self) -> None:
         await self._stage("first", "first-server")

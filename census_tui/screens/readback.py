@@ -97,10 +97,17 @@ class ReadBackScreen(CensusScreen):
         self.post_message(self.Completed())
 
     def on_read_back_screen_completed(self) -> None:
+        """Back to the dashboard; after a practice household, to the dwelling's screen, where
+        the comparison with the scenario's truth is shown (what the trainee is there to see)."""
         from census_tui.screens.dashboard import DashboardScreen
+        from census_tui.screens.visit import VisitScreen
 
         self.notify(self.t(M_DONE))
-        while len(self.app.screen_stack) > 1 and not isinstance(self.app.screen, DashboardScreen):
+        practice = self.session.scenario(self.dwelling_id) is not None
+        target = VisitScreen if practice else DashboardScreen
+        if not any(isinstance(screen, target) for screen in self.app.screen_stack):
+            target = DashboardScreen
+        while len(self.app.screen_stack) > 1 and not isinstance(self.app.screen, target):
             self.app.pop_screen()
 
     def worker_failed(self, worker: Worker[object]) -> None:

@@ -7,12 +7,22 @@ import hashlib
 import hmac
 import json
 import logging
+from datetime import date
 
 from census_tui.store import META_ENUMERATOR_CARD, META_TOKEN, unlock
 from census_tui.visit.api import EnumeratorCard
 from census_tui.visit.core import SessionCore
 
 _log = logging.getLogger(__name__)
+
+
+def card_expired(card: EnumeratorCard, today: date) -> bool:
+    """The card's validity (``valid_to``, ISO date) ended before ``today``. A card without a
+    readable end date is not called expired: the screen shows the date as issued."""
+    try:
+        return date.fromisoformat(card.valid_to) < today
+    except ValueError:
+        return False
 
 
 class IdentityMixin(SessionCore):

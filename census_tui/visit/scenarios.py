@@ -72,6 +72,15 @@ def _person(
     return answers
 
 
+ID_WANG_JG = _id("110105", "1975-05", 12, 1, 1)
+ID_LI_XY = _id("110105", "1977-08", 3, 2, 2)
+ID_WANG_XM = _id("110105", "2008-09", 21, 3, 1)
+ID_ZHAO_G = _id("411625", "1995-03", 8, 4, 1)
+ID_CHEN_GL = _id("110105", "1948-02", 17, 5, 2)
+ID_CHEN_ZQ = _id("110105", "1972-06", 30, 6, 1)
+"""The ID numbers the stories read out (from the residents' ID cards): every answer compared
+after the practice household is one the story tells."""
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         key="family",
@@ -79,13 +88,16 @@ SCENARIOS: tuple[Scenario, ...] = (
         title=Msg("三口之家", "A family of three"),
         story=Msg(
             "王建国(男,1975年5月生,汉族,大学本科)是户主,与妻子李秀英(1977年8月生,高中)"
-            "和儿子王小明(2008年9月生,上小学)同住。三人户口都在本户,一直住在这里。"
-            "住房是普通住宅,建筑面积90平方米,3间房。过去一年没有出生和死亡。",
+            "和儿子王小明(2008年9月生,上小学)同住。一家三口都是汉族,都识字。三人户口都在本户,"
+            "一直住在这里。住房是普通住宅,建筑面积90平方米,3间房。过去一年没有出生和死亡。"
+            f"身份证:王建国 {ID_WANG_JG},李秀英 {ID_LI_XY},王小明 {ID_WANG_XM}。",
             "Wang Jianguo (male, born May 1975, Han, university degree) heads the household, "
             "with his wife Li Xiuying (born Aug 1977, senior secondary) and their son Wang "
-            "Xiaoming (born Sep 2008, in primary school). All three have their hukou here and "
-            "have always lived here. Ordinary dwelling, 90 m², 3 rooms. No births or deaths in "
-            "the past year.",
+            "Xiaoming (born Sep 2008, in primary school). All three are Han and can read and "
+            "write; all have their hukou here and have always lived here. Ordinary dwelling, "
+            "90 m², 3 rooms. No births or deaths in the past year. "
+            f"ID cards: Wang Jianguo {ID_WANG_JG}, Li Xiuying {ID_LI_XY}, "
+            f"Wang Xiaoming {ID_WANG_XM}.",
         ),
         household={
             "H1": 1,
@@ -100,11 +112,9 @@ SCENARIOS: tuple[Scenario, ...] = (
             "H7": 3,
         },
         persons=(
-            _person(
-                "王建国", 0, 1, "1975-05", pid=_id("110105", "1975-05", 12, 1, 1), D11=7, D12=1
-            ),
-            _person("李秀英", 1, 2, "1977-08", pid=_id("110105", "1977-08", 3, 2, 2), D11=5, D12=1),
-            _person("王小明", 2, 1, "2008-09", pid=_id("110105", "2008-09", 21, 3, 1), D11=3),
+            _person("王建国", 0, 1, "1975-05", pid=ID_WANG_JG, D11=7, D12=1),
+            _person("李秀英", 1, 2, "1977-08", pid=ID_LI_XY, D11=5, D12=1),
+            _person("王小明", 2, 1, "2008-09", pid=ID_WANG_XM, D11=3),
         ),
     ),
     Scenario(
@@ -112,11 +122,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         address_suffix="出租屋 3号院 1号间",
         title=Msg("外来务工租户", "A migrant worker renting a room"),
         story=Msg(
-            "赵刚(男,1995年3月生,汉族,高中)一人租住此间,户口在河南省周口市郸城县,"
-            "两年半前来京打工。房间建筑面积15平方米,1间。",
-            "Zhao Gang (male, born March 1995, Han, senior secondary) rents this room alone. "
-            "His hukou is in Dancheng County, Zhoukou, Henan; he came to Beijing for work two "
-            "and a half years ago. 15 m², 1 room.",
+            "赵刚(男,1995年3月生,汉族,高中,识字)一人租住此间,户口在河南省周口市郸城县,"
+            "两年半前来京打工。住的是普通住宅,房间建筑面积15平方米,1间。过去一年本户没有出生和死亡。"
+            f"身份证:{ID_ZHAO_G}。",
+            "Zhao Gang (male, born March 1995, Han, senior secondary, can read and write) rents "
+            "this room alone. His hukou is in Dancheng County, Zhoukou, Henan; he came to "
+            "Beijing for work two and a half years ago. Ordinary dwelling, 15 m², 1 room. No "
+            "births or deaths in the past year. "
+            f"ID card: {ID_ZHAO_G}.",
         ),
         household={
             "H1": 1,
@@ -136,7 +149,7 @@ SCENARIOS: tuple[Scenario, ...] = (
                 0,
                 1,
                 "1995-03",
-                pid=_id("411625", "1995-03", 8, 4, 1),
+                pid=ID_ZHAO_G,
                 D8=4,
                 D8P="河南省周口市郸城县",
                 D9=5,
@@ -152,10 +165,15 @@ SCENARIOS: tuple[Scenario, ...] = (
         title=Msg("户口在本户、人在外地", "A member registered here but living elsewhere"),
         story=Msg(
             "陈桂兰(女,1948年2月生,汉族,小学)独自居住,是户主。儿子陈志强(1972年6月生,"
-            "大学专科)户口在本户,但普查时点住在上海市浦东新区。住房建筑面积60平方米,2间。",
+            "汉族,大学专科)户口在本户,但普查时点住在上海市浦东新区,一年半前去那里工作。"
+            "母子都识字。住房是普通住宅,建筑面积60平方米,2间。过去一年没有出生和死亡。"
+            f"身份证:陈桂兰 {ID_CHEN_GL},陈志强 {ID_CHEN_ZQ}。",
             "Chen Guilan (female, born Feb 1948, Han, primary school) lives alone and is the "
-            "head. Her son Chen Zhiqiang (born June 1972, junior college) has his hukou here "
-            "but lived in Pudong, Shanghai at the standard time. 60 m², 2 rooms.",
+            "head. Her son Chen Zhiqiang (born June 1972, Han, junior college) has his hukou "
+            "here but lived in Pudong, Shanghai at the standard time: he went there for work "
+            "a year and a half ago. Both can read and write. Ordinary dwelling, 60 m², 2 rooms. No "
+            "births or deaths in the past year. "
+            f"ID cards: Chen Guilan {ID_CHEN_GL}, Chen Zhiqiang {ID_CHEN_ZQ}.",
         ),
         household={
             "H1": 1,
@@ -170,15 +188,13 @@ SCENARIOS: tuple[Scenario, ...] = (
             "H7": 2,
         },
         persons=(
-            _person(
-                "陈桂兰", 0, 2, "1948-02", pid=_id("110105", "1948-02", 17, 5, 2), D11=3, D12=1
-            ),
+            _person("陈桂兰", 0, 2, "1948-02", pid=ID_CHEN_GL, D11=3, D12=1),
             _person(
                 "陈志强",
                 2,
                 1,
                 "1972-06",
-                pid=_id("110105", "1972-06", 30, 6, 1),
+                pid=ID_CHEN_ZQ,
                 D7=5,
                 D7P="上海市浦东新区",
                 D9=4,

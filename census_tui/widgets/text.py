@@ -6,6 +6,7 @@ already right, with no second layout after mounting; a language switch later rel
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
@@ -20,6 +21,12 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from census_tui.i18n import Msg
+
+
+def ascii_console() -> bool:
+    """A bare Linux text console (``TERM=linux``): its font has no CJK and few block glyphs, so
+    frames and marks are drawn in ASCII there (read when a screen or widget is made)."""
+    return os.environ.get("TERM", "") == "linux"
 
 
 def lang_of(widget: Any) -> str:
@@ -64,6 +71,19 @@ class T(Static):
             if self.visual.get_height(cast(RulesMap, self.styles), region.width) != region.height:
                 self.refresh(layout=True)
 
+    @property
+    def is_cut(self) -> bool:
+        """The text needs more lines than the widget shows."""
+        region = self.content_region
+        if not self.is_mounted or not region.width or not self.display:
+            return False
+        return self.visual.get_height(cast(RulesMap, self.styles), region.width) > region.height
+
+
+MORE = "..Ctrl+O"
+"""Ends the last shown line of a text cut by its widget's height: Ctrl+O shows it all. ASCII
+only, so it reads on a bare Linux console too."""
+
 
 class TButton(Button):
     """A button whose label is a :class:`Msg`."""
@@ -91,12 +111,40 @@ class TrainingBanner(Static):
         super().__init__("培训模式 TRAINING", markup=False)
 
 
+CLOSING_PUNCTUATION = frozenset("，。、；：？！）」』》〉】〕…—,.;:?!)")
+"""Marks that never begin a line of Chinese text (禁则, kinsoku): a line that would start with
+one takes the last character of the line before along with it."""
+
+
 def wrapped(paragraph: str, width: int) -> list[str]:
-    """One paragraph as lines of at most ``width`` cells, words kept whole (as a Static wraps);
-    most labels fit and are returned as they are."""
+    """One paragraph as lines of at most ``width`` cells, words kept whole (as a Static wraps)
+    and no line starting with closing punctuation; most labels fit and are returned as they
+    are."""
     if width <= 0 or cell_len(paragraph) <= width:
         return [paragraph]
-    return [line.plain for line in Content(paragraph).wrap(width)]
+    return kinsoku([line.plain for line in Content(paragraph).wrap(width)], width)
+
+
+def kinsoku(lines: list[str], width: int) -> list[str]:
+    """``lines`` (wrapped to ``width``) with closing punctuation moved off each line's start:
+    the character before it comes down with it, and what then no longer fits moves on."""
+    out = list(lines)
+    i = 1
+    while i < len(out):
+        while out[i][:1] in CLOSING_PUNCTUATION and len(out[i - 1]) > 1:
+            out[i - 1], out[i] = out[i - 1][:-1], out[i - 1][-1] + out[i]
+        line = out[i]
+        if cell_len(line) > width:
+            cut = len(line)
+            while cut > 1 and cell_len(line[:cut]) > width:
+                cut -= 1
+            out[i] = line[:cut]
+            if i + 1 < len(out):
+                out[i + 1] = line[cut:] + out[i + 1]
+            else:
+                out.append(line[cut:])
+        i += 1
+    return out
 
 
 def text_strip(text: str, style: Style, width: int) -> Strip:
@@ -169,9 +217,6 @@ class Lines(Widget):
         paragraphs = self._text.split("\n") if self._text else []
         self._rows = [line for paragraph in paragraphs for line in wrapped(paragraph, width)]
 
-    def _row(self, y: int) -> str:
-        return self._rows[y] if y < len(self._rows) else ""
-
     def _repaint_changed(self) -> None:
         region = self.content_region
         repaint_changed_rows(self, self._drawn, self._row, region.width, region.height)
@@ -179,6 +224,23 @@ class Lines(Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._wrap(width)
         return max(len(self._rows), 1)  # as a Static: an empty text is one blank line
+
+    @property
+    def is_cut(self) -> bool:
+        """The text has more lines than the widget shows (the rest: :data:`MORE`'s key)."""
+        region = self.content_region
+        self._wrap(region.width)
+        return bool(region.height) and len(self._rows) > region.height
+
+    def _row(self, y: int) -> str:
+        row = self._rows[y] if y < len(self._rows) else ""
+        height = self.content_region.height
+        if y == height - 1 and len(self._rows) > height:
+            room = max(0, self._width - cell_len(MORE))
+            while cell_len(row) > room:
+                row = row[:-1]
+            row = row + " " * (room - cell_len(row)) + MORE
+        return row
 
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width
