@@ -28,6 +28,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input
+from textual.widgets.input import Selection
 
 from census_tui.errors import BadInput, CensusError
 from census_tui.i18n import Msg
@@ -50,6 +51,11 @@ Position = flow.Position
 M_HOUSEHOLD = Msg("户项目", "Household items")
 M_PERSON = Msg("第{n}人 {name}", "Person {n} {name}")
 M_PICK = Msg("按数字选择,或 ↑↓ 回车", "Press the number, or ↑↓ and Enter")
+M_PICK_ENTER = Msg(
+    "输入编号后按回车(编号有两位),或 ↑↓ 回车",
+    "Type the number, then Enter (codes have two digits), or ↑↓ and Enter",
+)
+"""A list with codes of two digits: a digit cannot be the answer at once, so say so."""
 M_CURRENT = Msg("当前答案:{v}", "Current answer: {v}")
 M_KEYS = Msg(
     "Enter 下一题 · PgUp 上一题 · F4 指标解释 · F5 备注 · F6 人员 · F7 疑虑 · F8 自查 · F1 帮助",
@@ -239,16 +245,20 @@ class InterviewScreen(CensusScreen):
                 values.index(current) if current in values else None,
             )
             label = item.code_label(current, lang) if isinstance(current, int) else None
-            shown = M_CURRENT.format(v=f"{current} {label}") if label else M_PICK
+            pick = M_PICK if field.instant_codes else M_PICK_ENTER
+            shown = M_CURRENT.format(v=f"{current} {label}") if label else pick
             self.query_one("#iv-current", Lines).set_msg(shown)
+            field.max_length = max(len(str(c.value)) for c in item.codes)
             field.value = ""
         else:
             # The box stays in place with the item's definition: hiding it would re-arrange the
             # whole screen for every question (the largest cost of an answer, issue 5 §12).
             codes.set_note(item.definition(self.capp.lang))
             self.query_one("#iv-current", Lines).set_msg(Msg("", ""))
+            field.max_length = MAX_INPUT
             field.value = as_text(item, current)
-        field.cursor_position = len(field.value)
+        # An answer already given is selected: typing replaces it, Enter keeps it.
+        field.selection = Selection(0, len(field.value))
         self._field_msg = Msg("", "")
         self._render_findings()
         if not field.has_focus:
@@ -291,16 +301,20 @@ class InterviewScreen(CensusScreen):
         self._render_notes()
 
     def _say(self, message: Msg) -> None:
-        """Show the field-level message (above the findings)."""
+        """Show the field-level message (above the findings), marked as it comes."""
         self._field_msg = message
         self._render_notes()
+
+    def _refuse(self, message: Msg) -> None:
+        """What was typed cannot be an answer (or could not be saved): ✗ and why."""
+        self._say(Msg(f"✗ {message.zh}", f"✗ {message.en}") if message.zh else message)
 
     def _render_notes(self) -> None:
         """One fixed-height area under the answer: the field's message, then the findings.
         Fixed, so a message coming or going never re-arranges the screen (issue 5 §12)."""
         field, found = self._field_msg, self._findings_msg
-        zh = "\n".join(t for t in (f"✗ {field.zh}" if field.zh else "", found.zh) if t)
-        en = "\n".join(t for t in (f"✗ {field.en}" if field.en else "", found.en) if t)
+        zh = "\n".join(t for t in (field.zh, found.zh) if t)
+        en = "\n".join(t for t in (field.en, found.en) if t)
         self.query_one("#iv-notes", Lines).set_msg(Msg(zh, en))
 
     # ------------------------------------------------------------------ typing
@@ -316,7 +330,7 @@ class InterviewScreen(CensusScreen):
             try:
                 value = parse_answer(item, text)
             except BadInput as err:
-                message = err.msg
+                message = Msg(f"✗ {err.msg.zh}", f"✗ {err.msg.en}")
             else:
                 if item.type == "code" and isinstance(value, int):
                     values = [c.value for c in item.codes]
@@ -329,9 +343,12 @@ class InterviewScreen(CensusScreen):
         from census_tui.validation.engine import check_field
 
         person = self.hh.person(self.pos[0])
-        found = check_field(item.id, value, person=person, household=self.hh)
+        found = check_field(item.id, value, person=person, household=self.hh)[:2]
+        # Marked as the same finding is marked once the answer is saved (✗ ! ?), not as a typo.
+        marks = [(SEVERITY_MARK.get(f.severity.value, "?"), f.rule_id, f.message) for f in found]
         return Msg(
-            "\n".join(f.message.zh for f in found[:2]), "\n".join(f.message.en for f in found[:2])
+            "\n".join(f"{m} {r} {msg.zh}" for m, r, msg in marks),
+            "\n".join(f"{m} {r} {msg.en}" for m, r, msg in marks),
         )
 
     def on_paste(self, event: object) -> None:
@@ -360,7 +377,7 @@ class InterviewScreen(CensusScreen):
         try:
             value = parse_answer(item, text)
         except BadInput as err:
-            self._say(err.msg)
+            self._refuse(err.msg)
             return
         if value == self._answer(self.pos):
             self._advance()
@@ -382,7 +399,7 @@ class InterviewScreen(CensusScreen):
             try:
                 await asyncio.wrap_future(saved)
             except CensusError as err:
-                self._say(
+                self._refuse(
                     Msg(
                         M_SAVE_FAILED.zh.format(m=err.msg.zh),
                         M_SAVE_FAILED.en.format(m=err.msg.en),

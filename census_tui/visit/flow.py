@@ -43,6 +43,11 @@ class SelfCheck:
 Step = Ask | AddPerson | SelfCheck
 
 
+PERSON_COUNTS = frozenset({"HH-03", "HH-04"})
+"""Rules that compare H2a/H2b with the persons entered: true but useless before all of them
+could be entered, so the interview shows them only once it has asked for every person."""
+
+
 def expected_persons(hh: Household) -> int:
     """How many persons the interview lists before the self-check: H2a + H2b as rule HH-03
     counts them, and at least one (while H2 is unanswered or out of range, one)."""
@@ -127,13 +132,16 @@ def open_here(
     form: Form, hh: Household, findings: Iterable[FindingView], pos: Position
 ) -> list[FindingView]:
     """Unconfirmed findings about the person at ``pos`` (or the household) to show beside the
-    question, leaving out those about questions not reached yet."""
+    question, leaving out those about questions not reached yet, and the person counts
+    (:data:`PERSON_COUNTS`) while persons are still being entered."""
     person_uuid = pos[0]
+    entering = len(hh.persons) < expected_persons(hh)
     return [
         f
         for f in findings
         if not f.confirmed
         and f.person_uuid in (person_uuid, HOUSEHOLD_SCOPE)
+        and not (entering and f.rule_id in PERSON_COUNTS)
         and _about_answers(form, hh, f)
     ]
 

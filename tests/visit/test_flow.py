@@ -162,3 +162,23 @@ def test_only_findings_raised_by_this_answer_hold(form: Form) -> None:
     before = flow.finding_keys([old])
     assert flow.newly_holding(form, hh, [old, new], pos, before) == [new]
     assert flow.newly_holding(form, hh, [old], pos, before) == []
+
+
+# --- person counts while persons are being entered --------------------------------------------
+
+
+def test_person_counts_wait_until_every_expected_person_could_be_entered(form: Form) -> None:
+    """HH-03/HH-04 compare H2a/H2b with the persons entered: shown from the first person's
+    first question they say only that the others are not entered yet (issue 16 §13)."""
+    full = valid_household(3)
+    counts = [
+        _finding("", ("H2a", "H2b"), rule="HH-03"),
+        _finding("", ("H2a",), rule="HH-04"),
+        _finding("", ("H2a",), rule="HH-05"),  # any other household rule shows as before
+    ]
+    one = Household(full.uuid, answers=dict(full.answers), persons=[full.persons[0]])
+    assert flow.expected_persons(one) == 3
+    shown = flow.open_here(form, one, counts, (one.persons[0].uuid, "D1"))
+    assert [f.rule_id for f in shown] == ["HH-05"]
+    shown = flow.open_here(form, full, counts, (full.persons[2].uuid, "D1"))
+    assert [f.rule_id for f in shown] == ["HH-03", "HH-04", "HH-05"]
