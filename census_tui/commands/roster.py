@@ -2,7 +2,8 @@
 
 Thin wiring over :mod:`census_tui.roster`: read and check the file (preview), print the
 columns found and every problem with its line number, then import all rows, or only the good
-ones with ``--only-good``. Output holds line numbers, codes and counts, never names or ID
+ones with ``--only-good``; ``--replace`` puts a corrected list in place of one imported before,
+keeping the people already marked. Output holds line numbers, codes and counts, never names or ID
 numbers.
 """
 
@@ -22,7 +23,7 @@ from census_tui.commands._support import (
     pick_profile,
     say,
 )
-from census_tui.errors import BadInput, CensusError
+from census_tui.errors import BadInput, CensusError, ConflictError
 from census_tui.i18n import Lang, Msg
 
 FileArg = Annotated[Path, typer.Argument(help="The name list (CSV).", show_default=False)]
@@ -36,6 +37,15 @@ EncodingOpt = Annotated[
 OnlyGoodOpt = Annotated[
     bool, typer.Option("--only-good", help="Import the good rows and skip the bad ones.")
 ]
+ReplaceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--replace",
+        help="替换已导入的名册:未核对的人换成新名册,已标记和现场新增的人保留。 / "
+        "Replace the list imported before: people not yet verified give way to the new list; "
+        "people already marked, and people added on site, are kept.",
+    ),
+]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Check and show; store nothing.")]
 ColumnOpt = Annotated[
     list[str] | None,
@@ -45,6 +55,13 @@ ProfileOpt = Annotated[
     str | None, typer.Option("--profile", help="Profile name (default: the only one here).")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+M_HAS_ROSTER = Msg(
+    "这个住房单元已经导入过名册;没有重复导入。要用改正后的名册替换,"
+    "请加 --replace 再运行一次(已核对的人保留)。",
+    "This dwelling already has a roster; it was not imported again. To use a corrected list "
+    "instead, run again with --replace (people already marked are kept).",
+)
 
 
 def _columns(specs: list[str] | None) -> dict[str, str]:
@@ -111,6 +128,7 @@ def register(app: typer.Typer) -> None:
         dwelling: DwellingOpt,
         encoding: EncodingOpt = None,
         only_good: OnlyGoodOpt = False,
+        replace: ReplaceOpt = False,
         dry_run: DryRunOpt = False,
         column: ColumnOpt = None,
         profile: ProfileOpt = None,
@@ -121,7 +139,8 @@ def register(app: typer.Typer) -> None:
         UTF-8, UTF-8 with BOM and GB18030/GBK are detected; headers in Chinese or English
         (姓名/name, 公民身份号码/id_number, 性别/sex, 出生年月/birth, 民族/ethnicity,
         宿舍/room, 部门/department, 工号/employee_no, 电话/phone). All or nothing unless
-        --only-good.
+        --only-good. A dwelling imports one list; --replace puts a corrected one in its place
+        (已核对的人保留 / people already marked are kept).
         """
         from census_tui.clock import SystemClock
         from census_tui.roster.preview import read_roster_file
@@ -145,7 +164,11 @@ def register(app: typer.Typer) -> None:
                     if dry_run:
                         preview.selected(only_good)
                     else:
-                        result = svc.import_preview(dwelling, preview, only_good=only_good)
+                        result = svc.import_preview(
+                            dwelling, preview, only_good=only_good, replace=replace
+                        )
+                except ConflictError:
+                    error = ConflictError(M_HAS_ROSTER)  # the command's own way to replace
                 except CensusError as exc:
                     error = exc
         if as_json:
@@ -165,6 +188,14 @@ def register(app: typer.Typer) -> None:
                         "Imported {n} people into dwelling {d} ({s} rows skipped).",
                     ).format(n=result.imported, d=dwelling, s=result.skipped)(lang)
                 )
+                if replace:
+                    say(
+                        Msg(
+                            "替换:保留已核对的 {k} 人,移除旧名册中未核对的 {r} 人。",
+                            "Replaced: {k} people already marked kept; {r} not yet verified "
+                            "from the old list removed.",
+                        ).format(k=result.kept, r=result.replaced)(lang)
+                    )
         if error is not None:
             fail(error, lang)
 

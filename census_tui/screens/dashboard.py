@@ -3,10 +3,10 @@
 The service orders the rows (today's and overdue appointments first); this screen renders them,
 in that order, in a :class:`~census_tui.widgets.window_table.WindowTable` that draws only the
 rows on screen, so all 5,000 dwellings of a large area are one scroll, PageDown or End away and
-the screen stays instant (issue 5 §2). The rows come as a compact
+the screen stays instant. The rows come as a compact
 :class:`~census_tui.visit.worklist.Worklist` whose search text is lowercased once when it is
 built; a filter keystroke is a substring scan of that text that yields a list of row indices,
-and the table redraws the twenty-odd visible lines (``bench/bench_dashboard.py``).
+and the table redraws the twenty-odd visible lines.
 """
 
 from __future__ import annotations

@@ -72,6 +72,7 @@ def attempt_text(attempt: Attempt) -> Msg:
 M_SCENARIO = Msg("模拟实操 · {title}:{story}", "Practice · {title}: {story}")
 M_PERFECT = Msg("练习核对:所有答案都正确。", "Practice check: every answer matches.")
 M_DIFFS = Msg("练习核对:{n} 处与实际不符:", "Practice check: {n} answers differ:")
+M_DIFF_ONE = Msg("练习核对:1 处与实际不符:", "Practice check: 1 answer differs:")
 
 
 def practice_text(session: Session, dwelling_id: str) -> Msg | None:
@@ -89,7 +90,8 @@ def practice_text(session: Session, dwelling_id: str) -> Msg | None:
         elif check.perfect:
             texts.append(M_PERFECT(lang))
         else:
-            lines = [M_DIFFS.format(n=len(check.differences))(lang)]
+            n = len(check.differences)
+            lines = [(M_DIFF_ONE if n == 1 else M_DIFFS.format(n=n))(lang)]
             lines += [
                 f"  {d.who} {d.item_id}: {d.entered} → {d.expected}" for d in check.differences
             ]

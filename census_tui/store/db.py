@@ -61,9 +61,8 @@ def db_errors() -> Iterator[None]:
 
 
 CACHE_KIB = 256
-"""SQLite's page cache per connection (its default is 2 MiB): 64 pages. The pages an answer's
-save touches stay cached; the dashboard's reload of a 5,000-dwelling area reads the rest again
-from the operating system's cache, and a handheld keeps the memory (issue 5 §12)."""
+"""SQLite's page cache per connection, smaller than its default: the pages an answer's save
+touches stay cached, the rest comes back from the operating system's cache when needed."""
 
 
 def connect(path: Path, key: bytes, *, create: bool) -> Connection:

@@ -1,12 +1,11 @@
 """The dashboard's worklist: an area's dwellings held as a few large columns, not 5,000 objects.
 
-A 5,000-dwelling area as 5,000 :class:`~census_tui.visit.api.DwellingRow` objects (each with its
-own strings, plus a lowercased search key per row) took about 2.5 MiB of a handheld's memory
-while the dashboard was open, spread over small allocations that the interview could not reuse.
-Here the text of every row (dwelling id, address, head's name) is one string, its lowercased
-twin another, with an array of offsets; states, kinds and household counts are byte arrays; the
-few rows with an appointment, a note or a supervisor's comment keep those in a dict. A row is
-made into a :class:`DwellingRow` only when it is asked for (the table draws about twenty).
+One object per dwelling, each with its own strings, costs a handheld memory in many small
+allocations (docs/performance.md). Here the text of every row (dwelling id, address, head's
+name) is one string, its lowercased twin another, with an array of offsets; states, kinds and
+household counts are byte arrays; the few rows with an appointment, a note or a supervisor's
+comment keep those in a dict. A row is made into a :class:`DwellingRow` only when it is asked
+for (the table draws about twenty).
 
 The filter is a scan of the lowercased text with ``str.find``: the same matches as testing
 ``needle in f"{id}\\t{address}\\t{head}".lower()`` row by row (for any needle without a

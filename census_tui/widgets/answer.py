@@ -9,7 +9,7 @@ Textual's Input sets its ``virtual_size`` (a layout reactive) whenever its value
 key typed, and the field being cleared for every new question, would re-arrange and redraw the
 whole screen. This field's box comes from the stylesheet, not from its text, so those changes
 only repaint it, and a change of text or cursor repaints only the text's row, not the border
-around it (the layout pass was the largest single cost of answering, ``bench/bench_tui.py``).
+around it (a layout pass is the largest single cost of an answer).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The interview's code list: a light Line API list that looks like Textual's OptionList.
 
 The interview shows a new code list for almost every answer. OptionList rebuilds its options,
-re-measures its height and renders every option through a wrapping text engine each time
-(about 4 ms a question on the reference machine, the largest single cost of a keystroke). Here a
+re-measures its height and renders every option through a wrapping text engine each time (the
+largest single cost of a keystroke, docs/performance.md). Here a
 list is a handful of pre-wrapped lines: changing it only repaints this widget (its height comes
 from the screen's CSS, not from its content, so no layout pass), and each drawn line is one
 segment, cached until the codes, the highlight or the width change.
@@ -10,7 +10,7 @@ segment, cached until the codes, the highlight or the width change.
 Only the rows whose text, highlight or scroll mark changed are repainted (most code lists share
 their blank rows, and moving the highlight touches two rows), and the scroll position is drawn
 by the list itself in its last column instead of by a Textual scroll bar widget, which was
-redrawn with every question (~0.6 ms of a ~5 ms frame, measured in a pty: bench/bench_tui.py).
+redrawn with every question.
 The mouse wheel still scrolls a long list.
 """
 

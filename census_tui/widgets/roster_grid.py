@@ -1,7 +1,7 @@
 """A windowed grid for long lists (the roster of thousands): only the visible rows are drawn.
 
-Textual's DataTable keeps every row as widgets' worth of state: clearing and refilling 2,000
-rows on each filter keystroke costs ~300 ms. This grid is a Line-API ScrollView: it holds the
+Textual's DataTable keeps every row as widgets' worth of state, too slow to clear and refill on
+each filter keystroke for thousands of rows. This grid is a Line-API ScrollView: it holds the
 rows as plain tuples of cell text, draws a line only when the compositor asks for it
 (``render_line``), and caches each drawn line until that row changes. Replacing the rows (a
 filter) is O(rows) list work and no widget work; changing one row (a mark) refreshes one line.

@@ -167,8 +167,7 @@ class Lines(Widget):
 
     A Static re-renders its whole text through Textual's content pipeline on every change; the
     interview changes four or five labels per answer. Here the text is wrapped once per change
-    (or width), each line is one cached segment, and only rows that changed are repainted
-    (measured in a pty: a label line cost ~0.4 ms per frame as a Static, issue 5 §12). Same
+    (or width), each line is one cached segment, and only rows that changed are repainted. Same
     ``msg``/``set_msg``/``relabel`` as :class:`T`; the height is the stylesheet's, or the
     wrapped text's for ``height: auto``."""
 
