@@ -77,3 +77,44 @@ def test_column_override(home: Path, tmp_path: Path) -> None:
     f.write_text("员工,证件\n张三,\n李四,\n", encoding="utf-8")
     code, _ = run(str(f), "--dwelling", DORM, "--column", "员工=name", "--column", "证件=id_number")
     assert code == ExitCode.OK and stored(home) == 2
+
+
+def test_replace_puts_a_corrected_list_in_place_keeping_marked_people(
+    home: Path, tmp_path: Path
+) -> None:
+    """Issue 16 §16: a second import is refused (exit 7) and says how to replace; ``--replace``
+    takes the new list for the people not yet verified and keeps everyone already marked."""
+    from census_tui.roster.state import RosterStatus
+
+    first = tmp_path / "first.csv"
+    first.write_bytes(csv_text(10).encode("gb18030"))
+    assert run(str(first), "--dwelling", DORM)[0] == ExitCode.OK
+    with unlock("enum01", PASSWORD, base=home, clock=FakeClock()) as s:
+        svc = RosterService(s)
+        marked = svc.entries(DORM)[:2]  # person(0) moved out, person(1) unknown
+        svc.mark(marked[0].uuid, RosterStatus.MOVED)
+        svc.mark(marked[1].uuid, RosterStatus.UNKNOWN)
+    corrected = tmp_path / "corrected.csv"
+    corrected.write_bytes(csv_text(5).encode("gb18030"))  # persons 0-4: 0 and 1 already marked
+    code, out = run(str(corrected), "--dwelling", DORM)
+    assert code == ExitCode.CONFLICT and "run again with --replace" in out
+    assert stored(home) == 10
+    code, out = run(str(corrected), "--dwelling", DORM, "--replace")
+    assert code == ExitCode.OK, out
+    assert "2 people already marked kept; 8 not yet verified" in out
+    assert person(0)["name"] not in out and person(0)["id"] not in out
+    with unlock("enum01", PASSWORD, base=home, clock=FakeClock()) as s:
+        entries = RosterService(s).entries(DORM)
+    assert len(entries) == 5  # the two marked, and persons 2-4 of the corrected list
+    status = {e.name: e.status for e in entries}
+    assert status[person(0)["name"]] is RosterStatus.MOVED
+    assert status[person(1)["name"]] is RosterStatus.UNKNOWN
+    assert sorted(status) == sorted(person(i)["name"] for i in range(5))
+    code, out = run(str(corrected), "--dwelling", DORM, "--replace", "--json")
+    data = json.loads(out)
+    assert code == ExitCode.OK and data["result"]["kept"] == 2 and data["result"]["replaced"] == 3
+
+
+def test_replace_is_in_the_help_in_both_languages() -> None:
+    out = CliRunner().invoke(build_app(), ["roster", "import", "--help"]).output
+    assert "--replace" in out and "已核对" in out and "already marked" in out

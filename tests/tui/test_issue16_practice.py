@@ -51,3 +51,4 @@ async def test_completing_a_practice_household_shows_the_comparison(
         text = screen_text(app)
         assert "Practice check" in text, text
         assert "D11" in text
+        assert "Practice check: 1 answer differs:" in text, text  # not "1 answers differ"
