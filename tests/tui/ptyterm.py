@@ -16,12 +16,30 @@ import signal
 import struct
 import termios
 import time
+from pathlib import Path
 
 _ANSI = re.compile(
     rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]"  # CSI
     rb"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC
     rb"|\x1b[()][0-9A-Za-z]|\x1b[=>78]"
 )
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def pty_env(home: Path, *, term: str = "xterm-256color", **extra: str) -> dict[str, str]:
+    """The environment of a census-tui started in a test terminal: its own data directory and
+    home, UTF-8, this checkout on the path; ``extra`` adds variables (``CENSUS_TUI_LANG="en"``)."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "TERM": term,
+        "LANG": "C.UTF-8",
+        "CENSUS_TUI_HOME": str(home),
+        "PYTHONPATH": str(REPO),
+        **extra,
+    }
 
 
 class PtyApp:

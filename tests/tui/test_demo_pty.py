@@ -8,23 +8,14 @@ import sys
 from pathlib import Path
 
 from census_tui.server.storage import ServerDB
-from tests.tui.ptyterm import PtyApp
+from tests.tui.ptyterm import PtyApp, pty_env
 from tests.tui.script import marker_for, steps
 
-REPO = Path(__file__).resolve().parents[2]
 DWELLING = "110105001001001-002"
 
 
 def test_demo_completes_a_household_that_reaches_the_server(tmp_path: Path) -> None:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "CENSUS_TUI_LANG": "en",
-        "CENSUS_TUI_HOME": str(tmp_path),
-        "PYTHONPATH": str(REPO),
-    }
+    env = pty_env(tmp_path, CENSUS_TUI_LANG="en")
     app = PtyApp([sys.executable, "-m", "census_tui", "demo"], env)
     try:
         app.wait_for("practice password practice2020", timeout=90)

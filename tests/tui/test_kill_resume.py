@@ -3,7 +3,6 @@ committed answer is there and the interview resumes at the question that was on 
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from pathlib import Path
@@ -11,21 +10,12 @@ from pathlib import Path
 from census_tui.clock import FakeClock
 from census_tui.visit.gate import VisitGate
 from tests.tui.conftest import CHEAP, PASSWORD, PROFILE
-from tests.tui.ptyterm import PtyApp
+from tests.tui.ptyterm import PtyApp, pty_env
 from tests.tui.script import marker_for, steps
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _start(home: Path) -> PtyApp:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "CENSUS_TUI_HOME": str(home),
-        "PYTHONPATH": str(REPO),
-    }
+    env = pty_env(home)
     return PtyApp([sys.executable, "-m", "census_tui", "--lang", "en"], env)
 
 

@@ -11,20 +11,11 @@ from pathlib import Path
 from census_tui.app import HIGH_CONTRAST
 from tests.tui.conftest import PASSWORD
 from tests.tui.drive import AppFactory, login
-from tests.tui.ptyterm import PtyApp
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.tui.ptyterm import PtyApp, pty_env
 
 
 def test_linux_console_shows_login_and_dashboard(home: Path) -> None:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "TERM": "linux",
-        "LANG": "C.UTF-8",
-        "CENSUS_TUI_HOME": str(home),
-        "PYTHONPATH": str(REPO),
-    }
+    env = pty_env(home, term="linux")
     app = PtyApp([sys.executable, "-m", "census_tui", "--lang", "en"], env)
     try:
         app.wait_for("Log in", timeout=30)

@@ -17,10 +17,9 @@ from census_tui.roster.sample import sample_rows
 from census_tui.server.storage import ServerDB
 from census_tui.store import unlock
 from census_tui.sync.login import profile_name
-from tests.tui.ptyterm import PtyApp
+from tests.tui.ptyterm import PtyApp, pty_env
 from tests.tui.script import keys_for, marker_for
 
-REPO = Path(__file__).resolve().parents[2]
 DORMITORY = "110105001001001-029"
 """建设路工地 宿舍A栋, the demo area's first construction-site dormitory."""
 
@@ -49,15 +48,7 @@ INTERVIEW: list[tuple[str, str | None, str]] = [
 
 
 def test_demo_roster_household_reaches_the_training_server(tmp_path: Path) -> None:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "CENSUS_TUI_LANG": "en",
-        "CENSUS_TUI_HOME": str(tmp_path),
-        "PYTHONPATH": str(REPO),
-    }
+    env = pty_env(tmp_path, CENSUS_TUI_LANG="en")
     # started in tmp_path: the import dialog also offers the lists of the current directory
     argv = ["/bin/sh", "-c", 'cd "$1" && exec "$2" -m census_tui demo', "sh", str(tmp_path)]
     app = PtyApp([*argv, sys.executable], env)

@@ -8,7 +8,6 @@ screen change begins."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from census_tui.clock import FakeClock
 from census_tui.visit.gate import VisitGate
 from tests.tui.conftest import CHEAP, PASSWORD, PROFILE
-from tests.tui.ptyterm import PtyApp
+from tests.tui.ptyterm import PtyApp, pty_env
 from tests.tui.script import marker_for, steps
 from tests.tui.test_kill_resume import _open_first_dwelling
 
@@ -44,14 +43,7 @@ def test_a_household_typed_as_one_burst_is_stored_as_typed(
     home: Path, clock: FakeClock, gap: float
 ) -> None:
     script = list(steps())
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "CENSUS_TUI_HOME": str(home),
-        "PYTHONPATH": str(REPO),
-    }
+    env = pty_env(home)
     argv = [*handheld_prefix(), sys.executable, "-m", "census_tui", "--lang", "en"]
     app = PtyApp(argv, env)
     try:
