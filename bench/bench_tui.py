@@ -3,7 +3,9 @@
 * keystroke-to-next-question latency: from writing an answer's last key to the next question's
   header being drawn (median, p95); the bare app redraws a label on Enter, after "1" (the
   reference rows) and, in the "same keys" rows, after typing the same text as the census answer
-  (an 18-character ID number costs Textual's Input 18 keystrokes in either app);
+  (an 18-character ID number costs Textual's Input 18 keystrokes in either app). An answer's
+  keys but the last are sent at once; the "typed at N keys/s" rows send them one every
+  ``--gap`` seconds instead (a fast typist), which the type-ahead queue handles one by one;
 * cold start: from spawning the process to the whole login screen being drawn (its password
   field and both buttons; the bare app: its label);
 * peak RSS while interviewing: the peak (VmHWM) is reset when the first question is drawn and
@@ -12,10 +14,12 @@
   dashboard, interview) of a profile with the real key-derivation cost: scrypt takes 64 MiB
   for about 0.3 s at login by design (``store/envelope.py``), so that peak is the KDF's.
 
-Run: ``.venv/bin/python bench/bench_tui.py [--runs 5] [--starts 10]`` (the cold starts go in
-pairs whose order alternates). Uses a practice profile in a temporary CENSUS_TUI_HOME (real
-SQLCipher, synchronous=FULL). Targets: p95 <= 50 ms and <= 1.5x bare;
-cold start <= 1.3x bare; RSS <= 1.5x bare.
+Run: ``.venv/bin/python bench/bench_tui.py [--runs 5] [--starts 10] [--gap 0.05] [--by-item]``
+(the cold starts go in pairs whose order alternates), and the same inside
+``../shared/tools/handheld`` (both apps run inside it). Uses a practice profile in a temporary
+CENSUS_TUI_HOME (real SQLCipher, synchronous=FULL). Targets: p95 <= 50 ms (handheld: <= 100 ms
+and <= 1.25x bare); cold start <= 1.3x bare; peak RSS while interviewing <= 64 MiB, whole run
+<= 128 MiB.
 """
 
 from __future__ import annotations
@@ -101,9 +105,22 @@ def cold_start(home: Path, runs: int) -> tuple[list[float], list[float]]:
     return census, bare
 
 
-def interview(home: Path, run: int) -> tuple[list[float], int, list[str], int]:
+def type_keys(app, keys: str, gap: float) -> float:  # type: ignore[no-untyped-def]
+    """Send an answer's keys, all but the last at once (``gap`` 0) or one every ``gap`` seconds;
+    the time the last key was written."""
+    if gap <= 0:
+        app.send(keys[:-1])
+        return float(app.send(keys[-1]))
+    for key in keys[:-1]:
+        app.send(key)
+        app.pace(gap)
+    return float(app.send(keys[-1]))
+
+
+def interview(home: Path, run: int, gap: float = 0.0) -> tuple[list[float], int, list[str], int]:
     """Latency of each scripted answer, peak RSS while interviewing, the keys typed for each
-    answer, and the peak RSS of the whole run."""
+    answer, and the peak RSS of the whole run. ``gap``: seconds between an answer's keys (0: all
+    but the last sent at once)."""
     dwelling = f"D{run + 1:04d}"
     from tests.tui.conftest import PASSWORD
     from tests.tui.script import marker_for, steps
@@ -128,8 +145,7 @@ def interview(home: Path, run: int) -> tuple[list[float], int, list[str], int]:
             if not step.marker:
                 break
             app.mark()
-            app.send(step.keys[:-1])
-            t0 = app.send(step.keys[-1])
+            t0 = type_keys(app, step.keys, gap)
             times.append(app.wait_for(step.marker) - t0)
             typed.append(step.keys)
         return times, app.peak_rss_kb(), typed, max(whole, app.peak_rss_kb())
@@ -137,7 +153,7 @@ def interview(home: Path, run: int) -> tuple[list[float], int, list[str], int]:
         app.kill(signal.SIGKILL)
 
 
-def bare_interview(home: Path, answers: list[str]) -> tuple[list[float], int]:
+def bare_interview(home: Path, answers: list[str], gap: float = 0.0) -> tuple[list[float], int]:
     """The bare app: each answer's keys then Enter; from the last key to the label redrawn."""
     app = _bare(home)
     try:
@@ -147,8 +163,7 @@ def bare_interview(home: Path, answers: list[str]) -> tuple[list[float], int]:
         for i, keys in enumerate(answers, start=1):
             keys = keys if keys.endswith("\r") else keys + "\r"
             app.mark()
-            app.send(keys[:-1])
-            t0 = app.send(keys[-1])
+            t0 = type_keys(app, keys, gap)
             times.append(app.wait_for(f"Q{i:03d}") - t0)
         return times, app.peak_rss_kb()
     finally:
@@ -163,6 +178,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="interviews (households) of each app")
     parser.add_argument("--starts", type=int, default=10, help="cold starts of each app")
+    parser.add_argument(
+        "--gap", type=float, default=0.05,
+        help="seconds between keys in the 'typed at a pace' rows (default 0.05: 20 keys/s; "
+        "0 leaves those rows out)",
+    )  # fmt: skip
+    parser.add_argument("--by-item", action="store_true", help="median ms of each question")
     args = parser.parse_args()
 
     from census_tui.clock import SystemClock
@@ -184,15 +205,23 @@ def main() -> None:
         lat_c: list[float] = []
         lat_b: list[float] = []
         lat_s: list[float] = []
+        pace_c: list[float] = []
+        pace_b: list[float] = []
+        by_item: dict[str, list[float]] = {}
         rss_c = rss_b = 0
         for run in range(args.runs):
             times, rss, typed, _ = interview(home, run)
             lat_c += times
             rss_c = max(rss_c, rss)
+            for keys_item, t in zip(items(run), times, strict=False):
+                by_item.setdefault(keys_item, []).append(t)
             times, rss = bare_interview(home, ["1\r"] * len(times))
             lat_b += times
             rss_b = max(rss_b, rss)
             lat_s += bare_interview(home, typed)[0]
+            if args.gap > 0:
+                pace_c += interview(home, args.runs + run, args.gap)[0]
+                pace_b += bare_interview(home, typed, args.gap)[0]
 
     ms = 1000.0
     rows = [
@@ -202,6 +231,12 @@ def main() -> None:
         ("  same keys in bare, median (ms)", statistics.median(lat_c) * ms,
          statistics.median(lat_s) * ms),
         ("  same keys in bare, p95 (ms)", p95(lat_c) * ms, p95(lat_s) * ms),
+        *([
+            (f"  typed at {1 / args.gap:.0f} keys/s, median (ms)",
+             statistics.median(pace_c) * ms, statistics.median(pace_b) * ms),
+            (f"  typed at {1 / args.gap:.0f} keys/s, p95 (ms)", p95(pace_c) * ms,
+             p95(pace_b) * ms),
+        ] if args.gap > 0 else []),
         ("cold start to login, median (ms)", statistics.median(cold_c) * ms,
          statistics.median(cold_b) * ms),
         ("peak RSS while interviewing (MiB)", rss_c / 1024, rss_b / 1024),
@@ -212,6 +247,17 @@ def main() -> None:
         print(f"{name:<36}{census:>12.1f}{bare:>14.1f}{census / bare:>8.2f}")
     print(f"samples: {len(lat_c)} answers over {args.runs} households (5,000-dwelling area); "
           f"{args.starts} cold starts each")  # fmt: skip
+    if args.by_item:
+        print("median ms of each question (census-tui, keys sent at once):")
+        print(" ".join(f"{k}:{statistics.median(v) * ms:.0f}" for k, v in by_item.items()))
+
+
+def items(run: int) -> list[str]:
+    """Person number and item id of each scripted answer, e.g. ``p1.D3`` (``hh.H1``)."""
+    from tests.tui.script import steps
+
+    return [("hh" if s.person < 0 else f"p{s.person + 1}") + "." + s.item_id
+            for s in steps(household=run) if s.marker]  # fmt: skip
 
 
 if __name__ == "__main__":
