@@ -138,6 +138,10 @@ COMMAND_EXITS: dict[str, tuple[tuple[ExitCode, str], ...]] = {
         (ExitCode.OK, "approved"),
         (ExitCode.BAD_INPUT, "bad arguments: no --db, no such case"),
     ),
+    "server backup": (
+        (ExitCode.OK, "backed up"),
+        (ExitCode.BAD_INPUT, "bad arguments: no --db, no database, the backup file exists"),
+    ),
     "demo": (
         (ExitCode.OK, "ended"),
         (ExitCode.NETWORK, "the training server could not be reached"),

@@ -26,6 +26,8 @@ from census_tui.errors import ConflictError, NetworkError
 from census_tui.i18n import Lang, Msg
 
 if TYPE_CHECKING:
+    from census_tui.clock import Clock
+    from census_tui.store import Store
     from census_tui.sync.transport import RetryPolicy
 
 ProfileOpt = Annotated[
@@ -46,6 +48,11 @@ MSG_LOGGED_OUT = Msg(
     "已注销：本机不再保存登录令牌，下次同步前需重新登录。档案与数据仍在本机。",
     "Logged out: the login token is removed; log in again before the next sync. The profile "
     "and its data stay on this device.",
+)
+MSG_LOGOUT_OFFLINE = Msg(
+    "未能连接服务器，服务器上的登录令牌未注销（最迟 12 小时后自动失效）；本机的令牌已删除。",
+    "The server could not be reached, so the token was not revoked there (it expires within "
+    "12 hours); it is removed from this device.",
 )
 MSG_LOGGED_OUT_UNSYNCED = Msg(
     "注意：仍有 {count} 条未同步数据保留在本机。",
@@ -77,6 +84,28 @@ def _policy() -> RetryPolicy:
     from census_tui.sync.transport import RetryPolicy
 
     return RetryPolicy(attempts=1, deadline=60.0, connect_timeout=10.0, read_timeout=30.0)
+
+
+def _revoke(store: Store, clock: Clock) -> bool:
+    """Ask the server to end the profile's token (one attempt); False when it was not reached.
+    A token the server no longer knows counts as revoked."""
+    from census_tui.errors import CensusError
+    from census_tui.store import META_SERVER_URL, META_TOKEN
+    from census_tui.sync.api import SyncApi
+    from census_tui.sync.pins import pinned_ca
+
+    url, token = store.get_meta(META_SERVER_URL), store.get_meta(META_TOKEN)
+    if not url or not token:
+        return True
+    from census_tui.sync.transport import RetryPolicy
+
+    policy = RetryPolicy(attempts=1, deadline=20.0, connect_timeout=5.0, read_timeout=10.0)
+    try:
+        with SyncApi(url, clock=clock, token=token, policy=policy, ca_pem=pinned_ca(store)) as api:
+            api.logout()
+    except CensusError:
+        return False
+    return True
 
 
 def _ask_real_name(lang: Lang) -> tuple[str, str]:
@@ -143,9 +172,11 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--force", help="Log out even with unsynced work (kept here).")
         ] = False,
     ) -> None:
-        """注销 / Forget the login token on this device (the data stays).
+        """注销 / End the login: the server revokes the token and this device forgets it (the
+        data stays).
 
-        Refuses while unsynced work exists, saying how much, unless --force.
+        Refuses while unsynced work exists, saying how much, unless --force. When the server
+        cannot be reached the token is still removed here, and the command says so.
         """
         from census_tui.clock import SystemClock
         from census_tui.store import META_TOKEN, unlock
@@ -162,9 +193,12 @@ def register(app: typer.Typer) -> None:
                     raise ConflictError(
                         MSG_LOGOUT_UNSYNCED.format(count=depth, hours=f"{max(hours, 0.0):.1f}")
                     )
+                revoked = _revoke(store, clock)
                 store.set_meta(META_TOKEN, None)
-                store.add_sync_log("logout", "ok")
-                store.log_event("logout", data={"unsynced": depth})
+                store.add_sync_log("logout", "ok" if revoked else "offline")
+                store.log_event("logout", data={"unsynced": depth, "revoked": revoked})
+        if not revoked:
+            say(MSG_LOGOUT_OFFLINE(lang))
         say(MSG_LOGGED_OUT(lang))
         if depth:
             say(MSG_LOGGED_OUT_UNSYNCED.format(count=depth)(lang))

@@ -4,6 +4,10 @@
 a case back naming the questions concerned (household items by id, person items by the person's
 number on the read-back, 1-based).
 
+``census-tui server backup --db PATH DEST`` writes a consistent copy of the server database
+(SQLite's online backup API, mode 0600) while the server runs; the office's recovery key file
+(``PATH.recovery-key``) is a secret kept apart and is backed up separately.
+
 ``census-tui server --db PATH [--host H] [--port N] [--seed-demo]`` (or ``server run ...``)
 serves docs/protocol.md until Ctrl+C. These options may be given before or after the
 subcommand (``server --db PATH run`` = ``server run --db PATH``). ``--seed-demo`` makes it a
@@ -119,6 +123,34 @@ def _review(
     typer.echo(f"{action} {case} (cursor {cursor})" + (f" items: {shown}" if shown else ""))
 
 
+MSG_BACKED_UP = Msg(
+    "服务器数据库已备份到 {dest}（仅所有者可读）。恢复密钥文件 {key} 不在其中，请另行保管。",
+    "Server database backed up to {dest} (owner-only). The recovery key file {key} is not in "
+    "it: keep that secret apart.",
+)
+
+
+def _backup(ctx: typer.Context, db_opt: Path | None, dest: Path) -> None:
+    from census_tui.server.storage import ServerDB
+
+    lang = lang_of(ctx)
+    with guarded(lang):
+        db = _db(ctx, db_opt)
+        if not db.is_file():
+            raise BadInput(Msg("找不到服务器数据库", "server database not found"))
+        if dest.exists():
+            raise BadInput(Msg("备份目标已存在，未覆盖", "the backup file exists; not overwritten"))
+        if dest.resolve() == db.resolve():
+            raise BadInput(Msg("备份目标就是数据库本身", "the backup would overwrite the database"))
+        server_db = ServerDB(db)
+        try:
+            server_db.backup(dest)
+        finally:
+            server_db.close()
+    key = f"{db}.recovery-key"
+    typer.echo(MSG_BACKED_UP.format(dest=str(dest), key=key)(lang))
+
+
 def register(app: typer.Typer) -> None:
     group = typer.Typer(
         help="参考服务器 / The reference sync server (training, demo, tests).",
@@ -140,7 +172,8 @@ def register(app: typer.Typer) -> None:
         if db is None:
             typer.echo(ctx.get_help())
             raise typer.Exit(int(ExitCode.BAD_INPUT))
-        _run(db, host or DEFAULT_HOST, port or DEFAULT_PORT, seed_demo)
+        with guarded(lang_of(ctx)):
+            _run(db, host or DEFAULT_HOST, port or DEFAULT_PORT, seed_demo)
 
     @group.command("run")
     def run_cmd(
@@ -155,12 +188,13 @@ def register(app: typer.Typer) -> None:
             path = _db(ctx, db)
         chosen_host = _group_value(ctx, "host", host)
         chosen_port = _group_value(ctx, "port", port)
-        _run(
-            path,
-            chosen_host if isinstance(chosen_host, str) else DEFAULT_HOST,
-            chosen_port if isinstance(chosen_port, int) else DEFAULT_PORT,
-            bool(_group_value(ctx, "seed_demo", seed_demo)),
-        )
+        with guarded(lang_of(ctx)):
+            _run(
+                path,
+                chosen_host if isinstance(chosen_host, str) else DEFAULT_HOST,
+                chosen_port if isinstance(chosen_port, int) else DEFAULT_PORT,
+                bool(_group_value(ctx, "seed_demo", seed_demo)),
+            )
 
     @group.command("return")
     def return_cmd(
@@ -175,6 +209,16 @@ def register(app: typer.Typer) -> None:
         correct with --item (repeatable; the device opens the case at the first): H6 for a
         household item, 2:D5 for item D5 of person 2 as numbered on the read-back (from 1)."""
         _review(ctx, db, case, "returned", comment, by, item)
+
+    @group.command("backup")
+    def backup_cmd(
+        ctx: typer.Context,
+        dest: Annotated[Path, typer.Argument(help="The backup file to write (must not exist).")],
+        db: DbOpt = None,
+    ) -> None:
+        """Back up the server database (SQLite online backup, 0600) while it runs; the recovery
+        key file is not included (keep it apart)."""
+        _backup(ctx, db, dest)
 
     @group.command("approve")
     def approve_cmd(

@@ -1,7 +1,9 @@
 """Password hashing and tokens for the reference server (stdlib only).
 
 Passwords are stored as scrypt hashes (memory-hard, from hashlib); tokens are random and stored
-only as their SHA-256, so a copy of the server database does not hand out sessions.
+only as their SHA-256, so a copy of the server database does not hand out sessions. A login
+for an unknown account runs the same scrypt against a dummy hash (:func:`check_or_dummy`), so
+the answer's timing does not tell which account names exist.
 """
 
 from __future__ import annotations
@@ -18,10 +20,16 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+def kdf(password: bytes, salt: bytes, n: int, r: int, p: int) -> bytes:
+    """The one place scrypt runs (tests count its calls to prove unknown accounts cost the
+    same work as known ones)."""
+    return hashlib.scrypt(password, salt=salt, n=n, r=r, p=p, dklen=32)
+
+
 def hash_password(password: str) -> str:
     """A self-describing scrypt hash: ``scrypt$n$r$p$salt$hash``."""
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    digest = kdf(password.encode(), salt, _N, _R, _P)
     return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(digest)}"
 
 
@@ -31,17 +39,25 @@ def check_password(password: str, stored: str) -> bool:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        got = hashlib.scrypt(
-            password.encode(),
-            salt=base64.b64decode(salt),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            dklen=32,
-        )
-    except (ValueError, TypeError):
+        if not (n.isascii() and n.isdigit() and int(n) <= 2**20):
+            return False
+        got = kdf(password.encode(), base64.b64decode(salt), int(n), int(r), int(p))
+    except (ValueError, TypeError, UnicodeEncodeError):
         return False
     return hmac.compare_digest(got, base64.b64decode(digest))
+
+
+_DUMMY = f"scrypt${_N}${_R}${_P}${_b64(bytes(16))}${_b64(bytes(32))}"
+"""A hash no password matches, checked for unknown accounts (same parameters, same work)."""
+
+
+def check_or_dummy(password: str, stored: str | None) -> bool:
+    """:func:`check_password` against ``stored``, or the same work against a dummy hash when the
+    account does not exist (always False then)."""
+    if stored is None:
+        check_password(password, _DUMMY)
+        return False
+    return check_password(password, stored)
 
 
 def new_token() -> str:

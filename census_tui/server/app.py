@@ -1,12 +1,17 @@
 """The Starlette application of the reference server (routes of ``docs/protocol.md``).
 
-Handlers are thin: parse and authorise here, store through :class:`ServerDB`. The one rule of
-authorisation: an enumerator reads and writes only the areas assigned to them (403 otherwise).
+Handlers are thin: parse and authorise here, store through :class:`ServerDB`. The rules of
+authorisation: the enumerator routes answer only accounts of the enumerator role; an enumerator
+reads and writes only the areas assigned to them, and only the cases they uploaded first (403
+otherwise). The token is checked before a body is read; logins are throttled per account and
+per client address (429 with ``Retry-After``). Uploads are parsed and stored in a worker thread,
+so a large batch never stalls the event loop.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,8 +28,16 @@ from census_tui.i18n import Msg
 from census_tui.server import checks
 from census_tui.server.accounts import password_acceptable
 from census_tui.server.openapi import OPENAPI
-from census_tui.server.storage import Account, ServerDB
-from census_tui.server.wire import Refused, answer, read_json
+from census_tui.server.storage import MAX_REVISION_STEP, Account, ServerDB
+from census_tui.server.throttle import Throttle
+from census_tui.server.wire import (
+    SMALL_BODY,
+    Refused,
+    answer,
+    ascii_digits,
+    clean_text,
+    read_json,
+)
 from census_tui.visit.outcomes import REPORTED_OUTCOMES
 
 API = "/api/v1"
@@ -32,6 +45,13 @@ API_VERSION = 1
 MAX_BATCH = 500
 OUTCOME_KINDS = tuple(sorted(o.value for o in REPORTED_OUTCOMES))
 """The visit outcomes a device reports to the supervisors (the set the client queues)."""
+
+ENUMERATOR = "enumerator"
+"""The role of the accounts the sync routes serve (``accounts.role``)."""
+ACCOUNT_FAILS, ADDRESS_FAILS, FAIL_WINDOW = 5, 30, 15 * 60.0
+"""Failed logins allowed per account and per client address in any 15 minutes."""
+_NEW_DWELLING = re.compile(r"[A-Za-z0-9_]{1,32}")
+"""The part after ``<area id>-`` of a dwelling found on site (ASCII letters, digits, ``_``)."""
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -53,13 +73,25 @@ def _db(request: Request) -> ServerDB:
     return db
 
 
-def _account(request: Request, *, ready: bool = True) -> Account:
-    """The caller's account from the bearer token; ``ready`` also demands a finished first login."""
+WRONG_ROLE = Msg("该账号无权使用此功能", "this account's role may not use this")
+
+
+def _token(request: Request) -> str:
     header = request.headers.get("authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-    found = _db(request).account_for_token(token) if token else None
+    return header[7:].strip() if header.lower().startswith("bearer ") else ""
+
+
+def _account(request: Request, *, ready: bool = True, role: str | None = ENUMERATOR) -> Account:
+    """The caller's account from the bearer token (an expired one is refused like an unknown
+    one); ``ready`` also demands a finished first login, ``role`` the account's role."""
+    token = _token(request)
+    found = _db(request).account_for_token(token) if 0 < len(token) <= 256 else None
     if found is None:
         raise Refused(401, "unauthorized", Msg("请重新登录", "please log in again"))
+    if role is not None and found.role != role:
+        raise Refused(
+            403, "wrong_role", Msg("该账号无权使用此功能", "not allowed for this account")
+        )
     if ready and found.must_change:
         raise Refused(
             403,
@@ -77,7 +109,7 @@ def _account(request: Request, *, ready: bool = True) -> Account:
 
 def _since(request: Request) -> int:
     raw = request.query_params.get("since", "0") or "0"
-    if not raw.isdigit() or len(raw) > 18:
+    if not ascii_digits(raw) or len(raw) > 18:
         raise Refused(400, "bad_cursor", Msg("游标无效", "invalid cursor"))
     return int(raw)
 
@@ -88,7 +120,21 @@ def _strings(body: Any, *names: str) -> list[str]:
     values = [body.get(n) for n in names]
     if not all(isinstance(v, str) and 0 < len(v) <= 256 for v in values):
         raise Refused(400, "bad_request", Msg("缺少字段", "missing fields"), fields=list(names))
+    if not clean_text(values):
+        raise Refused(422, "bad_text", BAD_TEXT, fields=list(names))
     return [str(v) for v in values]
+
+
+BAD_TEXT = Msg("文字中含有无效字符", "the text contains an invalid character")
+TOO_MANY = Msg("尝试次数过多，请稍后再试", "too many attempts; try again later")
+
+
+def _throttled(wait: int) -> Refused:
+    return Refused(429, "too_many_attempts", TOO_MANY, headers={"Retry-After": str(wait)})
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "-"
 
 
 # -- open endpoints --------------------------------------------------------------------------
@@ -114,11 +160,20 @@ async def openapi(request: Request) -> Response:
 
 @_guard
 async def login(request: Request) -> Response:
-    account, password = _strings(await read_json(request), "account", "password")
+    account, password = _strings(await read_json(request, limit=SMALL_BODY), "account", "password")
     db = _db(request)
+    by_account, by_address = request.app.state.account_fails, request.app.state.address_fails
+    address = _address(request)
+    wait = max(by_account.wait(account), by_address.wait(address))
+    if wait:
+        raise _throttled(wait)
+    by_account.begin(account)
+    by_address.begin(address)
     found = await run_in_threadpool(db.login, account, password)
     if found is None:
         raise Refused(401, "bad_credentials", Msg("账号或密码错误", "wrong account or password"))
+    by_account.clear(account)
+    by_address.forgive(address)
     token, acc = found
     areas = db.areas_of(acc.account)
     first = areas[0] if areas else None
@@ -144,9 +199,17 @@ async def login(request: Request) -> Response:
 
 
 @_guard
+async def logout(request: Request) -> Response:
+    """End the caller's session: the token is refused from now on."""
+    _account(request, ready=False, role=None)
+    await run_in_threadpool(_db(request).logout, _token(request))
+    return answer({"ok": True})
+
+
+@_guard
 async def password(request: Request) -> Response:
-    acc = _account(request, ready=False)
-    old, new = _strings(await read_json(request), "old_password", "new_password")
+    acc = _account(request, ready=False, role=None)
+    old, new = _strings(await read_json(request, limit=SMALL_BODY), "old_password", "new_password")
     if not password_acceptable(new) or new == old:
         raise Refused(
             422,
@@ -156,21 +219,34 @@ async def password(request: Request) -> Response:
                 "the new password needs 8+ characters with letters and digits, unlike the old",
             ),
         )
-    if not await run_in_threadpool(_db(request).change_password, acc.account, old, new):
+    by_account = request.app.state.account_fails
+    wait = by_account.wait(acc.account)
+    if wait:
+        raise _throttled(wait)
+    by_account.begin(acc.account)
+    db, token = _db(request), _token(request)
+    if not await run_in_threadpool(lambda: db.change_password(acc.account, old, new, keep=token)):
         raise Refused(401, "bad_credentials", Msg("原密码错误", "wrong current password"))
+    by_account.clear(acc.account)
     return answer({"ok": True})
 
 
 @_guard
 async def verify(request: Request) -> Response:
-    acc = _account(request, ready=False)
-    name, id_number = _strings(await read_json(request), "name", "id_number")
-    if not _db(request).verify_real_name(acc.account, name, id_number):
+    acc = _account(request, ready=False, role=None)
+    name, id_number = _strings(await read_json(request, limit=SMALL_BODY), "name", "id_number")
+    by_account = request.app.state.account_fails
+    wait = by_account.wait(acc.account)
+    if wait:
+        raise _throttled(wait)  # ID numbers are not guessed either
+    by_account.begin(acc.account)
+    if not await run_in_threadpool(_db(request).verify_real_name, acc.account, name, id_number):
         raise Refused(
             422,
             "verification_failed",
             Msg("实名信息与账号登记不符", "name and ID number do not match the account"),
         )
+    by_account.forgive(acc.account)
     return answer({"verified": True})
 
 
@@ -225,10 +301,19 @@ async def returns(request: Request) -> Response:
 
 # -- uploads ---------------------------------------------------------------------------------
 def _area_of(db: ServerDB, own: list[str], dwelling_id: str) -> str | None:
-    """The dwelling's area if it is the caller's; a new dwelling is ``<own area>-...``."""
+    """The dwelling's area if it is the caller's; a new dwelling is ``<own area>-<letters,
+    digits or _>`` (no dots, slashes or other areas' ids smuggled in)."""
     area = db.dwelling_area(dwelling_id)
     if area is None:
-        area = next((a for a in own if dwelling_id.startswith(a + "-")), None)
+        area = next(
+            (
+                a
+                for a in own
+                if dwelling_id.startswith(a + "-")
+                and _NEW_DWELLING.fullmatch(dwelling_id[len(a) + 1 :])
+            ),
+            None,
+        )
     return area if area in own else None
 
 
@@ -240,6 +325,8 @@ def _one_household(
     if problem:
         return {"status": "invalid", "code": 400, "reason": problem}
     base = {"case_uuid": doc["case_uuid"], "revision": doc["revision"]}
+    if not clean_text(doc):
+        return {**base, "status": "invalid", "code": 422, "reason": "invalid character in text"}
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     if len(payload.encode()) > checks.MAX_ITEM_BYTES:
         return {**base, "status": "invalid", "code": 413, "reason": "household too large"}
@@ -275,6 +362,15 @@ def _one_household(
         payload=payload,
         flags=checked.flags,
     )
+    if result.status == "forbidden":
+        return {**base, "status": "forbidden", "code": 403, "reason": "not your case"}
+    if result.status == "too_far":
+        return {
+            **base,
+            "status": "invalid",
+            "code": 422,
+            "reason": f"revision jumps more than {MAX_REVISION_STEP} past the stored one",
+        }
     code = {"stored": 201, "duplicate": 200, "conflict": 409}[result.status]
     return {
         **base,
@@ -291,13 +387,20 @@ def _items(body: Any) -> list[Any]:
     return items
 
 
+def _store_all(
+    db: ServerDB, acc: Account, docs: list[Any], one: Callable[..., dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Check and store every item in one transaction (run in a worker thread)."""
+    own = _own_areas(db, acc)
+    with db.tx() as con:
+        return [one(db, acc, own, doc, con) for doc in docs]
+
+
 @_guard
 async def household(request: Request) -> Response:
     db, acc = _db(request), _account(request)
     body = await read_json(request)
-    own = _own_areas(db, acc)
-    with db.tx() as con:
-        result = _one_household(db, acc, own, body, con)
+    result = (await run_in_threadpool(_store_all, db, acc, [body], _one_household))[0]
     return answer(result, status=int(result["code"]))
 
 
@@ -305,9 +408,7 @@ async def household(request: Request) -> Response:
 async def household_batch(request: Request) -> Response:
     db, acc = _db(request), _account(request)
     items = _items(await read_json(request))
-    own = _own_areas(db, acc)
-    with db.tx() as con:
-        results = [_one_household(db, acc, own, doc, con) for doc in items]
+    results = await run_in_threadpool(_store_all, db, acc, items, _one_household)
     return answer({"results": results})
 
 
@@ -318,6 +419,8 @@ def _one_outcome(db: ServerDB, acc: Account, own: list[str], doc: Any, con: Any)
     if not (isinstance(ou, str) and checks._UUID.match(ou) and isinstance(dw, str) and dw):
         return {"status": "invalid", "code": 400, "reason": "outcome_uuid and dwelling_id required"}
     base = {"outcome_uuid": ou}
+    if not clean_text(doc):
+        return {**base, "status": "invalid", "code": 422, "reason": "invalid character in text"}
     if kind not in OUTCOME_KINDS:
         return {
             **base,
@@ -348,9 +451,7 @@ def _one_outcome(db: ServerDB, acc: Account, own: list[str], doc: Any, con: Any)
 async def outcomes(request: Request) -> Response:
     db, acc = _db(request), _account(request)
     items = _items(await read_json(request))
-    own = _own_areas(db, acc)
-    with db.tx() as con:
-        results = [_one_outcome(db, acc, own, doc, con) for doc in items]
+    results = await run_in_threadpool(_store_all, db, acc, items, _one_outcome)
     return answer({"results": results})
 
 
@@ -366,6 +467,7 @@ ROUTES = [
     Route(f"{API}/info", info, methods=["GET"]),
     Route(f"{API}/openapi.json", openapi, methods=["GET"]),
     Route(f"{API}/login", login, methods=["POST"]),
+    Route(f"{API}/logout", logout, methods=["POST"]),
     Route(f"{API}/password", password, methods=["POST"]),
     Route(f"{API}/verify", verify, methods=["POST"]),
     Route(f"{API}/assignments", assignments, methods=["GET"]),
@@ -385,4 +487,6 @@ def make_app(db: ServerDB) -> Starlette:
         exception_handlers={404: not_found, 405: not_found},
     )
     app.state.db = db
+    app.state.account_fails = Throttle(db.clock, limit=ACCOUNT_FAILS, window=FAIL_WINDOW)
+    app.state.address_fails = Throttle(db.clock, limit=ADDRESS_FAILS, window=FAIL_WINDOW)
     return app

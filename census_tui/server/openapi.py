@@ -1,7 +1,10 @@
 """The OpenAPI description of the sync protocol, as a static dict (served at /api/v1/openapi.json).
 
 Kept by hand next to ``docs/protocol.md``; a test checks that every route of the app appears here
-and that every path here is a route of the app.
+and that every path here is a route of the app. Every status a route can answer is declared:
+a route with a body also answers 400 (malformed, too deep), 413 (too large) and 415 (not JSON,
+unknown encoding); a route behind a token 401; the enumerator routes 403 (another role, first
+login unfinished, not the caller's area).
 """
 
 from __future__ import annotations
@@ -11,6 +14,10 @@ from typing import Any
 from census_tui.visit.outcomes import REPORTED_OUTCOMES
 
 _ERR = {"description": "error: {error, message: {zh, en}}"}
+_THROTTLED = {
+    "description": "too many failed attempts: {error, message: {zh, en}}",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}},
+}
 _AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
@@ -26,10 +33,14 @@ def _op(
         "summary": summary,
         "responses": {ok: {"description": "success"}, **{e: _ERR for e in errors}},
     }
+    if "429" in op["responses"]:
+        op["responses"]["429"] = _THROTTLED
     if auth:
         op["security"] = _AUTH
         op["responses"].setdefault("401", _ERR)
     if body:
+        for status in ("400", "413", "415"):
+            op["responses"].setdefault(status, _ERR)
         op["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}},
@@ -37,12 +48,13 @@ def _op(
     return op
 
 
+_TEXT = {"type": "string", "minLength": 1, "maxLength": 256}
 _SINCE = [
     {
         "name": "since",
         "in": "query",
         "required": False,
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "pattern": "^[0-9]{0,18}$"},
         "description": "cursor from the previous answer; absent or 0 = everything",
     }
 ]
@@ -70,25 +82,29 @@ OPENAPI: dict[str, Any] = {
             "Login": {
                 "type": "object",
                 "required": ["account", "password"],
-                "properties": {"account": {"type": "string"}, "password": {"type": "string"}},
+                "properties": {"account": _TEXT, "password": _TEXT},
             },
             "PasswordChange": {
                 "type": "object",
                 "required": ["old_password", "new_password"],
-                "properties": {
-                    "old_password": {"type": "string"},
-                    "new_password": {"type": "string"},
-                },
+                "properties": {"old_password": _TEXT, "new_password": _TEXT},
             },
             "RealName": {
                 "type": "object",
                 "required": ["name", "id_number"],
-                "properties": {"name": {"type": "string"}, "id_number": {"type": "string"}},
+                "properties": {"name": _TEXT, "id_number": _TEXT},
             },
             "Household": {
                 "type": "object",
                 "required": ["schema", "schema_version", "case_uuid", "revision", "dwelling_id"],
-                "description": "the household JSON form (docs/household-json.md)",
+                "description": "the household JSON form (docs/household-json.md); a new revision"
+                " of a stored case only from its owner, at most 1000 above the stored one",
+                "properties": {
+                    "case_uuid": {"type": "string", "format": "uuid"},
+                    "revision": {"type": "integer", "minimum": 0, "maximum": 2147483647},
+                    "dwelling_id": {"type": "string", "minLength": 1, "maxLength": 64},
+                    "training": {"type": "boolean"},
+                },
             },
             "HouseholdBatch": {
                 "type": "object",
@@ -96,6 +112,7 @@ OPENAPI: dict[str, Any] = {
                 "properties": {
                     "items": {
                         "type": "array",
+                        "minItems": 1,
                         "maxItems": 500,
                         "items": {"$ref": "#/components/schemas/Household"},
                     }
@@ -156,6 +173,7 @@ OPENAPI: dict[str, Any] = {
                 "properties": {
                     "items": {
                         "type": "array",
+                        "minItems": 1,
                         "maxItems": 500,
                         "items": {"$ref": "#/components/schemas/Outcome"},
                     }
@@ -169,16 +187,24 @@ OPENAPI: dict[str, Any] = {
         "/api/v1/openapi.json": {"get": _op("this document", auth=False)},
         "/api/v1/login": {
             "post": _op(
-                "log in: token, flags, enumerator card, recovery key",
+                "log in: token, flags, enumerator card, recovery key (throttled per account and"
+                " per client address)",
                 auth=False,
                 body="Login",
-                errors=("400", "401"),
+                errors=("401", "422", "429"),
             )
         },
+        "/api/v1/logout": {"post": _op("end this token's session")},
         "/api/v1/password": {
-            "post": _op("change the password", body="PasswordChange", errors=("401", "422"))
+            "post": _op(
+                "change the password (ends every other session of the account)",
+                body="PasswordChange",
+                errors=("422", "429"),
+            )
         },
-        "/api/v1/verify": {"post": _op("real-name verification", body="RealName", errors=("422",))},
+        "/api/v1/verify": {
+            "post": _op("real-name verification", body="RealName", errors=("422", "429"))
+        },
         "/api/v1/assignments": {
             "get": {
                 **_op("areas and dwellings since a cursor", errors=("400", "403")),
@@ -204,21 +230,21 @@ OPENAPI: dict[str, Any] = {
                 "upload one household (idempotent by uuid + revision)",
                 body="Household",
                 ok="201",
-                errors=("200", "400", "403", "409", "413", "415", "422"),
+                errors=("200", "403", "409", "422"),
             )
         },
         "/api/v1/households/batch": {
             "post": _op(
                 "upload several households, each answered individually",
                 body="HouseholdBatch",
-                errors=("400", "403", "413", "415"),
+                errors=("403",),
             )
         },
         "/api/v1/outcomes": {
             "post": _op(
                 "visit outcomes that are not interviews (refused, vacant, no contact)",
                 body="OutcomeBatch",
-                errors=("400", "403", "413", "415"),
+                errors=("403",),
             )
         },
     },

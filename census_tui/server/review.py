@@ -101,7 +101,7 @@ def parse_spec(spec: str, persons: Sequence[str], form: Form | None = None) -> R
         raise _bad_spec(spec)
     if not who:
         return (HOUSEHOLD_SCOPE, item_id)
-    if who.isdigit():
+    if who.isascii() and who.isdigit():
         number = int(who)
         if not 1 <= number <= len(persons):
             raise BadReview(

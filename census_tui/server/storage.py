@@ -4,6 +4,12 @@ Uniqueness lives in the schema, not in the code: ``households`` has the primary 
 (case_uuid, revision) and ``outcomes`` the primary key outcome_uuid, and every write runs in a
 ``BEGIN IMMEDIATE`` transaction, so concurrent retries (several connections, several processes)
 can never create a second copy. Cursors are integers handed out by one counter (``meta.seq``).
+
+Secrets are kept apart from the data: the census office's recovery private key lives in its own
+file next to the database (``<db>.recovery-key``, mode 0600, made once), never in a table; the
+database file itself is 0600. Sessions expire (:data:`SESSION_IDLE` after the last use, and at
+most :data:`SESSION_MAX_AGE` after the login). Once stored, a case belongs to the account and
+area that first uploaded it.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -20,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from census_tui.clock import Clock, SystemClock, iso
+from census_tui.errors import StoreError
 from census_tui.i18n import Msg
 from census_tui.server import accounts as acc
 from census_tui.server import review as rv
@@ -40,7 +48,8 @@ CREATE TABLE IF NOT EXISTS dwellings (
     dwelling_id TEXT PRIMARY KEY, area_id TEXT NOT NULL REFERENCES areas, address TEXT NOT NULL,
     kind TEXT NOT NULL, note TEXT NOT NULL, seq INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (
-    token_hash TEXT PRIMARY KEY, account TEXT NOT NULL REFERENCES accounts, created TEXT NOT NULL);
+    token_hash TEXT PRIMARY KEY, account TEXT NOT NULL REFERENCES accounts, created TEXT NOT NULL,
+    expires REAL NOT NULL DEFAULT 0, ends REAL NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS households (
     case_uuid TEXT NOT NULL, revision INTEGER NOT NULL, area_id TEXT NOT NULL,
     dwelling_id TEXT NOT NULL, account TEXT NOT NULL, training INTEGER NOT NULL,
@@ -59,7 +68,31 @@ MIGRATIONS = (
     # Returns point at the questions concerned (a JSON list of [person_uuid, item_id]); a
     # database made before that has no column: it is added, old reviews read as no items.
     ("reviews", "items", "ALTER TABLE reviews ADD COLUMN items TEXT NOT NULL DEFAULT '[]'"),
+    # Sessions expire; those made before expiry existed read as expired (the device logs in
+    # again with its password).
+    ("sessions", "expires", "ALTER TABLE sessions ADD COLUMN expires REAL NOT NULL DEFAULT 0"),
+    ("sessions", "ends", "ALTER TABLE sessions ADD COLUMN ends REAL NOT NULL DEFAULT 0"),
 )
+SESSION_IDLE = 12 * 3600.0
+"""A token expires this long after its last use; every authenticated call (a sync) renews it."""
+SESSION_MAX_AGE = 7 * 24 * 3600.0
+"""A token ends this long after its login, however often it is used."""
+RENEW_AFTER = 60.0
+"""A token's expiry is pushed forward at most once a minute (reads stay reads)."""
+MAX_REVISION_STEP = 1000
+"""A new revision of a case is at most this much above the stored one (and a new case's first
+revision at most this), so a case cannot be pushed out of its owner's reach."""
+KEY_MISSING = Msg(
+    "恢复密钥文件 {path} 不见了：服务器不会另造新密钥（设备已记住原密钥）。请从备份放回该文件。",
+    "The recovery key file {path} is missing: the server will not make a new key (devices "
+    "pinned the old one). Put the file back from its backup.",
+)
+KEY_MISMATCH = Msg(
+    "恢复密钥文件 {path} 与该数据库不符：请放回原来的密钥文件。",
+    "The recovery key file {path} does not belong to this database: put the right one back.",
+)
+KEY_SUFFIX = ".recovery-key"
+"""The office's recovery private key file is the database's path plus this suffix."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,18 +113,36 @@ class Account:
 
 @dataclass(frozen=True, slots=True)
 class StoreResult:
-    """The answer to one upload: ``stored``, ``duplicate`` or ``conflict``."""
+    """The answer to one upload: ``stored``, ``duplicate``, ``conflict``, ``forbidden`` (the
+    case belongs to another account or area) or ``too_far`` (a revision jump past the step)."""
 
     status: str
     server_revision: int
 
 
+def _private_file(path: Path) -> None:
+    """Make ``path`` exist with mode 0600 (created so, or tightened): owner only."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
 class ServerDB:
     """One sqlite3 database; a single connection guarded by a lock (the server is small)."""
 
-    def __init__(self, path: Path | str, clock: Clock | None = None) -> None:
+    def __init__(
+        self, path: Path | str, clock: Clock | None = None, *, key_file: Path | str | None = None
+    ) -> None:
         self.clock: Clock = clock or SystemClock()
         self._lock = threading.RLock()
+        self.path = None if str(path) == ":memory:" else Path(path)
+        if key_file is not None:
+            self.key_file: Path | None = Path(key_file)
+        else:
+            self.key_file = None if self.path is None else Path(f"{self.path}{KEY_SUFFIX}")
+        self._memory_key: bytes | None = None
+        if self.path is not None:
+            _private_file(self.path)
         self._con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._con.row_factory = sqlite3.Row
         for pragma in (
@@ -104,6 +155,11 @@ class ServerDB:
         with self._lock:
             self._con.executescript(SCHEMA)
             self._migrate()
+        if self.path is not None:
+            for extra in ("-wal", "-shm"):
+                side = Path(f"{self.path}{extra}")
+                if side.exists():
+                    os.chmod(side, 0o600)
         self._ensure_office_key()
 
     def _migrate(self) -> None:
@@ -156,24 +212,78 @@ class ServerDB:
         self.set_meta("training", "1" if training else "0")
 
     def _ensure_office_key(self) -> None:
-        """The census office's X25519 recovery key pair (the reference server holds both)."""
-        if self.meta("recovery_public_key"):
-            return
+        """The census office's X25519 recovery key pair: the private key in its own 0600 file
+        (made once), the public key in ``meta``. A private key left in ``meta`` by an older
+        server is moved out to the file; a database whose key file is gone refuses to open
+        rather than hand devices a new key (they pinned the old one)."""
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-        key = X25519PrivateKey.generate()
         raw = serialization.Encoding.Raw
-        priv = key.private_bytes(raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
-        pub = key.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
+        old = self.meta("recovery_private_key")
+        private = self._read_key()
+        if private is None and old is not None:
+            private = base64.b64decode(old)
+        elif private is None and self.meta("recovery_public_key"):
+            raise StoreError(KEY_MISSING.format(path=str(self.key_file)))
+        elif private is None:
+            private = X25519PrivateKey.generate().private_bytes(
+                raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+            )
+        key = X25519PrivateKey.from_private_bytes(private)
+        pub = base64.b64encode(key.public_key().public_bytes(raw, serialization.PublicFormat.Raw))
+        if self.meta("recovery_public_key") not in (None, pub.decode()):
+            raise StoreError(KEY_MISMATCH.format(path=str(self.key_file)))
+        self._write_key(private)
         with self.tx() as con:
-            for k, v in (("recovery_private_key", priv), ("recovery_public_key", pub)):
-                con.execute(
-                    "INSERT OR IGNORE INTO meta VALUES (?, ?)", (k, base64.b64encode(v).decode())
-                )
+            con.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('recovery_public_key', ?)", (pub.decode(),)
+            )
+            con.execute("DELETE FROM meta WHERE key = 'recovery_private_key'")
+
+    def _read_key(self) -> bytes | None:
+        if self.key_file is None:
+            return self._memory_key
+        try:
+            return base64.b64decode(self.key_file.read_bytes().strip(), validate=True)
+        except FileNotFoundError:
+            return None
+
+    def _write_key(self, private: bytes) -> None:
+        if self.key_file is None:
+            self._memory_key = private
+            return
+        if self.key_file.exists():
+            os.chmod(self.key_file, 0o600)
+            return
+        fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(base64.b64encode(private) + b"\n")
+            f.flush()
+            os.fsync(f.fileno())
 
     def recovery_public_key(self) -> str:
         return self.meta("recovery_public_key") or ""
+
+    def recovery_private_key(self) -> bytes:
+        """The office's recovery private key (raw 32 bytes), from its key file."""
+        key = self._read_key()
+        if key is None:
+            raise RuntimeError("no office recovery key")
+        return key
+
+    def backup(self, dest: Path) -> None:
+        """A consistent copy of the database at ``dest`` (SQLite's online backup API), 0600.
+
+        The recovery key file is not part of it: secrets are backed up apart from data."""
+        _private_file(dest)
+        target = sqlite3.connect(str(dest))
+        try:
+            with self._lock:
+                self._con.backup(target)
+        finally:
+            target.close()
+        os.chmod(dest, 0o600)
 
     # -- accounts and areas -------------------------------------------------------------------
     def add_area(self, area_id: str, name: str, training: bool) -> None:
@@ -246,33 +356,73 @@ class ServerDB:
         )
 
     def login(self, account: str, password: str) -> tuple[str, Account] | None:
-        """A new token for a correct password, else None (no hint which part was wrong)."""
+        """A new token for a correct password, else None (no hint which part was wrong). An
+        unknown account costs the same scrypt as a known one (no timing hint either)."""
         rows = self._q("SELECT pw_hash FROM accounts WHERE account = ?", (account,))
-        if not rows or not acc.check_password(password, rows[0][0]):
+        if not acc.check_or_dummy(password, rows[0][0] if rows else None):
             return None
         token = acc.new_token()
+        now = self.clock.now()
         with self.tx() as con:
             con.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?)",
-                (acc.token_hash(token), account, iso(self.clock.now())),
+                "INSERT INTO sessions (token_hash, account, created, expires, ends)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    acc.token_hash(token),
+                    account,
+                    iso(now),
+                    now.timestamp() + SESSION_IDLE,
+                    now.timestamp() + SESSION_MAX_AGE,
+                ),
             )
         found = self._account(account)
         return (token, found) if found else None
 
     def account_for_token(self, token: str) -> Account | None:
+        """The token's account while its session lives; each use renews the idle expiry."""
+        digest = acc.token_hash(token)
         rows = self._q(
-            "SELECT account FROM sessions WHERE token_hash = ?", (acc.token_hash(token),)
+            "SELECT account, expires, ends FROM sessions WHERE token_hash = ?", (digest,)
         )
-        return self._account(rows[0][0]) if rows else None
+        if not rows:
+            return None
+        now = self.clock.now().timestamp()
+        account, expires, ends = rows[0]
+        if now >= min(expires, ends):
+            with self.tx() as con:
+                con.execute("DELETE FROM sessions WHERE token_hash = ?", (digest,))
+            return None
+        if now + SESSION_IDLE - expires > RENEW_AFTER:
+            with self.tx() as con:
+                con.execute(
+                    "UPDATE sessions SET expires = ? WHERE token_hash = ?",
+                    (min(now + SESSION_IDLE, ends), digest),
+                )
+        return self._account(account)
 
-    def change_password(self, account: str, old: str, new: str) -> bool:
+    def logout(self, token: str) -> None:
+        """End the token's session (``POST /logout``)."""
+        with self.tx() as con:
+            con.execute("DELETE FROM sessions WHERE token_hash = ?", (acc.token_hash(token),))
+
+    def sessions_of(self, account: str) -> int:
+        """How many sessions the account has open (tests, the admin)."""
+        return int(self._q("SELECT COUNT(*) FROM sessions WHERE account = ?", (account,))[0][0])
+
+    def change_password(self, account: str, old: str, new: str, *, keep: str = "") -> bool:
+        """Change the password when ``old`` is right; every session but the token ``keep``
+        (the caller's own) ends, so a stolen token dies with the old password."""
         rows = self._q("SELECT pw_hash FROM accounts WHERE account = ?", (account,))
         if not rows or not acc.check_password(old, rows[0][0]):
             return False
+        pw = acc.hash_password(new)
         with self.tx() as con:
             con.execute(
-                "UPDATE accounts SET pw_hash = ?, must_change = 0 WHERE account = ?",
-                (acc.hash_password(new), account),
+                "UPDATE accounts SET pw_hash = ?, must_change = 0 WHERE account = ?", (pw, account)
+            )
+            con.execute(
+                "DELETE FROM sessions WHERE account = ? AND token_hash != ?",
+                (account, acc.token_hash(keep) if keep else ""),
             )
         return True
 
@@ -332,9 +482,16 @@ class ServerDB:
     ) -> StoreResult:
         """Store one revision inside the caller's transaction; idempotent by (case, revision)."""
         digest = hashlib.sha256(payload.encode()).hexdigest()
-        top = con.execute(
-            "SELECT MAX(revision) FROM households WHERE case_uuid = ?", (case_uuid,)
-        ).fetchone()[0]
+        row = con.execute(
+            "SELECT revision, account, area_id FROM households WHERE case_uuid = ?"
+            " ORDER BY revision DESC LIMIT 1",
+            (case_uuid,),
+        ).fetchone()
+        top = None if row is None else int(row[0])
+        if row is not None and (row[1], row[2]) != (account, area_id):
+            return StoreResult("forbidden", 0)
+        if revision > (top or 0) + MAX_REVISION_STEP:
+            return StoreResult("too_far", top or 0)
         if top is not None and top > revision:
             return StoreResult("conflict", int(top))
         if top == revision:
@@ -476,3 +633,19 @@ class ServerDB:
 
     def outcomes(self) -> list[sqlite3.Row]:
         return self._q("SELECT * FROM outcomes ORDER BY outcome_uuid")
+
+    def rows(self, table: str) -> list[tuple[Any, ...]]:
+        """Every row of one of the tables, in key order (tests compare before and after)."""
+        if table not in {
+            "households",
+            "outcomes",
+            "reviews",
+            "accounts",
+            "dwellings",
+            "areas",
+            "sessions",
+            "assignments",
+            "meta",
+        }:
+            raise ValueError(table)
+        return [tuple(r) for r in self._q(f"SELECT * FROM {table} ORDER BY 1, 2")]

@@ -59,6 +59,14 @@ class SyncApi(ApiClient):
         self.token = answer.token
         return answer
 
+    def logout(self) -> None:
+        """End this token's session on the server (``POST /logout``); a token the server no
+        longer knows (401) is already ended."""
+        try:
+            self.call("POST", f"{V1}/logout")
+        except AuthError:
+            return
+
     def change_password(self, old: str, new: str) -> None:
         body = {"old_password": old, "new_password": new}
         a = self.call("POST", f"{V1}/password", json_body=body, accept=(200, 401, 422))

@@ -6,7 +6,6 @@ Nothing is mocked: profiles are real SQLCipher files, the server is uvicorn on l
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -71,9 +70,7 @@ class Site:
         return self.server.url
 
     def office_private_key(self) -> bytes:
-        value = self.db.meta("recovery_private_key")
-        assert value
-        return base64.b64decode(value)
+        return self.db.recovery_private_key()
 
 
 @pytest.fixture
