@@ -15,6 +15,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
+from textual.widgets import Input
 
 from census_tui.clock import Clock, SystemClock
 from census_tui.errors import CensusError
@@ -228,7 +229,15 @@ class CensusApp(QuietCrashApp):
         number = self._key_in_flight = self._keys_handed
         await super().on_event(key)
         target = self.focused or (self.screen if self.screen_stack else None)
-        if target is None or not target.call_after_refresh(self._key_reached, number):
+        if target is None:
+            self._key_handled(number)
+        elif key.is_printable and isinstance(target, Input):
+            # A character typed into a field: whatever it starts (an instant code's save) takes
+            # its hold inside the field's own handler, so the next key may follow as soon as
+            # the field has handled this one, without waiting for a frame.
+            if not target.call_later(self._key_handled, number):
+                self._key_handled(number)
+        elif not target.call_after_refresh(self._key_reached, number):
             self._key_handled(number)
 
     def _key_reached(self, number: int) -> None:

@@ -103,7 +103,25 @@ class _Shared:
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             self.capp.report_failure(event.worker.error)
+            self.release_keys()
             self.worker_failed(event.worker)
+
+    # Type-ahead across a worker that ends in a screen change (completing a household, opening
+    # an interview, unlocking): keys typed meanwhile belong to the screen that comes next.
+    def hold_keys(self) -> None:
+        """Hold typed keys until :meth:`release_keys` (after the screen change it leads to:
+        that change's own hold then takes over), or until a worker of this screen fails."""
+        self.capp.hold_keys(self._hold_reason)
+
+    def release_keys(self) -> None:
+        self.capp.release_keys(self._hold_reason)
+
+    @property
+    def _hold_reason(self) -> str:
+        return f"screen-work-{id(self)}"
+
+    def on_unmount(self) -> None:
+        self.release_keys()  # a hold never outlives its screen
 
     def worker_failed(self, worker: Worker[object]) -> None:
         """Re-enable whatever the failed worker disabled."""

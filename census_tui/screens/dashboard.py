@@ -178,6 +178,7 @@ class DashboardScreen(CensusScreen):
 
     # ------------------------------------------------------------------ loading
     def action_reload(self) -> None:
+        self.hold_keys()  # a filter or Enter typed now needs the rows
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
@@ -194,6 +195,7 @@ class DashboardScreen(CensusScreen):
         self._build_table()
         if current is not None:  # back from a visit: the cursor stays on that dwelling
             self._cursor_to(current.dwelling_id)
+        self.release_keys()
 
     def _render_head(self, board: Dashboard) -> None:
         self.query_one("#dash-area", T).set_msg(Msg(board.area_name, board.area_name))

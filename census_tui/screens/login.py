@@ -220,6 +220,7 @@ class LoginScreen(CensusScreen):
             self.query_one("#unlock-password", Input).focus()
             return
         self._busy(True)
+        self.hold_keys()  # keys typed while the key is derived are for the dashboard
         self._unlock(self.profiles[index], password)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -228,6 +229,7 @@ class LoginScreen(CensusScreen):
 
     def on_login_screen_unlocked(self, message: Unlocked) -> None:
         self.capp.logged_in(message.session)
+        self.release_keys()
 
     # ------------------------------------------------------------------ first login
     @on(Input.Submitted, "#first-server, #first-account")

@@ -89,6 +89,7 @@ class ReadBackScreen(CensusScreen):
         if not name:
             return
         event.input.disabled = True
+        self.hold_keys()  # keys typed now are for the screen that comes after completion
         self._complete(name)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -109,6 +110,7 @@ class ReadBackScreen(CensusScreen):
             target = DashboardScreen
         while len(self.app.screen_stack) > 1 and not isinstance(self.app.screen, target):
             self.app.pop_screen()
+        self.release_keys()
 
     def worker_failed(self, worker: Worker[object]) -> None:
         field = self.query_one(Input)

@@ -298,6 +298,7 @@ class VisitScreen(CensusScreen):
 
     def action_interview(self) -> None:
         chosen = self._chosen()
+        self.hold_keys()  # keys typed now are the interview's
         self._start(chosen.hh_uuid if chosen is not None else None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="visit-start")
@@ -314,9 +315,11 @@ class VisitScreen(CensusScreen):
         self.app.push_screen(
             InterviewScreen(self.row.dwelling_id, message.hh_uuid, returned=returned)
         )
+        self.release_keys()
 
     def action_reopen(self) -> None:
         chosen = self._chosen()
+        self.hold_keys()
         self._reopen(chosen.hh_uuid if chosen is not None else None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="visit-start")
