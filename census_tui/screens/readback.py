@@ -53,9 +53,14 @@ class ReadBackScreen(CensusScreen):
     CSS_PATH = "readback.tcss"
     KEYS_HELP: ClassVar[list[tuple[str, Msg]]] = [
         ("Enter", Msg("确认并完成", "confirm and complete")),
+        ("PgUp/PgDn", Msg("翻看全部答案", "scroll through the answers")),
         ("Esc", Msg("返回自查", "back to the self-check")),
     ]
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", show=False),
+        Binding("pageup", "scroll_lines(-1)", show=False),
+        Binding("pagedown", "scroll_lines(1)", show=False),
+    ]
 
     class Completed(Message):
         pass
@@ -116,6 +121,14 @@ class ReadBackScreen(CensusScreen):
         field = self.query_one(Input)
         field.disabled = False
         field.focus()
+
+    def action_scroll_lines(self, pages: int) -> None:
+        """PgUp/PgDn scroll the answers while the cursor stays in the respondent's field."""
+        lines = self.query_one("#rb-lines", VerticalScroll)
+        if pages < 0:
+            lines.scroll_page_up(animate=False)
+        else:
+            lines.scroll_page_down(animate=False)
 
     def action_back(self) -> None:
         self.dismiss(None)
