@@ -25,7 +25,13 @@ from textual.worker import Worker
 
 from census_tui.i18n import Msg
 from census_tui.screens.base import CensusScreen
-from census_tui.sync.messages import CALL_SUPERVISOR, refusal_advice, refusal_key, refusal_words
+from census_tui.sync.messages import (
+    CALL_SUPERVISOR,
+    TOKEN_REFUSED,
+    refusal_advice,
+    refusal_key,
+    refusal_words,
+)
 from census_tui.visit.states import BOARD_LABELS, STATE_LABELS, Board, CaseState
 from census_tui.visit.worklist import Worklist, search_id
 from census_tui.widgets.text import T
@@ -49,6 +55,9 @@ M_SYNCED = Msg(
 M_REFUSED_SYNC = Msg("，被拒 {n}", ", refused {n}")
 M_REFUSED = Msg(
     "! 服务器拒收 {n} 项({why})。{advice}", "! The server refused {n} ({why}). {advice}"
+)
+M_RENEW = Msg(
+    "登录已过期,请输入密码重新登录", "Your login has expired: type your password to log in again"
 )
 M_ADDRESS = Msg("新住户地址", "Address of the new dwelling")
 M_ADDED = Msg("已添加住户", "Dwelling added")
@@ -113,6 +122,9 @@ class DashboardScreen(CensusScreen):
         def __init__(self, outcome: SyncOutcome) -> None:
             super().__init__()
             self.outcome = outcome
+
+    class LoginRenewed(Message):
+        """The server took the password again: the sync that it refused can run now."""
 
     class DwellingAdded(Message):
         def __init__(self, msg: Msg) -> None:
@@ -387,6 +399,28 @@ class DashboardScreen(CensusScreen):
         if out.refused:
             self.notify(self.t(refusal_summary(out.refused)), severity="error", timeout=15)
         self.action_reload()
+        if out.error == TOKEN_REFUSED:
+            self._ask_password()
+
+    def _ask_password(self) -> None:
+        """The server refused the login token (expired or ended): the password, masked, renews
+        it and the sync runs again; Esc leaves the message and changes nothing."""
+        from census_tui.screens.prompt import PromptScreen
+
+        def typed(password: object) -> None:
+            if isinstance(password, str) and password:
+                self._renew(password)
+
+        self.app.push_screen(PromptScreen(M_RENEW, max_length=200, password=True), typed)
+
+    # description: Textual's default one shows the arguments, here the password
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync", description="renew")
+    def _renew(self, password: str) -> None:
+        self.session.renew_login(password)
+        self.post_message(self.LoginRenewed())
+
+    def on_dashboard_screen_login_renewed(self, message: LoginRenewed) -> None:
+        self.action_sync()
 
     def worker_failed(self, worker: Worker[object]) -> None:
         self._hide_progress()

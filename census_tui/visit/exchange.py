@@ -95,6 +95,13 @@ class ExchangeMixin(SessionCore):
             refused=tuple(summary.refused_reasons),
         )
 
+    def renew_login(self, password: str) -> None:
+        """Log in again online with the account's password after the server refused the token
+        (expired or ended); the new token is stored in the profile for the next sync."""
+        from census_tui.sync.login import renew_token
+
+        renew_token(self.store, password, clock=self.clock)
+
     def roster(self) -> RosterService:
         """Roster operations for collective sites on this profile (the roster grid's backend)."""
         from census_tui.roster.service import RosterService
