@@ -30,6 +30,9 @@ KIND_HOUSEHOLD = "household"
 KIND_OUTCOME = "outcome"
 """Outbox kind of a reported attempt outcome (refused, vacant, no contact)."""
 
+CACHE_KEEP = 4
+"""Households kept read (the one being interviewed and a few the screens look at beside it)."""
+
 NOT_EDITABLE = Msg(
     "该户已上传或已审核,不能修改;如需更正请联系普查指导员。",
     "This household has been uploaded or approved and cannot be changed; ask your supervisor.",
@@ -89,7 +92,10 @@ class SessionCore:
         if hit is not None and hit[0] == stamp:
             return hit[1]
         hh = self.store.household(hh_uuid)
+        self._cache.pop(hh_uuid, None)
         self._cache[hh_uuid] = (stamp, hh)
+        while len(self._cache) > CACHE_KEEP:  # the oldest first: a session sees thousands
+            self._cache.pop(next(iter(self._cache)), None)
         return hh
 
     def household(self, hh_uuid: str) -> Household:

@@ -200,3 +200,14 @@ def test_position_is_remembered_across_sessions(tmp_path: Path, clock: FakeClock
         again.unlock_again("wrong-password")
     again.unlock_again(PASSWORD)
     again.close()
+
+
+def test_the_household_cache_keeps_only_the_latest_few(session: VisitSession) -> None:
+    """A session reads thousands of households over a census; what it keeps read is bounded."""
+    from census_tui.visit.core import CACHE_KEEP
+
+    uuids = [session.start_interview(f"D{i:04d}") for i in range(1, 11)]
+    for hh in uuids:
+        session.household(hh)
+    assert len(session._cache) == CACHE_KEEP
+    assert list(session._cache) == uuids[-CACHE_KEEP:]
