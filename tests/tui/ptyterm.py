@@ -122,8 +122,10 @@ class PtyApp:
             fh.write("5")
 
     def kill(self, sig: int = signal.SIGKILL) -> int:
+        """Signal the program and everything it started (the child leads its own session, so
+        a wrapper such as ``handheld`` does not leave the program behind)."""
         with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, sig)
+            os.killpg(self.pid, sig)
         return self.wait()
 
     def wait(self, timeout: float = 20.0) -> int:
