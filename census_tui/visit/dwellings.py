@@ -102,15 +102,17 @@ class DwellingsMixin(SessionCore):
         )
 
     def add_dwelling(self, address: str, kind: str = "ordinary") -> str:
-        """A dwelling found on site (not in the listing); ids N0001, N0002 … on this device."""
+        """A dwelling found on site (not in the listing): ``<area>-N0001``, ``<area>-N0002`` …
+        on this device, the form the server accepts for a dwelling of the caller's area."""
         address = address.strip()
         if not address:
             raise BadInput(NEED_ADDRESS)
         taken = {d.id for d in self.store.dwellings()}
+        area = self.area_id()
         n = 1
-        while f"N{n:04d}" in taken:
+        while f"{area}-N{n:04d}" in taken:
             n += 1
-        new_id = f"N{n:04d}"
+        new_id = f"{area}-N{n:04d}"
         self.store.upsert_dwelling(
             Dwelling(
                 new_id,
