@@ -115,7 +115,7 @@ COMMAND_EXITS: dict[str, tuple[tuple[ExitCode, str], ...]] = {
         (ExitCode.BAD_INPUT, f"bad file or bad rows (nothing imported), or {NO_PASSWORD}"),
         (ExitCode.AUTH, "wrong password or locked out"),
         (ExitCode.NO_PROFILE, "no profile"),
-        (ExitCode.CONFLICT, "already imported"),
+        (ExitCode.CONFLICT, "already imported (import a corrected list with --replace)"),
     ),
     "validate": (
         (ExitCode.OK, "no errors"),

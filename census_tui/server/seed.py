@@ -2,7 +2,7 @@
 
 Everything here is invented (names, ID numbers, addresses); the ID numbers are the constructed
 examples of FACTS §6.3, never real people. The demo area has the special populations the
-training course covers (FIELDWORK.md): a rented block (出租房屋集中区域), a construction-site
+training course covers (docs/fieldwork.md): a rented block (出租房屋集中区域), a construction-site
 dormitory (建筑工地临时居住), a household with a booked appointment, one that will refuse.
 """
 
