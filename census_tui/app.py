@@ -219,26 +219,33 @@ class CensusApp(QuietCrashApp):
         """Hand the oldest waiting key to the focused widget, if none is in flight and nothing
         holds the keys. The next one follows once this one has been handled: its widget has
         processed it and the screen has gone idle after it (so a screen change, a save or a
-        dialog that the key started holds the keys behind it)."""
-        if self._key_in_flight:
-            return
-        key = self.typeahead.next_key()
-        if key is None:
-            return
-        self._keys_handed += 1
-        number = self._key_in_flight = self._keys_handed
-        await super().on_event(key)
-        target = self.focused or (self.screen if self.screen_stack else None)
-        if target is None:
-            self._key_handled(number)
-        elif key.is_printable and isinstance(target, Input):
-            # A character typed into a field: whatever it starts (an instant code's save) takes
-            # its hold inside the field's own handler, so the next key may follow as soon as
-            # the field has handled this one, without waiting for a frame.
-            if not target.call_later(self._key_handled, number):
+        dialog that the key started holds the keys behind it). Characters for a field in which
+        a character cannot start anything follow each other at once."""
+        while not self._key_in_flight:
+            key = self.typeahead.next_key()
+            if key is None:
+                return
+            self._keys_handed += 1
+            number = self._key_in_flight = self._keys_handed
+            await super().on_event(key)
+            target = self.focused or (self.screen if self.screen_stack else None)
+            if target is None:
+                self._key_in_flight = 0
+                continue
+            if key.is_printable and isinstance(target, Input):
+                if not getattr(target, "acts_on_characters", False):
+                    # Text into a plain field: the next key goes to the same field whatever
+                    # this one does there.
+                    self._key_in_flight = 0
+                    continue
+                # A character that may start something (an instant code's save takes its hold
+                # inside the field's own handler): the next waits until the field has handled
+                # this one, not for a frame.
+                if not target.call_later(self._key_handled, number):
+                    self._key_handled(number)
+            elif not target.call_after_refresh(self._key_reached, number):
                 self._key_handled(number)
-        elif not target.call_after_refresh(self._key_reached, number):
-            self._key_handled(number)
+            return
 
     def _key_reached(self, number: int) -> None:
         # The widget has handled the key; what it posted (a submit, a key bubbling to a

@@ -38,6 +38,12 @@ class AnswerInput(Input):
         """Set by the watchers of the text and cursor: the repaint that Textual's reactive makes
         right after them concerns the text's row only."""
 
+    @property
+    def acts_on_characters(self) -> bool:
+        """Whether a typed character may do more than edit the text (a digit answers a list of
+        one-digit codes): the app's type-ahead then waits for it before the next key."""
+        return self.instant_codes
+
     def validate_value(self, value: str) -> str:
         if value != self.value:
             self.value_changing = True
