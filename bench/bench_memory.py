@@ -15,7 +15,6 @@ while interviewing <= 64 MiB. Run: ``.venv/bin/python bench/bench_memory.py [--h
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import statistics
 import sys
@@ -84,22 +83,14 @@ def main() -> None:
     from census_tui.clock import SystemClock
     from census_tui.visit.practice import make_local_profile
     from tests.tui.conftest import CHEAP, PASSWORD, PROFILE
-    from tests.tui.ptyterm import PtyApp
+    from tests.tui.ptyterm import PtyApp, pty_env
 
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         make_local_profile(
             home, PROFILE, PASSWORD, clock=SystemClock(), kdf=CHEAP, dwellings=5000
         ).close()
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(home),
-            "TERM": "xterm-256color",
-            "LANG": "C.UTF-8",
-            "CENSUS_TUI_HOME": str(home),
-            "CENSUS_TUI_IDLE_MINUTES": "0",
-            "PYTHONPATH": str(REPO),
-        }
+        env = pty_env(home, CENSUS_TUI_IDLE_MINUTES="0")
         app = PtyApp([sys.executable, "-m", "census_tui", "--lang", "en"], env)
         rss: list[int] = []
         lost = 0

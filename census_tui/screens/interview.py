@@ -19,8 +19,10 @@ interview opens and which findings hold are decided by :mod:`census_tui.visit.fl
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, ClassVar
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -69,6 +71,8 @@ M_NOTHING = Msg("本题没有需要确认的提示。", "Nothing to confirm on t
 M_SAVE_FAILED = Msg("未能保存:{m} 输入内容仍在框中。", "Not saved: {m} What you typed is kept.")
 M_RETURNED = Msg("指导员意见:{c}", "Supervisor's comment: {c}")
 M_PASTE = Msg("粘贴内容过长,已截断到 {n} 个字符。", "Paste too long; cut to {n} characters.")
+R = TypeVar("R")
+
 SAVING = "interview-save"
 """The reason keys are held while an answer is being committed."""
 ADDING = "interview-add-person"
@@ -384,42 +388,58 @@ class InterviewScreen(CensusScreen):
             return
         pos = self.pos
         before = flow.finding_keys(self._here())
-        self.capp.hold_keys(SAVING)
-        saved = self.session.writer.submit(
-            self.session.set_answer, self.hh_uuid, pos[0], pos[1], value
+        self._write_then(
+            SAVING,
+            partial(self.session.set_answer, self.hh_uuid, pos[0], pos[1], value),
+            lambda _: self._saved(item, before),
+            self._save_failed,
         )
-        self.run_worker(self._after_save(saved, item, before), exit_on_error=False)
 
-    async def _after_save(
-        self, saved: Future[None], item: Item, before: frozenset[tuple[str, str]]
+    def _write_then(
+        self,
+        hold: str,
+        write: Callable[[], R],
+        then: Callable[[R], None],
+        failed: Callable[[CensusError], None],
     ) -> None:
-        """Once the writer reports the answer committed: re-run the household checks, stay on
-        a newly raised finding, or go on. Keys typed meanwhile are held until this is done."""
-        try:
+        """Hand ``write`` to the session's writer, holding typed keys for ``hold`` until it is
+        committed and ``then(result)`` has run on the event loop (``failed(error)`` instead when
+        the store refused it)."""
+        self.capp.hold_keys(hold)
+        future = self.session.writer.submit(write)
+
+        async def committed() -> None:
             try:
-                await asyncio.wrap_future(saved)
+                result = await asyncio.wrap_future(future)
             except CensusError as err:
-                self._refuse(
-                    Msg(
-                        M_SAVE_FAILED.zh.format(m=err.msg.zh),
-                        M_SAVE_FAILED.en.format(m=err.msg.en),
-                    )
-                )
-                return
-            self._reload()
-            self.findings = self._safe_findings()
-            raised = flow.newly_holding(self.form, self.hh, self.findings, self.pos, before)
-            if raised:
-                self.held = self.pos
-                self._field_msg = Msg("", "")  # the finding itself is listed in the notes
-                self._render_findings()
-                if item.type == "code":
-                    self.query_one("#iv-answer", AnswerInput).value = ""
-                    self._show_current(item)
-                return
+                failed(err)
+            else:
+                then(result)
+            finally:
+                self.capp.release_keys(hold)
+
+        self.run_worker(committed(), exit_on_error=False)
+
+    def _saved(self, item: Item, before: frozenset[tuple[str, str]]) -> None:
+        """The answer is committed: re-run the household checks, stay on a newly raised
+        finding, or go on."""
+        self._reload()
+        self.findings = self._safe_findings()
+        raised = flow.newly_holding(self.form, self.hh, self.findings, self.pos, before)
+        if not raised:
             self._advance()
-        finally:
-            self.capp.release_keys(SAVING)
+            return
+        self.held = self.pos
+        self._field_msg = Msg("", "")  # the finding itself is listed in the notes
+        self._render_findings()
+        if item.type == "code":
+            self.query_one("#iv-answer", AnswerInput).value = ""
+            self._show_current(item)
+
+    def _save_failed(self, err: CensusError) -> None:
+        self._refuse(
+            Msg(M_SAVE_FAILED.zh.format(m=err.msg.zh), M_SAVE_FAILED.en.format(m=err.msg.en))
+        )
 
     class WriteFailed(Message):
         """A write nobody waits on (the resume position) failed on the writer's thread."""
@@ -461,21 +481,16 @@ class InterviewScreen(CensusScreen):
             self.action_self_check()
 
     def _add_person(self) -> None:
-        self.capp.hold_keys(ADDING)
-        added = self.session.writer.submit(self.session.add_person, self.hh_uuid)
-        self.run_worker(self._after_add(added), exit_on_error=False)
+        self._write_then(
+            ADDING,
+            partial(self.session.add_person, self.hh_uuid),
+            self._person_added,
+            self.capp.report_failure,
+        )
 
-    async def _after_add(self, added: Future[str]) -> None:
-        try:
-            try:
-                person_uuid = await asyncio.wrap_future(added)
-            except CensusError as err:
-                self.capp.report_failure(err)
-                return
-            self._reload()
-            self._show(flow.person_start(self.form, self.hh, person_uuid))
-        finally:
-            self.capp.release_keys(ADDING)
+    def _person_added(self, person_uuid: str) -> None:
+        self._reload()
+        self._show(flow.person_start(self.form, self.hh, person_uuid))
 
     def action_skip(self) -> None:
         if self._answer(self.pos) is not None:

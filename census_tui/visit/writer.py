@@ -12,7 +12,6 @@ a write's transaction.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
@@ -26,24 +25,11 @@ class OrderedWriter:
 
     def __init__(self, name: str = "census-writer") -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
-        self._thread: threading.Thread | None = None
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         """Queue ``fn(*args, **kwargs)`` after every write already queued; its future holds the
         result or the exception (a failed write never stops the writes queued after it)."""
-        return self._pool.submit(self._run, fn, *args, **kwargs)
-
-    def _run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-        self._thread = threading.current_thread()
-        return fn(*args, **kwargs)
-
-    def on_writer_thread(self) -> bool:
-        """True when called from inside a write (for assertions in tests)."""
-        return threading.current_thread() is self._thread
-
-    def drain(self) -> None:
-        """Wait until every write submitted so far has finished (committed or failed)."""
-        self._pool.submit(lambda: None).result()
+        return self._pool.submit(fn, *args, **kwargs)
 
     def close(self) -> None:
         """Finish every queued write, then stop the thread; later submits raise RuntimeError."""

@@ -12,6 +12,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 
 from census_tui.app import CensusApp
+from census_tui.visit.service import VisitSession
 
 KEYS = {"\r": "enter", " ": "space", "\t": "tab"}
 SVG_TEXT = re.compile(
@@ -83,3 +84,18 @@ class RecordsRepaints:
         self.asked.append(regions)
         super().refresh(*regions, **kw)  # type: ignore[misc]
         return self
+
+
+def prefill_household(session: VisitSession, dwelling_id: str) -> None:
+    """The scripted 3-person household (:mod:`tests.tui.script`), complete, for a dwelling,
+    entered through the real service."""
+    from tests.tui.script import HOUSEHOLD, PERSONS
+
+    hh = session.start_interview(dwelling_id)
+    for item, text in HOUSEHOLD.items():
+        session.set_answer(hh, "", item, int(text))
+    for answers in PERSONS:
+        p = session.add_person(hh)
+        for item, text in answers.items():
+            value: int | str = text if item in ("D1", "D3", "D5") else int(text)
+            session.set_answer(hh, p, item, value)

@@ -14,6 +14,24 @@ from tests.tui.script import marker_for, steps
 DWELLING = "110105001001001-002"
 
 
+def complete_sync_and_quit(app: PtyApp, respondent: str) -> None:
+    """From a passed self-check: read-back, the respondent's name, back on the dashboard, sync
+    one household, Ctrl+Q (which also stops the demo's server); the TUI exits cleanly."""
+    app.mark()
+    app.send("\r")  # to the read-back
+    app.wait_for("Respondent")
+    app.send(respondent + "\r")
+    app.wait_for("Household completed")
+    # Back on the dashboard with the household waiting to be sent (on a slow device drawn in
+    # the same burst of output as the notice above, so not only after it).
+    app.wait_for("to send 1", new_only=False)
+    app.mark()
+    app.send("s")
+    app.wait_for("Sync done: sent 1", timeout=60)
+    app.send("\x11")
+    assert os.WEXITSTATUS(app.wait(timeout=30)) == 0
+
+
 def test_demo_completes_a_household_that_reaches_the_server(tmp_path: Path) -> None:
     env = pty_env(tmp_path, CENSUS_TUI_LANG="en")
     app = PtyApp([sys.executable, "-m", "census_tui", "demo"], env)
@@ -32,19 +50,7 @@ def test_demo_completes_a_household_that_reaches_the_server(tmp_path: Path) -> N
             app.mark()
             app.send(step.keys)
             app.wait_for(step.marker or "Self-check passed")
-        app.mark()
-        app.send("\r")  # to the read-back
-        app.wait_for("Respondent")
-        app.send("Zhang San\r")
-        app.wait_for("Household completed")
-        # Back on the dashboard with the household waiting to be sent (on a slow device drawn in
-        # the same burst of output as the notice above, so not only after it).
-        app.wait_for("to send 1", new_only=False)
-        app.mark()
-        app.send("s")
-        app.wait_for("Sync done: sent 1", timeout=60)
-        app.send("\x11")  # Ctrl+Q ends the TUI, which stops the server
-        assert os.WEXITSTATUS(app.wait(timeout=30)) == 0
+        complete_sync_and_quit(app, "Zhang San")
     finally:
         app.kill()
     db = ServerDB(tmp_path / "demo" / "server.db")

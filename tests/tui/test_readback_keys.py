@@ -11,8 +11,7 @@ from census_tui.questionnaire.form import load_form
 from census_tui.screens.readback import ReadBackScreen
 from census_tui.visit.service import VisitSession
 from tests.tui.conftest import PASSWORD
-from tests.tui.drive import AppFactory, login, settle
-from tests.tui.test_typeahead_screens import _prefill
+from tests.tui.drive import AppFactory, login, prefill_household, settle
 
 
 async def test_page_keys_scroll_the_read_back_from_the_respondent_field(
@@ -23,7 +22,7 @@ async def test_page_keys_scroll_the_read_back_from_the_respondent_field(
         await login(pilot, PASSWORD)
         session = app.session
         assert isinstance(session, VisitSession)
-        _prefill(session, "D0002")
+        prefill_household(session, "D0002")
         await pilot.press("/", *"D0002", "enter")
         await settle(pilot)
         await pilot.press("enter", "f8")

@@ -7,7 +7,6 @@ without the training flag was refused as ``training_mismatch`` and kept on the d
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from census_tui.store import unlock
 from census_tui.sync.login import profile_name
 from tests.tui.ptyterm import PtyApp, pty_env
 from tests.tui.script import keys_for, marker_for
+from tests.tui.test_demo_pty import complete_sync_and_quit
 
 DORMITORY = "110105001001001-029"
 """建设路工地 宿舍A栋, the demo area's first construction-site dormitory."""
@@ -86,19 +86,7 @@ def test_demo_roster_household_reaches_the_training_server(tmp_path: Path) -> No
             app.mark()
             app.send("\r" if typed is None else keys_for(item, typed))
             app.wait_for(marker_for(following) if following else "Self-check passed")
-        app.mark()
-        app.send("\r")  # to the read-back
-        app.wait_for("Respondent")
-        app.send("Wang Wei\r")
-        app.wait_for("Household completed")
-        # back on the dashboard, the household waiting to be sent (maybe drawn in the same burst
-        # of output as the notice above, so not only after it)
-        app.wait_for("to send 1", new_only=False)
-        app.mark()
-        app.send("s")
-        app.wait_for("Sync done: sent 1", timeout=60)
-        app.send("\x11")  # Ctrl+Q ends the TUI, which stops the server
-        assert os.WEXITSTATUS(app.wait(timeout=30)) == 0
+        complete_sync_and_quit(app, "Wang Wei")
     finally:
         app.kill()
     stored = ServerDB(tmp_path / "demo" / "server.db").households()

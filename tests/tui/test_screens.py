@@ -16,8 +16,7 @@ import pytest
 from census_tui.app import CensusApp
 from census_tui.visit.service import VisitSession
 from tests.tui.conftest import PASSWORD
-from tests.tui.drive import AppFactory, login, screen_text, settle
-from tests.tui.script import HOUSEHOLD, PERSONS
+from tests.tui.drive import AppFactory, login, prefill_household, screen_text, settle
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 UPDATE = os.environ.get("CENSUS_TUI_UPDATE_SNAPSHOTS") == "1"
@@ -64,18 +63,6 @@ def _check(app: CensusApp, name: str, lang: str, size: tuple[int, int]) -> None:
         assert masked == path.read_text(encoding="utf-8"), f"snapshot {path.name} differs"
 
 
-def _prefill(session: VisitSession) -> None:
-    """A complete 3-person household for D0002 through the real service."""
-    hh = session.start_interview("D0002")
-    for item, text in HOUSEHOLD.items():
-        session.set_answer(hh, "", item, int(text))
-    for answers in PERSONS:
-        p = session.add_person(hh)
-        for item, text in answers.items():
-            value: int | str = text if item in ("D1", "D3", "D5") else int(text)
-            session.set_answer(hh, p, item, value)
-
-
 @pytest.mark.parametrize("size", [(80, 24), (40, 16)], ids=["80x24", "40x16"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 async def test_every_screen(app_factory: AppFactory, lang: str, size: tuple[int, int]) -> None:
@@ -86,7 +73,7 @@ async def test_every_screen(app_factory: AppFactory, lang: str, size: tuple[int,
         await login(pilot, PASSWORD)
         session = app.session
         assert isinstance(session, VisitSession)
-        _prefill(session)
+        prefill_household(session, "D0002")
         await pilot.press("r")
         await settle(pilot)
         _check(app, "dashboard", lang, size)

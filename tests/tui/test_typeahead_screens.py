@@ -12,19 +12,7 @@ from census_tui.screens.readback import ReadBackScreen
 from census_tui.screens.visit import VisitScreen
 from census_tui.visit.service import VisitSession
 from tests.tui.conftest import PASSWORD
-from tests.tui.drive import AppFactory, login, settle
-from tests.tui.script import HOUSEHOLD, PERSONS
-
-
-def _prefill(session: VisitSession, dwelling: str) -> None:
-    hh = session.start_interview(dwelling)
-    for item, text in HOUSEHOLD.items():
-        session.set_answer(hh, "", item, int(text))
-    for answers in PERSONS:
-        p = session.add_person(hh)
-        for item, text in answers.items():
-            value: int | str = text if item in ("D1", "D3", "D5") else int(text)
-            session.set_answer(hh, p, item, value)
+from tests.tui.drive import AppFactory, login, prefill_household, settle
 
 
 def _type(app: object, text: str) -> None:
@@ -47,7 +35,7 @@ async def test_keys_typed_as_a_household_completes_reach_the_dashboard(
         await login(pilot, PASSWORD)
         session = app.session
         assert isinstance(session, VisitSession)
-        _prefill(session, "D0002")
+        prefill_household(session, "D0002")
         await pilot.press("/", *"D0002", "enter")
         await settle(pilot)
         await pilot.press("enter")  # the interview
