@@ -414,7 +414,7 @@ class DashboardScreen(CensusScreen):
         self.app.push_screen(PromptScreen(M_RENEW, max_length=200, password=True), typed)
 
     # description: Textual's default one shows the arguments, here the password
-    @work(thread=True, exclusive=True, exit_on_error=False, group="sync", description="renew")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="renew", description="renew")
     def _renew(self, password: str) -> None:
         self.session.renew_login(password)
         self.post_message(self.LoginRenewed())
