@@ -66,6 +66,9 @@ class Household:
     hh_number: int = 0
     answers: dict[str, Value] = field(default_factory=dict)
     persons: list[Person] = field(default_factory=list)
+    deaths: list[Person] = field(default_factory=list)
+    """Death records (死亡人口调查表, the form's ``deaths`` form), in order; answers keyed by the
+    death form's item ids (S2 … S8). Empty for a household without deaths."""
     confirmations: list[Confirmation] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     revision: int = 0
@@ -76,4 +79,10 @@ class Household:
         for p in self.persons:
             if p.uuid == uuid:
                 return p
+        return None
+
+    def death(self, uuid: str) -> Person | None:
+        for d in self.deaths:
+            if d.uuid == uuid:
+                return d
         return None
