@@ -22,6 +22,9 @@ from census_tui.questionnaire.form import DEFAULT_MAX_LENGTH, Item
 MAX_INPUT = 1000
 """Longer input is refused before any other work (no answer of the form is that long)."""
 
+MAX_SPAN = 60
+"""A code list whose codes take more characters than this is not spelt out in the error."""
+
 NO_ID_WORDS = frozenset({"无", "没有", "无身份号码", "none", "no", "-"})
 """Typed into D3 (idnumber), these record the explicit "no ID number" answer ``""``."""
 
@@ -90,6 +93,8 @@ def _code(item: Item, text: str) -> int:
         if found is not None:
             return found
     span = _spans(sorted(c.value for c in item.codes))
+    if len(span) > MAX_SPAN:  # the country list: 249 codes with gaps
+        raise _bad("没有这个代码; 请输入代码或名称", "not one of the codes: type a code or a name")
     raise _bad(f"没有这个代码; 可选: {span}", f"not one of the codes: {span}")
 
 

@@ -2,10 +2,14 @@
 
 DESIGN.md "The questionnaire": the form is a file, not code. ``load_form("short2020")`` reads
 ``forms/short2020.toml`` from the package (the 2020 short form, FACTS §2, ids in docs/form.md);
-another form (the long form) is another file in the same format and needs no code change.
+the long form, the death form and the form for residents from outside the mainland are other
+files in the same format (``long2020``, ``death2020``, ``hmt2020``) and need no code of their own.
+A household form may continue into death records (``[form] deaths``): the death form's
+``[[death]]`` items are loaded into ``Form.death_items``.
 Everything is checked at load (unknown keys, duplicate ids, undefined code lists, conditions that
-do not parse, refer to unknown or later items, or compare with the wrong type), so that a broken
-file fails at start-up with a clear message, never in the middle of an interview.
+do not parse, refer to unknown or later items, or compare with the wrong type, roles and counts
+naming the wrong items), so that a broken file fails at start-up with a clear message, never in
+the middle of an interview.
 """
 
 from __future__ import annotations
@@ -24,22 +28,52 @@ from census_tui.errors import CensusError
 from census_tui.exitcodes import ExitCode
 from census_tui.i18n import Lang, Msg
 from census_tui.questionnaire import expr
-from census_tui.questionnaire.standard_time import age_from_answer
+from census_tui.questionnaire.standard_time import age_at_death, age_from_answer
 
 ItemType = Literal["code", "integer", "yearmonth", "text", "idnumber"]
-Section = Literal["household", "person"]
+Section = Literal["household", "person", "death"]
 ITEM_TYPES: tuple[ItemType, ...] = ("code", "integer", "yearmonth", "text", "idnumber")
-SECTIONS: tuple[Section, ...] = ("household", "person")
+SECTIONS: tuple[Section, ...] = ("household", "person", "death")
 DEFAULT_MAX_LENGTH = 200
 """Text answers longer than this are refused unless the item sets its own ``max_length``."""
 
-DERIVED_FUNCTIONS: Mapping[str, Callable[[object], int | None]] = MappingProxyType(
-    {"age_at_standard_time": age_from_answer}
+DERIVED_FUNCTIONS: Mapping[str, Callable[..., int | None]] = MappingProxyType(
+    {"age_at_standard_time": age_from_answer, "age_at_death": age_at_death}
 )
-"""Functions a form may use for derived variables (``[derived.<name>]``); FACTS §7.3 P-12."""
+"""Functions a form may use for derived variables (``[derived.<name>]``): the age at the
+standard time (FACTS §7.3 P-12) and the age at death (FACTS §3.3)."""
+
+DERIVED_ARITY: Mapping[str, int] = MappingProxyType({"age_at_standard_time": 1, "age_at_death": 2})
+"""How many items each derived function takes (``of``), in order."""
+
+PERSON_ROLES: Mapping[str, ItemType] = MappingProxyType(
+    {
+        "name": "text",
+        "relationship": "code",
+        "id_number": "idnumber",
+        "sex": "code",
+        "birth": "yearmonth",
+        "ethnic": "code",
+    }
+)
+"""Roles a person item may play (``[form] roles``), with the type the item must have."""
+
+DEATH_ROLES: Mapping[str, ItemType] = MappingProxyType(
+    {"name": "text", "sex": "code", "birth": "yearmonth", "death": "yearmonth", "ethnic": "code"}
+)
+"""Roles a death item may play (``[form] roles`` of a death form)."""
+
+FORMS_DIR = Path(__file__).with_name("forms")
+"""The packaged form files."""
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,15}$")
 _FORM_ID = re.compile(r"^[a-z0-9_]{1,40}$")
+_FORM_KEYS = frozenset({"id", "version", "title", "deaths", "person_count", "roles"})
+_SECTION_ZH: Mapping[str, str] = MappingProxyType(
+    {"household": "户项目", "person": "个人项目", "death": "死亡人口项目"}
+)
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+_NO_NAMES: Mapping[str, int] = MappingProxyType({})
 _ITEM_KEYS = frozenset(
     {"id", "type", "text", "label", "definition", "codes", "min", "max", "max_length", "when"}
     | {"required"}
@@ -63,14 +97,17 @@ class Code:
 
 @dataclass(frozen=True, slots=True)
 class Derived:
-    """A variable computed from an answer, usable in conditions (``age`` from D5)."""
+    """A variable computed from answers, usable in conditions (``age`` from D5, ``death_age``
+    from S4 and S5). ``of`` lists the source items in the order the function takes them."""
 
     name: str
     function: str
-    of: str
+    of: tuple[str, ...]
+    section: Section = "person"
+    """The section whose conditions may use it: that of its sources (household: everywhere)."""
 
     def compute(self, answers: Mapping[str, int | str]) -> int | None:
-        return DERIVED_FUNCTIONS[self.function](answers.get(self.of))
+        return DERIVED_FUNCTIONS[self.function](*(answers.get(o) for o in self.of))
 
 
 def name_key(text: str) -> str:
@@ -126,7 +163,21 @@ class Form:
     _items: Mapping[str, Item] = field(repr=False)
     _index: Mapping[str, int] = field(repr=False)
     derived_after: Mapping[str, tuple[Derived, ...]] = field(repr=False, default_factory=dict)
-    """Derived variables by source item id: the walker sets them right after that item."""
+    """Derived variables by their last source item: the walker sets them right after it."""
+    death_items: tuple[Item, ...] = ()
+    """Items of one death record (死亡人口调查表), from the form named by ``[form] deaths``
+    (or this form's own ``[[death]]`` items if it is a death form); empty otherwise."""
+    deaths_form: str | None = None
+    """The death form this household form continues into (``"death2020"``), or ``None``."""
+    death_count_items: tuple[str, str] | None = None
+    """The household items counting deaths by sex, male then female (``("H4m", "H4f")``)."""
+    person_count_items: tuple[str, ...] = ()
+    """Household items whose sum is the number of person records expected (HH-03); empty:
+    no expected count."""
+    roles: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    """Role -> person item id (``"sex" -> "D4"``); a role the form lacks is absent."""
+    death_roles: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    """Role -> death item id (``"death" -> "S5"``), from the death form."""
 
     def item(self, item_id: str) -> Item:
         """The item with this id; ``KeyError`` if the form has none (a programming error)."""
@@ -140,7 +191,27 @@ class Form:
         return self._index[item_id]
 
     def items(self, section: Section) -> tuple[Item, ...]:
-        return self.household_items if section == "household" else self.person_items
+        if section == "household":
+            return self.household_items
+        return self.person_items if section == "person" else self.death_items
+
+
+def shared_items(a: Form, b: Form) -> frozenset[str]:
+    """Item ids whose answers survive a change of form from ``a`` to ``b`` (or back).
+
+    An id counts when both forms have it in the same section with the same type and, for code
+    items, the same code values: short2020 → long2020 keeps every short-form answer (the long
+    form reuses the short form's ids and meanings); short2020 → hmt2020 keeps nothing.
+    """
+    out: set[str] = set()
+    for item_id, x in a._items.items():
+        y = b._items.get(item_id)
+        if y is None or x.section != y.section or x.type != y.type:
+            continue
+        if x.type == "code" and set(x._labels) != set(y._labels):
+            continue
+        out.add(item_id)
+    return frozenset(out)
 
 
 def load_form(form_id: str = "short2020") -> Form:
@@ -157,7 +228,7 @@ def _load_packaged(form_id: str) -> Form:
         raise FormError(Msg(f"表式编号无效: {form_id!r}", f"invalid form id: {form_id!r}"))
     # The package's own directory (not importlib.resources, which loads zipfile and friends
     # into a TUI that never runs from a zip: half a MiB on a handheld).
-    res = Path(__file__).with_name("forms") / f"{form_id}.toml"
+    res = FORMS_DIR / f"{form_id}.toml"
     try:
         data = res.read_bytes()
     except (FileNotFoundError, IsADirectoryError):
@@ -171,34 +242,76 @@ def _load_packaged(form_id: str) -> Form:
 
 
 def load_form_file(path: str | Path) -> Form:
-    """A form from any file (tests, a form under development); not cached."""
+    """A form from any file (tests, a form under development); not cached. A death form it
+    names (``[form] deaths``) is looked for next to it first, then among the packaged forms."""
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as e:
         raise FormError(Msg(f"无法读取表式文件 {p.name}", f"cannot read form file {p.name}")) from e
-    return parse_form(data, p.name)
+    return parse_form(data, p.name, forms_dir=p.parent)
 
 
 def _msg(src: str, zh: str, en: str) -> Msg:
     return Msg(f"表式文件 {src}: {zh}", f"form file {src}: {en}")
 
 
-def parse_form(data: bytes, source: str = "<form>") -> Form:
-    """Build and check a :class:`Form` from the bytes of a TOML form file."""
+def parse_form(data: bytes, source: str = "<form>", forms_dir: Path | None = None) -> Form:
+    """Build and check a :class:`Form` from the bytes of a TOML form file.
+
+    A death form named by ``[form] deaths`` is read from ``forms_dir`` if it is there, else from
+    the packaged forms.
+    """
+    return _Builder(_toml(data, source), source, forms_dir).build()
+
+
+def _toml(data: bytes, source: str) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(data.decode("utf-8"))
+        return tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise FormError(_msg(source, f"不是有效的 TOML: {e}", f"not valid TOML: {e}")) from None
-    return _Builder(raw, source).build()
+
+
+@lru_cache(maxsize=4)
+def _packaged_raw(name: str) -> dict[str, Any] | None:
+    """The parsed TOML of a packaged form file (a death form read by several household forms),
+    or ``None`` if there is none. Only read, never changed, so it can be shared."""
+    data = _read(FORMS_DIR / f"{name}.toml")
+    return None if data is None else _toml(data, f"{name}.toml")
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What a death form is built against: the household form's items and derived variables
+    (death conditions may use its household items, never its person items)."""
+
+    items: Mapping[str, Item]
+    derived: Mapping[str, Derived]
 
 
 class _Builder:
     """Turns the parsed TOML into a Form, failing with the first problem it finds."""
 
-    def __init__(self, raw: dict[str, Any], source: str) -> None:
+    def __init__(
+        self,
+        raw: dict[str, Any],
+        source: str,
+        forms_dir: Path | None = None,
+        context: _Context | None = None,
+    ) -> None:
         self.raw = raw
         self.src = source
+        self.forms_dir = forms_dir
+        self.context = context
+        self.name_index: dict[str, Mapping[str, int]] = {}
+        """Name index per code list, built once for all the items that use the list."""
 
     def fail(self, zh: str, en: str) -> FormError:
         return FormError(_msg(self.src, zh, en))
@@ -226,10 +339,15 @@ class _Builder:
         return v
 
     def build(self) -> Form:
-        unknown = set(self.raw) - {"form", "derived", "codes", "household", "person"}
+        unknown = set(self.raw) - {"form", "derived", "codes", *SECTIONS}
         if unknown:
             raise self.fail(f"未知的表 {sorted(unknown)}", f"unknown tables {sorted(unknown)}")
         head = self.table(self.raw.get("form"), "[form]")
+        bad_keys = set(head) - _FORM_KEYS
+        if bad_keys:
+            raise self.fail(
+                f"[form] 有未知的键 {sorted(bad_keys)}", f"[form]: unknown keys {sorted(bad_keys)}"
+            )
         form_id = self.string(head.get("id"), "[form] id")
         if not _FORM_ID.match(form_id):
             raise self.fail("[form] id 只能用小写字母、数字和 _", "[form] id: a-z, 0-9 and _ only")
@@ -237,33 +355,90 @@ class _Builder:
         title = self.msg(head.get("title"), "[form] title")
         code_lists = self.code_lists()
         pending = self.derived_specs()
+        ctx = self.context
+        # what conditions may see: the context's items and derived variables, then our own
+        seen: dict[str, Item] = dict(ctx.items) if ctx else {}
+        derived_seen: dict[str, Derived] = dict(ctx.derived) if ctx else {}
         items: dict[str, Item] = {}
         index: dict[str, int] = {}
-        sections: dict[Section, list[Item]] = {"household": [], "person": []}
+        sections: dict[Section, list[Item]] = {s: [] for s in SECTIONS}
         derived: list[Derived] = []
+        after: dict[str, list[Derived]] = {}
+        for d in pending:  # names the household form already uses (a death form's context)
+            if d.name in seen:
+                raise self.fail(
+                    f"派生变量与题目同名 [{d.name!r}]",
+                    f"derived variables named as items [{d.name!r}]",
+                )
+            if d.name in derived_seen:
+                raise self.fail(
+                    f"派生变量 {d.name} 在户表式中已有定义",
+                    f"derived variable {d.name} is already defined by the household form",
+                )
         for section in SECTIONS:
             entries = self.raw.get(section, [])
             if not isinstance(entries, list):
                 raise self.fail(f"[[{section}]] 应为表数组", f"[[{section}]] must be an array")
             for n, entry in enumerate(entries):
-                item = self.item(entry, section, n, code_lists, items, derived)
+                item = self.item(entry, section, n, code_lists, seen, derived_seen)
+                seen[item.id] = item
                 items[item.id] = item
                 index[item.id] = len(sections[section])
                 sections[section].append(item)
-                # a derived variable is usable from the item after its source on
-                derived.extend(d for d in pending if d.of == item.id)
+                # a derived variable is usable from the item after its last source on
+                for d in pending:
+                    if (
+                        item.id in d.of
+                        and d.name not in derived_seen
+                        and all(o in seen for o in d.of)
+                    ):
+                        bound = self.bind(d, seen)
+                        derived.append(bound)
+                        derived_seen[d.name] = bound
+                        after.setdefault(item.id, []).append(bound)
         clash = sorted(set(items) & {d.name for d in pending})
         if clash:
             raise self.fail(
                 f"派生变量与题目同名 {clash}", f"derived variables named as items {clash}"
             )
-        unbound = sorted(d.name for d in pending if d.of not in items)
+        unbound = sorted(d.name for d in pending if d.name not in derived_seen)
         if unbound:
             raise self.fail(
                 f"派生变量 {unbound} 的来源题目不存在", f"derived {unbound}: no such item"
             )
-        if not sections["household"] and not sections["person"]:
+        has_household = bool(sections["household"] or sections["person"])
+        if not has_household and not sections["death"]:
             raise self.fail("没有题目", "the form has no items")
+        if has_household and sections["death"]:
+            raise self.fail(
+                "[[death]] 题目应放在单独的死亡人口表式中,由 [form] deaths 引用",
+                "[[death]] items belong in a death form of their own, named by [form] deaths",
+            )
+        if not has_household:
+            for key in ("deaths", "person_count"):
+                if key in head:
+                    raise self.fail(
+                        f"死亡人口表式不能有 [form] {key}",
+                        f"[form] {key} is not for a death form",
+                    )
+        roles = self.roles(head.get("roles"), items, "person" if has_household else "death")
+        person_count = self.person_count(head.get("person_count"), items)
+        death_form: Form | None = None
+        count_items: tuple[str, str] | None = None
+        if "deaths" in head:
+            death_form, count_items = self.deaths(head["deaths"], form_id, items, derived_seen)
+            for name, codes in death_form.code_lists.items():
+                if name in code_lists and code_lists[name] != codes:
+                    raise self.fail(
+                        f"代码表 {name} 与死亡人口表式 {death_form.id} 中的不一致",
+                        f"code list {name} differs from the one in death form {death_form.id}",
+                    )
+                code_lists.setdefault(name, codes)
+            items.update(death_form._items)
+            index.update(death_form._index)
+            derived.extend(death_form.derived)
+            for src, ds in death_form.derived_after.items():
+                after.setdefault(src, []).extend(ds)
         return Form(
             id=form_id,
             version=version,
@@ -274,10 +449,114 @@ class _Builder:
             derived=tuple(derived),
             _items=MappingProxyType(items),
             _index=MappingProxyType(index),
-            derived_after=MappingProxyType(
-                {src: tuple(d for d in derived if d.of == src) for src in {d.of for d in derived}}
-            ),
+            derived_after=MappingProxyType({k: tuple(v) for k, v in after.items()}),
+            death_items=death_form.death_items if death_form else tuple(sections["death"]),
+            deaths_form=death_form.id if death_form else None,
+            death_count_items=count_items,
+            person_count_items=person_count,
+            roles=roles if has_household else _EMPTY,
+            death_roles=death_form.death_roles
+            if death_form
+            else (_EMPTY if has_household else roles),
         )
+
+    def bind(self, d: Derived, seen: Mapping[str, Item]) -> Derived:
+        """``d`` with the section its sources are in (household sources: usable everywhere)."""
+        where = f"[derived.{d.name}]"
+        secs = {seen[o].section for o in d.of} - {"household"}
+        if len(secs) > 1:
+            raise self.fail(
+                f"{where} 的来源题目分属个人项目和死亡人口项目",
+                f"{where}: its items are in both the person and the death sections",
+            )
+        return Derived(d.name, d.function, d.of, secs.pop() if secs else "household")
+
+    def ref_items(
+        self, obj: object, where: str, items: Mapping[str, Item], section: Section, itype: str
+    ) -> list[str]:
+        """A list of ids of this form's items of ``section`` and type ``itype``."""
+        if not isinstance(obj, list) or not all(isinstance(v, str) for v in obj):
+            raise self.fail(f"{where} 应为题目编号的数组", f"{where} must be an array of item ids")
+        ids = cast(list[str], obj)
+        for item_id in ids:
+            item = items.get(item_id)
+            if item is None or item.section != section or item.type != itype:
+                raise self.fail(
+                    f"{where}: {item_id} 不是本表的{_SECTION_ZH[section]}{itype}题",
+                    f"{where}: {item_id} is not a {section} {itype} item of this form",
+                )
+        if len(set(ids)) != len(ids):
+            raise self.fail(f"{where} 有重复的题目", f"{where} names an item twice")
+        return ids
+
+    def person_count(self, obj: object, items: Mapping[str, Item]) -> tuple[str, ...]:
+        if obj is None:
+            return ()
+        return tuple(self.ref_items(obj, "[form] person_count", items, "household", "integer"))
+
+    def roles(self, obj: object, items: Mapping[str, Item], section: Section) -> Mapping[str, str]:
+        if obj is None:
+            return _EMPTY
+        allowed = PERSON_ROLES if section == "person" else DEATH_ROLES
+        out: dict[str, str] = {}
+        for role, item_id in self.table(obj, "[form] roles").items():
+            where = f"[form] roles.{role}"
+            if role not in allowed:
+                raise self.fail(
+                    f"{where}: 未知的角色 (可用: {', '.join(allowed)})",
+                    f"{where}: unknown role (known: {', '.join(allowed)})",
+                )
+            self.ref_items([item_id], where, items, section, allowed[role])
+            out[role] = cast(str, item_id)
+        if len(set(out.values())) != len(out):
+            raise self.fail(
+                "[form] roles 中一个题目担任了两个角色", "[form] roles: an item plays two roles"
+            )
+        return MappingProxyType(out)
+
+    def deaths(
+        self,
+        obj: object,
+        form_id: str,
+        items: Mapping[str, Item],
+        derived: Mapping[str, Derived],
+    ) -> tuple[Form, tuple[str, str]]:
+        """The death form named by ``[form] deaths``, built against this form's items."""
+        t = self.table(obj, "[form] deaths")
+        if set(t) != {"form", "male", "female"}:
+            raise self.fail(
+                "[form] deaths 应只有 form、male、female",
+                "[form] deaths needs exactly form, male and female",
+            )
+        name = self.string(t["form"], "[form] deaths.form")
+        male, female = self.ref_items(
+            [t["male"], t["female"]], "[form] deaths", items, "household", "integer"
+        )
+        if not _FORM_ID.match(name) or name == form_id:
+            raise self.fail(
+                f"[form] deaths.form 无效: {name!r}", f"[form] deaths.form is invalid: {name!r}"
+            )
+        src = f"{name}.toml"
+        raw: dict[str, Any] | None = None
+        if self.forms_dir is not None and self.forms_dir.resolve() != FORMS_DIR.resolve():
+            data = _read(self.forms_dir / src)
+            raw = None if data is None else _toml(data, src)
+        if raw is None:
+            raw = _packaged_raw(name)
+        if raw is None:
+            raise self.fail(
+                f"[form] deaths.form: 没有表式 {name}", f"[form] deaths.form: no such form {name}"
+            )
+        if raw.get("household") or raw.get("person") or not raw.get("death"):
+            raise self.fail(
+                f"[form] deaths.form: {name} 不是死亡人口表式(应只有 [[death]] 题目)",
+                f"[form] deaths.form: {name} is not a death form (only [[death]] items)",
+            )
+        context = _Context(MappingProxyType(dict(items)), MappingProxyType(dict(derived)))
+        death_form = _Builder(raw, src, self.forms_dir, context).build()
+        if death_form.id != name:
+            raise FormError(_msg(src, f"[form] id 应为 {name}", f"[form] id must be {name}"))
+        return death_form, (male, female)
 
     def code_lists(self) -> dict[str, tuple[Code, ...]]:
         out: dict[str, tuple[Code, ...]] = {}
@@ -321,7 +600,20 @@ class _Builder:
             fn = t["function"]
             if fn not in DERIVED_FUNCTIONS:
                 raise self.fail(f"{where} 未知函数 {fn!r}", f"{where}: unknown function {fn!r}")
-            out.append(Derived(name, fn, self.string(t["of"], f"{where} of")))
+            raw_of = t["of"]
+            sources = [raw_of] if isinstance(raw_of, str) else raw_of
+            if not isinstance(sources, list) or not sources:
+                raise self.fail(
+                    f"{where} of 应为题目编号或其数组",
+                    f"{where}: of must be an item id or an array",
+                )
+            of = tuple(self.string(o, f"{where} of") for o in sources)
+            if len(of) != DERIVED_ARITY[fn] or len(set(of)) != len(of):
+                raise self.fail(
+                    f"{where} 函数 {fn} 需要 {DERIVED_ARITY[fn]} 个不同的题目",
+                    f"{where}: function {fn} takes {DERIVED_ARITY[fn]} distinct items",
+                )
+            out.append(Derived(name, fn, of))
         return out
 
     def item(
@@ -331,14 +623,14 @@ class _Builder:
         n: int,
         code_lists: Mapping[str, tuple[Code, ...]],
         seen: Mapping[str, Item],
-        derived: list[Derived],
+        derived: Mapping[str, Derived],
     ) -> Item:
         t = self.table(entry, f"[[{section}]] #{n + 1}")
         item_id = self.string(t.get("id"), f"[[{section}]] #{n + 1} id")
         where = f"{item_id}"
         if not _ID.match(item_id) or item_id in expr.KEYWORDS:
             raise self.fail(f"题目编号无效 {item_id!r}", f"invalid item id {item_id!r}")
-        if item_id in seen or item_id in {d.name for d in derived}:
+        if item_id in seen or item_id in derived:
             raise self.fail(f"题目编号重复 {item_id}", f"duplicate item id {item_id}")
         unknown = set(t) - _ITEM_KEYS
         if unknown:
@@ -393,8 +685,16 @@ class _Builder:
             code_list=list_name if item_type == "code" else None,
             when=when,
             _labels=MappingProxyType({c.value: c for c in codes}),
-            _names=MappingProxyType(self.names(codes, where)),
+            _names=self.name_index_of(str(list_name), codes, where) if codes else _NO_NAMES,
         )
+
+    def name_index_of(
+        self, list_name: str, codes: tuple[Code, ...], where: str
+    ) -> Mapping[str, int]:
+        index = self.name_index.get(list_name)
+        if index is None:
+            index = self.name_index[list_name] = MappingProxyType(self.names(codes, where))
+        return index
 
     def names(self, codes: tuple[Code, ...], where: str) -> dict[str, int]:
         """Name index of a code list; a short name (without 族) never shadows a full one."""
@@ -420,7 +720,7 @@ class _Builder:
         where: str,
         section: Section,
         seen: Mapping[str, Item],
-        derived: list[Derived],
+        derived: Mapping[str, Derived],
     ) -> expr.Node:
         try:
             node = expr.parse(when)
@@ -431,20 +731,22 @@ class _Builder:
                     f"form file {self.src}: {where}: {e.msg.en}",
                 )
             ) from None
-        known_derived = {d.name for d in derived}
         for name in node.names():
-            if name in known_derived:
-                continue
+            d = derived.get(name)
             ref = seen.get(name)
-            if ref is None:
+            if d is None and ref is None:
                 raise self.fail(
                     f"{where} 的条件引用了未知或在后面的题目 {name}",
                     f"{where}: condition refers to {name}, which is unknown or comes later",
                 )
-            if section == "household" and ref.section == "person":
+            # household items and variables are seen everywhere; others only in their section
+            ref_section = d.section if d is not None else cast(Item, ref).section
+            if ref_section not in ("household", section):
+                kind_zh, kind_en = ("派生变量", "derived variable") if d else ("题目", "item")
                 raise self.fail(
-                    f"{where} 户项目条件不能引用个人项目",
-                    f"{where}: household condition uses a person item",
+                    f"{where} {_SECTION_ZH[section]}的条件不能引用{_SECTION_ZH[ref_section]}"
+                    f"{kind_zh} {name}",
+                    f"{where}: {section} condition uses {name}, a {ref_section} {kind_en}",
                 )
         for operand, other, op in expr.operands(node):
             if isinstance(operand, expr.Name):

@@ -2,6 +2,7 @@
 
 FACTS §1: the standard time is 2020-11-01 00:00; people born after it are not registered.
 FACTS §7.3 P-12: age = 2020 − birth year − (1 if birth month ≥ 11 else 0).
+FACTS §3.3: age at death = death year − birth year − (1 if birth month > death month else 0).
 """
 
 from __future__ import annotations
@@ -43,6 +44,22 @@ def age_from_answer(value: object) -> int | None:
         return None
     ym = parse_yearmonth(value)
     return None if ym is None else age_at_standard_time(*ym)
+
+
+def age_at_death(birth: object, death: object) -> int | None:
+    """Completed years at death from the birth and death year-months (S4, S5; FACTS §3.3).
+
+    If the birth month is after the death month: death year − birth year − 1, else death year −
+    birth year (a death in the birth month counts the birthday as reached). ``None`` when either
+    answer is missing or not a valid year-month, or when the death is before the birth (the
+    death-record checks report that; no age gate should open on it).
+    """
+    if not isinstance(birth, str) or not isinstance(death, str):
+        return None
+    b, d = parse_yearmonth(birth), parse_yearmonth(death)
+    if b is None or d is None or d < b:
+        return None
+    return d[0] - b[0] - (1 if b[1] > d[1] else 0)
 
 
 def born_after_standard_time(year: int, month: int) -> bool:
