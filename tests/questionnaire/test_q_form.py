@@ -68,7 +68,9 @@ def test_every_item_is_bilingual_and_required(form: Form) -> None:
             assert not item.codes
 
 
+ALL_DIED = "not (H2a == 0 and H2b == 0 and H4m >= 0 and H4f >= 0 and (H4m > 0 or H4f > 0))"
 CONDITIONS = {
+    "H5": ALL_DIED,
     "H6": "H5 == 1", "H7": "H5 == 1", "D3N": 'D3 == ""', "D7P": "D7 == 5", "D8P": "D8 == 4",
     "D9": "D8 != 5", "D10": "D8 != 5 and D9 != 1", "D11": "age >= 3", "D12": "age >= 15",
 }  # fmt: skip
@@ -78,7 +80,7 @@ def test_conditions(form: Form) -> None:
     for item in (*form.household_items, *form.person_items):
         assert item.when == CONDITIONS.get(item.id, ""), item.id
         assert (item.condition is None) == (item.id not in CONDITIONS)
-    assert [(d.name, d.of) for d in form.derived] == [("age", "D5")]
+    assert [(d.name, d.of) for d in form.derived] == [("age", ("D5",)), ("death_age", ("S4", "S5"))]
 
 
 BOUNDS = {
