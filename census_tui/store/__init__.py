@@ -21,13 +21,17 @@ several into one, nested blocks are savepoints):
   ``schema_version()``, ``backup_to(path)``;
 * meta: ``get_meta(key)``, ``set_meta(key, value|None)``, ``meta()`` (keys ``META_*``);
 * areas/dwellings: ``upsert_area(Area)``, ``areas()``, ``upsert_dwelling(Dwelling)``,
-  ``dwelling(id)``, ``dwellings(area_id=None)``;
+  ``dwelling(id)``, ``dwellings(area_id=None)``, ``dwelling_form(id) -> form_id``,
+  ``set_dwelling_form(id, form_id)``;
 * households: ``create_household(dwelling_id, *, hh_number=None, training=False,
-  form_id="short2020", state="listed", actor="") -> uuid``, ``household(uuid) -> Household``,
-  ``case(uuid)``, ``cases(dwelling_id=None) -> list[CaseSummary]``,
-  ``set_state(uuid, state)``, ``bump_revision(uuid) -> int``, ``set_confirmed(uuid, name)``;
+  form_id=None (the dwelling's), state="listed", actor="") -> uuid``,
+  ``household(uuid) -> Household``, ``case(uuid)``, ``cases(dwelling_id=None) ->
+  list[CaseSummary]``, ``set_state(uuid, state)``, ``bump_revision(uuid) -> int``,
+  ``set_confirmed(uuid, name)``, ``set_form(uuid, form_id, *, keep, deaths=True)`` (drops the
+  answers whose items are not in ``keep``, atomically);
 * persons: ``add_person(hh) -> uuid``, ``remove_person(hh, p)``, ``move_person(hh, p, i)``,
-  ``persons(hh)``;
+  ``persons(hh)``; death records: ``add_death(hh) -> uuid``, ``remove_death(hh, d)``,
+  ``deaths(hh)`` (``household(uuid).deaths``);
 * answers: ``set_answer(hh, person_uuid_or_"", item_id, value_or_None, *, actor="") -> bool``;
 * fieldwork: ``add_attempt``/``attempts``, ``add_appointment``/``set_appointment_status``/
   ``appointments``, ``add_note``/``notes``, ``add_confirmation``/``remove_confirmation``/

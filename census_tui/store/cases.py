@@ -4,6 +4,11 @@ Answers are stored one row per (household, person or ``""``, item) with the valu
 every change is written together with an ``answer_set`` event holding the old and new value
 (paradata, DESIGN "The store"). Persons keep their UUID when reordered; ``position`` is the
 list order (head first, FACTS §4).
+
+Death records (死亡人口调查表, issue 17) are rows of the same ``person`` table with
+``kind = 'death'``: their own UUID and position (among the household's death records), their
+answers in ``answer`` keyed by that UUID, like a person's. ``dwelling.form_id`` is the form the
+census office chose for the dwelling (the 长表 sample); households created there take it.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ from __future__ import annotations
 import re
 import sys
 import uuid as uuidlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from typing import Literal
 
 from census_tui.model import HOUSEHOLD_SCOPE, Confirmation, Household, Note, Person, Value
 from census_tui.store.base import Row, StoreBase, dumps, loads, when
@@ -23,9 +29,21 @@ _CASE_COLS = (
     "uuid, dwelling_id, area_id, hh_number, state, revision, form_id, training, created_at,"
     " updated_at, completed_at, confirmed_by, confirmed_at"
 )
-_DWELLING_COLS = "id, area_id, building, unit, address, kind, added_on_site, sort_key, note"
+_DWELLING_COLS = (
+    "id, area_id, building, unit, address, kind, added_on_site, sort_key, note, form_id"
+)
 DEFAULT_STATE = "listed"
 DEFAULT_FORM = "short2020"
+_FORM_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+Kind = Literal["person", "death"]
+PERSON: Kind = "person"
+DEATH: Kind = "death"
+
+
+def _check_form_id(form_id: str) -> None:
+    # the store does not know the forms (a layer below them): only the shape of an id
+    if not isinstance(form_id, str) or not _FORM_ID_RE.match(form_id):
+        raise bad_value("form id")
 
 
 def _summary(r: Row) -> CaseSummary:
@@ -51,7 +69,16 @@ def _summary(r: Row) -> CaseSummary:
 def _dwelling(r: Row) -> Dwelling:
     # area and kind repeat on every row: one string each, not one per dwelling
     return Dwelling(
-        r[0], sys.intern(r[1]), r[2], r[3], r[4], sys.intern(r[5]), bool(r[6]), r[7], r[8]
+        r[0],
+        sys.intern(r[1]),
+        r[2],
+        r[3],
+        r[4],
+        sys.intern(r[5]),
+        bool(r[6]),
+        r[7],
+        r[8],
+        sys.intern(r[9]),
     )
 
 
@@ -79,16 +106,17 @@ class CasesMixin(StoreBase):
         """Add or update a dwelling (its area must exist)."""
         if not d.id:
             raise bad_value("dwelling id")
+        _check_form_id(d.form_id)
         with self.transaction():
             if self._one("SELECT 1 FROM area WHERE id = ?", (d.area_id,)) is None:
                 raise not_found("area")
             self._x(
-                f"INSERT INTO dwelling ({_DWELLING_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"INSERT INTO dwelling ({_DWELLING_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET area_id = excluded.area_id,"
                 " building = excluded.building, unit = excluded.unit,"
                 " address = excluded.address, kind = excluded.kind,"
                 " added_on_site = excluded.added_on_site, sort_key = excluded.sort_key,"
-                " note = excluded.note",
+                " note = excluded.note, form_id = excluded.form_id",
                 (
                     d.id,
                     d.area_id,
@@ -99,7 +127,35 @@ class CasesMixin(StoreBase):
                     int(d.added_on_site),
                     d.sort_key,
                     d.note,
+                    d.form_id,
                 ),
+            )
+
+    def dwelling_form(self, dwelling_id: str) -> str:
+        """The form the census office chose for the dwelling (``short2020`` unless the
+        assignment said otherwise, e.g. ``long2020`` for the 长表 sample)."""
+        with self.transaction(write=False):
+            r = self._one("SELECT form_id FROM dwelling WHERE id = ?", (dwelling_id,))
+        if r is None:
+            raise not_found("dwelling")
+        return str(r[0])
+
+    def set_dwelling_form(self, dwelling_id: str, form_id: str, *, actor: str = "") -> None:
+        """Record the office's form for a dwelling (households already there keep theirs)."""
+        _check_form_id(form_id)
+        with self.transaction():
+            r = self._one("SELECT form_id FROM dwelling WHERE id = ?", (dwelling_id,))
+            if r is None:
+                raise not_found("dwelling")
+            if str(r[0]) == form_id:
+                return
+            self._x("UPDATE dwelling SET form_id = ? WHERE id = ?", (form_id, dwelling_id))
+            self._event(
+                "dwelling_form",
+                actor=actor,
+                old=str(r[0]),
+                new=form_id,
+                data={"dwelling": dwelling_id},
             )
 
     def dwelling(self, dwelling_id: str) -> Dwelling:
@@ -143,21 +199,26 @@ class CasesMixin(StoreBase):
         *,
         hh_number: int | None = None,
         training: bool = False,
-        form_id: str = DEFAULT_FORM,
+        form_id: str | None = None,
         state: str = DEFAULT_STATE,
         actor: str = "",
     ) -> str:
         """A new household case in a dwelling; returns its UUID.
 
         ``hh_number`` (户编号) defaults to the area's highest + 1; a taken number is refused.
+        ``form_id`` defaults to the dwelling's form (:meth:`dwelling_form`).
         """
         case_uuid = str(uuidlib.uuid4())
         now = self._now()
+        if form_id is not None:
+            _check_form_id(form_id)
         with self.transaction():
-            row = self._one("SELECT area_id FROM dwelling WHERE id = ?", (dwelling_id,))
+            row = self._one("SELECT area_id, form_id FROM dwelling WHERE id = ?", (dwelling_id,))
             if row is None:
                 raise not_found("dwelling")
             area_id = str(row[0])
+            if form_id is None:
+                form_id = str(row[1])
             if hh_number is None:
                 top = self._one(
                     "SELECT coalesce(max(hh_number), 0) FROM household WHERE area_id = ?",
@@ -190,7 +251,7 @@ class CasesMixin(StoreBase):
                 "household_created",
                 actor=actor,
                 household=case_uuid,
-                data={"dwelling": dwelling_id, "hh_number": hh_number},
+                data={"dwelling": dwelling_id, "hh_number": hh_number, "form": form_id},
             )
         return case_uuid
 
@@ -257,7 +318,8 @@ class CasesMixin(StoreBase):
             )
 
     def household(self, case_uuid: str) -> Household:
-        """The whole household: answers, persons in order, confirmations, notes."""
+        """The whole household: answers, persons and death records in order, confirmations,
+        notes."""
         with self.transaction(write=False):
             s = self.case(case_uuid)
             hh = Household(
@@ -269,12 +331,12 @@ class CasesMixin(StoreBase):
                 training=s.training,
             )
             persons = {}
-            for (p_uuid,) in self._rows(
-                "SELECT uuid FROM person WHERE household_uuid = ? ORDER BY position",
+            for p_uuid, kind in self._rows(
+                "SELECT uuid, kind FROM person WHERE household_uuid = ? ORDER BY kind, position",
                 (case_uuid,),
             ):
                 persons[p_uuid] = Person(uuid=p_uuid)
-                hh.persons.append(persons[p_uuid])
+                (hh.deaths if kind == DEATH else hh.persons).append(persons[p_uuid])
             for p_uuid, item, value in self._rows(
                 "SELECT person_uuid, item_id, value FROM answer WHERE household_uuid = ?",
                 (case_uuid,),
@@ -297,11 +359,12 @@ class CasesMixin(StoreBase):
 
     # --- persons ---------------------------------------------------------------------------
 
-    def _person_order(self, case_uuid: str) -> list[str]:
+    def _person_order(self, case_uuid: str, kind: Kind = PERSON) -> list[str]:
         return [
             str(r[0])
             for r in self._rows(
-                "SELECT uuid FROM person WHERE household_uuid = ? ORDER BY position", (case_uuid,)
+                "SELECT uuid FROM person WHERE household_uuid = ? AND kind = ? ORDER BY position",
+                (case_uuid, kind),
             )
         ]
 
@@ -311,24 +374,39 @@ class CasesMixin(StoreBase):
 
     def add_person(self, case_uuid: str, *, actor: str = "") -> str:
         """A new person at the end of the household's list; returns the person's UUID."""
+        return self._add_record(case_uuid, PERSON, actor)
+
+    def add_death(self, case_uuid: str, *, actor: str = "") -> str:
+        """A new death record at the end of the household's death records; its UUID."""
+        return self._add_record(case_uuid, DEATH, actor)
+
+    def _add_record(self, case_uuid: str, kind: Kind, actor: str) -> str:
         p_uuid = str(uuidlib.uuid4())
         with self.transaction():
             self._touch(case_uuid)
-            position = len(self._person_order(case_uuid))
+            position = len(self._person_order(case_uuid, kind))
             self._x(
-                "INSERT INTO person (uuid, household_uuid, position) VALUES (?, ?, ?)",
-                (p_uuid, case_uuid, position),
+                "INSERT INTO person (uuid, household_uuid, position, kind) VALUES (?, ?, ?, ?)",
+                (p_uuid, case_uuid, position, kind),
             )
-            self._event("person_added", actor=actor, household=case_uuid, person=p_uuid)
+            self._event(f"{kind}_added", actor=actor, household=case_uuid, person=p_uuid)
         return p_uuid
 
     def remove_person(self, case_uuid: str, person_uuid: str, *, actor: str = "") -> None:
         """Remove a person with their answers, notes and confirmations (the removed answers
         are kept in the event log)."""
+        self._remove_record(case_uuid, person_uuid, PERSON, actor)
+
+    def remove_death(self, case_uuid: str, death_uuid: str, *, actor: str = "") -> None:
+        """Remove a death record with its answers, notes and confirmations (kept in the event
+        log)."""
+        self._remove_record(case_uuid, death_uuid, DEATH, actor)
+
+    def _remove_record(self, case_uuid: str, person_uuid: str, kind: Kind, actor: str) -> None:
         with self.transaction():
-            order = self._person_order(case_uuid)
+            order = self._person_order(case_uuid, kind)
             if person_uuid not in order:
-                raise not_found("person")
+                raise not_found("death record" if kind == DEATH else "person")
             answers = {
                 item: loads(v)
                 for item, v in self._rows(
@@ -347,7 +425,7 @@ class CasesMixin(StoreBase):
             self._renumber(order)
             self._touch(case_uuid)
             self._event(
-                "person_removed", actor=actor, household=case_uuid, person=person_uuid, old=answers
+                f"{kind}_removed", actor=actor, household=case_uuid, person=person_uuid, old=answers
             )
 
     def move_person(
@@ -377,6 +455,65 @@ class CasesMixin(StoreBase):
         """The person UUIDs of a household in order."""
         with self.transaction(write=False):
             return self._person_order(case_uuid)
+
+    def deaths(self, case_uuid: str) -> list[str]:
+        """The death record UUIDs of a household in order."""
+        with self.transaction(write=False):
+            return self._person_order(case_uuid, DEATH)
+
+    # --- the household's form ----------------------------------------------------------------
+
+    def set_form(
+        self,
+        case_uuid: str,
+        form_id: str,
+        *,
+        keep: Collection[str],
+        deaths: bool = True,
+        actor: str = "",
+    ) -> dict[str, int]:
+        """Put the household on another form, in one transaction: every answer whose item id
+        is not in ``keep`` (the new form's item ids; the visit layer decides) is removed, and
+        with ``deaths=False`` (a form without death records) the death records go too. The
+        removed answers are kept in the event log. Returns the counts removed
+        (``{"answers": n, "deaths": m}``); the same form again changes nothing."""
+        _check_form_id(form_id)
+        keep_set = frozenset(keep)
+        with self.transaction():
+            old = self.case(case_uuid).form_id
+            removed_deaths = 0
+            if not deaths:
+                for d_uuid in self._person_order(case_uuid, DEATH):
+                    self._remove_record(case_uuid, d_uuid, DEATH, actor)
+                    removed_deaths += 1
+            dropped: dict[str, dict[str, object]] = {}
+            for p_uuid, item, value in self._rows(
+                "SELECT person_uuid, item_id, value FROM answer WHERE household_uuid = ?"
+                " ORDER BY person_uuid, item_id",
+                (case_uuid,),
+            ):
+                if item not in keep_set:
+                    dropped.setdefault(str(p_uuid), {})[str(item)] = loads(value)
+            for p_uuid, items in dropped.items():
+                for item in items:
+                    self._x(
+                        "DELETE FROM answer WHERE household_uuid = ? AND person_uuid = ?"
+                        " AND item_id = ?",
+                        (case_uuid, p_uuid, item),
+                    )
+            count = sum(len(items) for items in dropped.values())
+            if old == form_id and not count and not removed_deaths:
+                return {"answers": 0, "deaths": 0}
+            self._touch(case_uuid)
+            self._x("UPDATE household SET form_id = ? WHERE uuid = ?", (form_id, case_uuid))
+            self._event(
+                "form_changed",
+                actor=actor,
+                household=case_uuid,
+                old={"form": old, "answers": dropped},
+                new=form_id,
+            )
+        return {"answers": count, "deaths": removed_deaths}
 
     # --- answers ---------------------------------------------------------------------------
 

@@ -10,11 +10,13 @@ from census_tui.store.base import StoreBase, loads
 
 class LookupsMixin(StoreBase):
     def head_names(self) -> dict[str, str]:
-        """Case UUID → the name (D1) of its head (D2 = 0), for cases that have one."""
+        """Case UUID → the name of its head (D1 where D2 = 0; R1 where R2 = 0 on the form for
+        residents from outside the mainland), for cases that have one."""
         sql = (
             "SELECT r.household_uuid, n.value FROM answer r JOIN answer n"
             " ON n.household_uuid = r.household_uuid AND n.person_uuid = r.person_uuid"
-            " AND n.item_id = 'D1' WHERE r.item_id = 'D2' AND r.value = '0'"
+            " AND n.item_id = (CASE r.item_id WHEN 'D2' THEN 'D1' ELSE 'R1' END)"
+            " WHERE r.item_id IN ('D2', 'R2') AND r.value = '0'"
         )
         with self.transaction(write=False):
             out: dict[str, str] = {}

@@ -198,7 +198,21 @@ def _v3(conn: Connection) -> None:
     conn.execute("ALTER TABLE dwelling ADD COLUMN note TEXT NOT NULL DEFAULT ''")
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
+def _v4(conn: Connection) -> None:
+    """The form set (issue 17): death records (死亡人口调查表) are rows of ``person`` with
+    ``kind = 'death'`` (their own uuid and position among the household's death records, their
+    answers in ``answer`` keyed by that uuid); ``dwelling.form_id`` is the form the census
+    office chose for the dwelling (长表 sample), which households created there take."""
+    conn.execute(
+        "ALTER TABLE person ADD COLUMN kind TEXT NOT NULL DEFAULT 'person'"
+        " CHECK (kind IN ('person', 'death'))"
+    )
+    conn.execute("ALTER TABLE dwelling ADD COLUMN form_id TEXT NOT NULL DEFAULT 'short2020'")
+    conn.execute("DROP INDEX person_household")
+    conn.execute("CREATE INDEX person_household ON person(household_uuid, kind, position)")
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
 """The registry. Append, never edit: ``MIGRATIONS.append(_v3)`` in this module."""
 
 

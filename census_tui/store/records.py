@@ -30,7 +30,9 @@ class Area:
 @dataclass(frozen=True, slots=True)
 class Dwelling:
     """住房单元 dwelling (address unit). ``kind``: ordinary, rented_block, construction_site,
-    dormitory, …; ``added_on_site`` marks one found during enumeration, not in the listing."""
+    dormitory, …; ``added_on_site`` marks one found during enumeration, not in the listing;
+    ``form_id`` is the form the census office chose for it (``long2020`` for the 长表 sample),
+    which households created there take."""
 
     id: str
     area_id: str
@@ -41,6 +43,7 @@ class Dwelling:
     added_on_site: bool = False
     sort_key: str = ""
     note: str = ""
+    form_id: str = "short2020"
 
 
 @dataclass(frozen=True, slots=True)

@@ -240,7 +240,8 @@ def test_read_only_directory(tmpfs: Callable[[str], Path], clock: FakeClock) -> 
 
 def fill(directory: Path) -> Path:
     filler = directory / "filler"
-    with filler.open("wb") as f:
+    # unbuffered: a write the full disk cut short leaves nothing for close() to flush (and fail)
+    with filler.open("wb", buffering=0) as f:
         try:
             while True:
                 f.write(b"\0" * 65536)

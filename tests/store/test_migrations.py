@@ -20,6 +20,7 @@ PASSWORD = "fixture-password-口令"
 HOUSEHOLD = "6f1c1a56-0d7e-4a43-9a53-7f6f2b1d0001"
 HEAD = "6f1c1a56-0d7e-4a43-9a53-7f6f2b1d0011"
 CHILD = "6f1c1a56-0d7e-4a43-9a53-7f6f2b1d0012"
+DEATH = "6f1c1a56-0d7e-4a43-9a53-7f6f2b1d0031"
 
 
 def install(version: int, base: Path) -> Path:
@@ -68,6 +69,29 @@ def test_fixture_migrates_and_keeps_records(version: int, tmp_path: Path) -> Non
     s.close()
     s = unlock(PROFILE, PASSWORD, base=tmp_path, clock=clock)
     assert s.household(HOUSEHOLD).persons[1].answers["D4"] == 2
+    s.close()
+
+
+def test_v4_death_records_and_dwelling_form(tmp_path: Path) -> None:
+    """Schema 4 (issue 17): a v3 database gains person.kind (its persons stay persons, no death
+    records) and dwelling.form_id (short2020); the v4 fixture's death record and long-form
+    dwelling come back as such."""
+    clock = FakeClock()
+    install(3, tmp_path / "v3")
+    s = unlock(PROFILE, PASSWORD, base=tmp_path / "v3", clock=clock)
+    hh = s.household(HOUSEHOLD)
+    assert [p.uuid for p in hh.persons] == [HEAD, CHILD] and hh.deaths == []
+    assert s.dwelling_form("D0001") == "short2020" == s.dwelling("D0001").form_id
+    s.close()
+    install(4, tmp_path / "v4")
+    s = unlock(PROFILE, PASSWORD, base=tmp_path / "v4", clock=clock)
+    hh = s.household(HOUSEHOLD)
+    assert [p.uuid for p in hh.persons] == [HEAD, CHILD]
+    assert [(d.uuid, d.answers) for d in hh.deaths] == [(DEATH, {"S5": "2020-03"})]
+    assert s.persons(HOUSEHOLD) == [HEAD, CHILD] and s.deaths(HOUSEHOLD) == [DEATH]
+    assert s.dwelling_form("D0001") == "long2020"
+    with pytest.raises(CensusError), s.transaction():  # the schema checks the kind
+        s._x("UPDATE person SET kind = 'ghost' WHERE uuid = ?", (DEATH,))
     s.close()
 
 
