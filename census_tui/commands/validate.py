@@ -1,9 +1,10 @@
 """``census-tui validate FILE``: run the logic checks on households in the JSON form.
 
-FILE holds one household document or a list of them (docs/household-json.md); ``-`` reads
-standard input. Exit codes: ``COMMAND_EXITS["validate"]`` in census_tui/exitcodes.py. Output
-never quotes answers (personal data): only rule ids, item ids, person UUIDs and the rules'
-messages.
+FILE holds one household document or a list of them (docs/household-json.md, versions 1 and 2);
+``-`` reads standard input. Each household is checked on its own form (short2020, long2020,
+hmt2020), death records included. Exit codes: ``COMMAND_EXITS["validate"]`` in
+census_tui/exitcodes.py. Output never quotes answers (personal data): only rule ids, item ids,
+person and death-record UUIDs and the rules' messages.
 """
 
 from __future__ import annotations
@@ -56,16 +57,19 @@ def validate_documents(obj: Any) -> tuple[list[dict[str, Any]], bool]:
         )
         failed = failed or blocking
         positions = {p.uuid: i for i, p in enumerate(hh.persons)}
+        deaths = {d.uuid: i for i, d in enumerate(hh.deaths)}
         rows = []
         for f in findings:
             row = f.to_dict()
             row["position"] = positions.get(f.person_uuid)
+            row["death_position"] = deaths.get(f.person_uuid)
             row["confirmed"] = id(f) in confirmed
             rows.append(row)
         results.append(
             {
                 "case_uuid": hh.uuid,
                 "revision": hh.revision,
+                "form_id": hh.form_id,
                 "may_complete": status.may_complete,
                 "errors": len(status.errors),
                 "unconfirmed": len(status.unconfirmed),
@@ -73,6 +77,9 @@ def validate_documents(obj: Any) -> tuple[list[dict[str, Any]], bool]:
             }
         )
     return results, failed
+
+
+_DEATH = Msg("死亡", "death")
 
 
 def _print_table(results: list[dict[str, Any]], lang: Lang) -> None:
@@ -89,7 +96,7 @@ def _print_table(results: list[dict[str, Any]], lang: Lang) -> None:
     }[lang]
     styles = {"error": "bold red", "overridable": "magenta", "warning": "yellow"}
     for res in results:
-        title = escape(f"{res['case_uuid']} (rev {res['revision']})")
+        title = escape(f"{res['case_uuid']} (rev {res['revision']}, {res['form_id']})")
         if not res["findings"]:
             console.print(f"{title}: " + Msg("未发现问题", "no findings")(lang))
             continue
@@ -98,8 +105,12 @@ def _print_table(results: list[dict[str, Any]], lang: Lang) -> None:
             table.add_column(h)
         for row in res["findings"]:
             sev = Severity(row["severity"])
-            pos = row["position"]
-            who = "-" if pos is None else escape(f"#{pos + 1} {row['person_uuid'][:8]}")
+            pos, died = row["position"], row["death_position"]
+            who = "-"
+            if pos is not None:
+                who = escape(f"#{pos + 1} {row['person_uuid'][:8]}")
+            elif died is not None:
+                who = escape(f"{_DEATH(lang)} #{died + 1} {row['person_uuid'][:8]}")
             table.add_row(
                 who,
                 row["rule_id"],

@@ -63,6 +63,12 @@ class ValidationConfig:
     education_min_age: int = 3
     literacy_min_age: int = 15
 
+    # L-09 [D]: a reason for not working (D22) that is unusual for the age (long form).
+    retired_min_age: int = 40
+    """Warn when D22 = 2 (离退休, retired) below this age."""
+    student_max_age: int = 35
+    """Warn when D22 = 1 (在校学习, in school) above this age."""
+
     def __post_init__(self) -> None:
         if not 12 <= self.parent_child_gap <= 15:
             raise ValueError("parent_child_gap must be within 12-15 (FACTS §7.2 R-08)")

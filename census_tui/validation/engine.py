@@ -13,15 +13,51 @@ from dataclasses import dataclass
 
 from census_tui.errors import BadInput
 from census_tui.i18n import Msg
-from census_tui.model import Confirmation, Household, Person, Value
-from census_tui.validation import idnumber, rules_household, rules_person, rules_relationship
+from census_tui.model import HOUSEHOLD_SCOPE, Confirmation, Household, Person, Value
+from census_tui.questionnaire.form import Form, FormError, load_form
+from census_tui.validation import (
+    idnumber,
+    rules_death,
+    rules_hmt,
+    rules_household,
+    rules_long,
+    rules_person,
+    rules_relationship,
+)
 from census_tui.validation.config import DEFAULT, ValidationConfig
-from census_tui.validation.findings import PERSON_COUNT_ITEM, Finding, Rule, Severity
+from census_tui.validation.findings import (
+    DEATH_COUNT_ITEM,
+    PERSON_COUNT_ITEM,
+    Finding,
+    Rule,
+    Severity,
+)
 from census_tui.validation.items import check_value
-from census_tui.validation.view import HouseholdView, view
+from census_tui.validation.view import DEFAULT_FORM, HouseholdView, household_form, view
 
 ALL_RULES: tuple[Rule, ...] = rules_household.RULES + rules_relationship.RULES + rules_person.RULES
-"""Every household rule except P-06 (which takes the area's ID numbers), in report order."""
+"""The short form's rules except P-06 (which takes the area's ID numbers), in report order."""
+
+RULES_BY_FORM: dict[str, tuple[Rule, ...]] = {
+    "short2020": ALL_RULES + rules_death.RULES,
+    "long2020": ALL_RULES + rules_long.RULES + rules_death.RULES,
+    "hmt2020": rules_hmt.RULES,
+}
+"""The rules of each household form, in report order (P-06 apart). A form's death records are
+checked by ``rules_death`` when it has them (``[form] deaths``)."""
+
+_UNKNOWN_FORM = Msg(
+    "本户的表式 {form} 本程序不认识,无法审核:请更新程序或更正表式。",
+    "The household's form {form} is not one this program knows; it cannot be checked: update "
+    "the program or correct the form.",
+)
+
+
+def _shown(form_id: object) -> str:
+    """A form id fit for a message (never a long or odd string)."""
+    text = form_id if isinstance(form_id, str) else ""
+    ok = 0 < len(text) <= 40 and all(c.isascii() and (c.isalnum() or c == "_") for c in text)
+    return text if ok else "?"
 
 
 def check_household(
@@ -30,16 +66,23 @@ def check_household(
     config: ValidationConfig = DEFAULT,
     area_id_numbers: frozenset[str] = frozenset(),
 ) -> list[Finding]:
-    """All findings for a household (FACTS §7.1-7.3, short form). Never raises.
+    """All findings for a household on its form (``hh.form_id``: FACTS §7). Never raises.
 
     ``area_id_numbers``: normalised ID numbers of the *other* households of the enumeration
-    area (普查小区); a match is a P-06 warning (possible double registration).
+    area (普查小区); a match is a P-06 warning (possible double registration). A household
+    whose form the program does not know gets one error, HH-00.
     """
-    v = view(hh)
+    form = household_form(getattr(hh, "form_id", None))
+    rules = RULES_BY_FORM.get(form.id) if form is not None else None
+    if form is None or rules is None:
+        msg = _UNKNOWN_FORM.format(form=_shown(getattr(hh, "form_id", None)))
+        return [Finding("HH-00", Severity.ERROR, HOUSEHOLD_SCOPE, (), msg)]
+    v = view(hh, form)
     out: list[Finding] = []
-    for rule in ALL_RULES:
+    for rule in rules:
         out.extend(rule(v, config))
-    out.extend(rules_person.p_06(v, config, area_id_numbers))
+    if v.ids.id_number is not None:
+        out.extend(rules_person.p_06(v, config, area_id_numbers))
     return out
 
 
@@ -47,8 +90,39 @@ _CROSS_RULES: dict[str, tuple[Rule, ...]] = {
     "D3": (rules_person.p_03, rules_person.p_04, rules_person.p_05),
     "D4": (rules_person.p_04,),
     "D5": (rules_person.p_03,),
+    "D25": (rules_long.l_02,),
+    "D26m": (rules_long.l_04,),
+    "D26f": (rules_long.l_04,),
+    "D27m": (rules_long.l_04,),
+    "D27f": (rules_long.l_04,),
+    "D28B1": (rules_long.l_05,),
+    "D28B2": (rules_long.l_05,),
+    "D28B3": (rules_long.l_05,),
+    "R8": (rules_hmt.hmt_03,),
+    "S4": (rules_death.dth_03,),
+    "S5": (rules_death.dth_03, rules_death.dth_04),
 }
-"""Field-level checks of an answer against the same person's other answers."""
+"""Field-level checks of an answer against the same record's other answers."""
+
+_FIELD_FORMS = ("short2020", "long2020", "hmt2020")
+"""Where ``check_field`` looks up an item when it is given no household."""
+
+
+def _field_form(item_id: str, household: Household | None) -> Form | None:
+    """The form ``item_id`` is judged on: the household's, else the first form that has it."""
+    if household is not None:
+        form = household_form(getattr(household, "form_id", None))
+        if form is not None and form.has_item(item_id):
+            return form
+    for form_id in _FIELD_FORMS:
+        try:
+            form = load_form(form_id)
+        except FormError:
+            continue
+        if form.has_item(item_id):
+            return form
+    return None
+
 
 _NO_ID_TYPED = Msg(
     "已选择“无身份号码”:请选择原因 (D3N),完成前还需确认并说明原因。",
@@ -68,13 +142,18 @@ def check_field(
     """Findings about one answer as it is typed: format, range, ID number, and (given ``person``
     and ``household``) its agreement with that person's D3/D4/D5 and duplicate ID numbers.
 
-    For D3 the typed text may be lower-case, spaced, full-width or a 15-digit number; store
-    ``idnumber.to_storable(value)``. ``None`` (nothing typed) gives no findings. Never raises.
+    Works for the items of every form: the item is judged on the household's form (or, without
+    a household, on the first of short2020, long2020, hmt2020 that has it). ``person`` may be a
+    death record of ``household`` (S2 … S8); its answers are then checked against the record's
+    (S4 ≤ S5 …). For D3 the typed text may be lower-case, spaced, full-width or a 15-digit
+    number; store ``idnumber.to_storable(value)``. ``None`` (nothing typed) gives no findings.
+    Never raises.
     """
-    if value is None:
+    if value is None or not isinstance(item_id, str):
         return []
     uuid = person.uuid if person is not None and isinstance(person.uuid, str) else ""
-    out = check_value(item_id, value, uuid, config, as_typed=True)
+    form = _field_form(item_id, household)
+    out = check_value(item_id, value, uuid, config, as_typed=True, form=form)
     if out:
         return out
     if item_id == "D3" and value == "":
@@ -86,7 +165,8 @@ def check_field(
         stored = idnumber.to_storable(value) or value
     answers = person.answers if isinstance(person.answers, dict) else {}
     trial = Person(uuid, {**answers, item_id: stored})
-    v = _trial_view(trial, household)
+    is_death = form is not None and form.item(item_id).section == "death"
+    v = _trial_view(trial, household, form, death=is_death)
     for rule in _CROSS_RULES.get(item_id, ()):
         out.extend(f for f in rule(v, config) if f.person_uuid == uuid and item_id in f.items)
     if item_id == "D3":
@@ -94,13 +174,21 @@ def check_field(
     return out
 
 
-def _trial_view(trial: Person, household: Household | None) -> HouseholdView:
-    """A household view in which ``trial`` replaces (or joins) its person."""
-    persons: list[Person] = [trial]
-    if household is not None and isinstance(household.persons, list):
-        others = [p for p in household.persons if p.uuid != trial.uuid]
-        persons = [*others, trial]
-    return view(Household(uuid="", persons=persons))
+def _trial_view(
+    trial: Person, household: Household | None, form: Form | None, *, death: bool
+) -> HouseholdView:
+    """A household view in which ``trial`` replaces (or joins) its person or death record."""
+    records: list[Person] = [trial]
+    kept = getattr(household, "deaths" if death else "persons", None)
+    if isinstance(kept, list):
+        records = [*(p for p in kept if p.uuid != trial.uuid), trial]
+    answers = household.answers if household is not None else {}
+    form = form or load_form(DEFAULT_FORM)
+    if death:
+        trial_hh = Household(uuid="", answers=answers, deaths=records, form_id=form.id)
+    else:
+        trial_hh = Household(uuid="", answers=answers, persons=records, form_id=form.id)
+    return view(trial_hh, form)
 
 
 # -- confirmations ---------------------------------------------------------------------------
@@ -127,9 +215,11 @@ def _current_value(hh: Household, key: str) -> Value | None:
     person_uuid, _, item = key.partition(":")
     if item == PERSON_COUNT_ITEM:
         return len(hh.persons)
+    if item == DEATH_COUNT_ITEM:
+        return len(hh.deaths)
     if person_uuid == "":
         return hh.answers.get(item)
-    person = hh.person(person_uuid)
+    person = hh.person(person_uuid) or hh.death(person_uuid)
     return None if person is None else person.answers.get(item)
 
 

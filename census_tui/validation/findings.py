@@ -1,7 +1,8 @@
 """What a logic check reports: a :class:`Finding` with a rule id, a severity and a message.
 
 DESIGN.md (Validation): three severities. Findings name persons by UUID, never by position, and
-their messages carry no personal data (no names, no ID numbers), only what to do.
+their messages carry no personal data (no names, no ID numbers), only what to do. A finding about
+a death record (死亡人口调查表) names the record by its uuid in ``person_uuid``.
 """
 
 from __future__ import annotations
@@ -47,9 +48,11 @@ _LABELS = {
 
 Ref: TypeAlias = tuple[str, str]
 """``(person_uuid, item_id)``; person ``""`` for household items, item ``"#persons"`` for the
-number of person records."""
+number of person records, ``"#deaths"`` for the number of death records. A death record's
+answers are named by the record's uuid, as a person's are."""
 
 PERSON_COUNT_ITEM = "#persons"
+DEATH_COUNT_ITEM = "#deaths"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,13 @@
-"""The household JSON form, schema version 1 (``docs/household-json.md``).
+"""The household JSON form, schema version 2 (``docs/household-json.md``).
 
 The sync upload payload, the input of ``census-tui validate`` and what the reference server
-checks on upload. :func:`to_json` writes it; :func:`parse_document` / :func:`from_json` read it
-strictly: a wrong type, an unknown key or an unknown schema version raises :class:`BadInput`
-with the JSON path (never the offending value: it may be personal data).
+checks on upload. :func:`to_json` writes version 2 (``form_id`` and ``form_version`` of the
+household's form, the death records); :func:`parse_document` / :func:`from_json` read versions 1
+and 2 strictly: a wrong type, an unknown key, an unknown schema version, form or form version
+raises :class:`BadInput` with the JSON path (never the offending value: it may be personal data).
+A version-1 document (before the form set) is read as a short-form (short2020) household with no
+death records. The refusals of a version, form or form version this program does not know are
+:class:`UnknownForm` (with a ``code``), so that the server can answer them apart (422).
 """
 
 from __future__ import annotations
@@ -14,10 +18,26 @@ from typing import Any
 from census_tui.errors import BadInput
 from census_tui.i18n import Msg
 from census_tui.model import Confirmation, Household, Note, Person, Value
+from census_tui.validation.view import DEFAULT_FORM, HOUSEHOLD_FORMS, household_form
 
 SCHEMA = "census-tui/household"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""The version :func:`to_json` writes."""
+READABLE_VERSIONS = (1, 2)
+"""The versions :func:`parse_document` reads (1: short form only, no death records)."""
 _MAX_KEY = 32
+
+
+class UnknownForm(BadInput):
+    """A document this program cannot read because it does not know its schema version
+    (``code`` ``"JSON-VERSION"``), its form (``"FORM-UNKNOWN"``) or the form's version
+    (``"FORM-VERSION"``); ``item`` names the field (``schema_version``, ``form_id``,
+    ``form_version``). The message names the JSON path and what this program reads."""
+
+    def __init__(self, msg: Msg, code: str, item: str) -> None:
+        super().__init__(msg)
+        self.code = code
+        self.item = item
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,24 +61,43 @@ def _answers_out(answers: dict[str, Value]) -> dict[str, Value]:
     return {k: answers[k] for k in sorted(answers)}
 
 
+_NO_FORM = Msg(
+    "本户的表式本程序不认识,无法写出户 JSON。",
+    "The household's form is not one this program knows; it cannot be written as JSON.",
+)
+
+
+def _records_out(records: list[Person]) -> list[dict[str, Any]]:
+    return [
+        {"uuid": p.uuid, "position": i, "answers": _answers_out(p.answers)}
+        for i, p in enumerate(records)
+    ]
+
+
 def to_json(
     hh: Household, *, read_back: ReadBack | None = None, completed_at: str | None = None
 ) -> dict[str, Any]:
-    """The JSON-ready dict of a household (schema version 1)."""
+    """The JSON-ready dict of a household (schema version 2).
+
+    Raises :class:`BadInput` for a household whose ``form_id`` names no household form (the
+    version of its form cannot be written).
+    """
+    form = household_form(hh.form_id)
+    if form is None:
+        raise BadInput(_NO_FORM)
     return {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
         "case_uuid": hh.uuid,
         "revision": hh.revision,
-        "form_id": hh.form_id,
+        "form_id": form.id,
+        "form_version": form.version,
         "dwelling_id": hh.dwelling_id,
         "hh_number": hh.hh_number,
         "training": hh.training,
         "answers": _answers_out(hh.answers),
-        "persons": [
-            {"uuid": p.uuid, "position": i, "answers": _answers_out(p.answers)}
-            for i, p in enumerate(hh.persons)
-        ],
+        "persons": _records_out(hh.persons),
+        "deaths": _records_out(hh.deaths),
         "confirmations": [
             {
                 "rule_id": c.rule_id,
@@ -145,7 +184,7 @@ def _opt_str(obj: Any, path: str) -> str | None:
     return None if obj is None else _want(obj, str, path)
 
 
-_TOP = (
+_TOP_V1 = (
     "schema",
     "schema_version",
     "case_uuid",
@@ -157,32 +196,95 @@ _TOP = (
     "answers",
     "persons",
 )
-_TOP_OPTIONAL = ("confirmations", "notes", "read_back", "completed_at")
+_TOP = (*_TOP_V1[:5], "form_version", *_TOP_V1[5:])
+_TOP_OPTIONAL_V1 = ("confirmations", "notes", "read_back", "completed_at")
+_TOP_OPTIONAL = ("deaths", *_TOP_OPTIONAL_V1)
+
+
+def _unknown(path: str, code: str, item: str, zh: str, en: str) -> UnknownForm:
+    return UnknownForm(Msg(f"{path}.{item}: {zh}", f"{path}.{item}: {en}"), code, item)
+
+
+def _version(d: dict[str, Any], path: str) -> int:
+    version = d.get("schema_version")
+    if (
+        not isinstance(version, int)
+        or isinstance(version, bool)
+        or version not in READABLE_VERSIONS
+    ):
+        known = "、".join(str(v) for v in READABLE_VERSIONS)
+        raise _unknown(
+            path,
+            "JSON-VERSION",
+            "schema_version",
+            f"不支持的版本(本程序读取版本 {known})",
+            "unsupported schema version (this program reads versions "
+            + " and ".join(str(v) for v in READABLE_VERSIONS)
+            + ")",
+        )
+    return version
+
+
+def _form_of(d: dict[str, Any], path: str, version: int) -> str:
+    """The document's form id, checked against the forms (and versions) this program has."""
+    form_id: str = _want(d["form_id"], str, f"{path}.form_id")
+    if version == 1:
+        if form_id != DEFAULT_FORM:
+            raise _unknown(
+                path,
+                "FORM-UNKNOWN",
+                "form_id",
+                f"版本 1 的文档只能是短表 {DEFAULT_FORM}",
+                f"a version 1 document is a short-form ({DEFAULT_FORM}) household only",
+            )
+        return form_id
+    form = household_form(form_id) if form_id in HOUSEHOLD_FORMS else None
+    if form is None:
+        known = ", ".join(HOUSEHOLD_FORMS)
+        raise _unknown(
+            path,
+            "FORM-UNKNOWN",
+            "form_id",
+            f"本程序不认识这个表式(认识的表式: {known})",
+            f"not a form this program knows (it knows {known})",
+        )
+    version_text = _want(d["form_version"], str, f"{path}.form_version")
+    if version_text != form.version:
+        raise _unknown(
+            path,
+            "FORM-VERSION",
+            "form_version",
+            f"本程序没有表式 {form.id} 的这个版本(有 {form.version})",
+            f"not a version of form {form.id} this program has (it has {form.version})",
+        )
+    return form_id
 
 
 def parse_document(obj: Any, path: str = "$") -> HouseholdDocument:
-    """Read one household document strictly; raises :class:`BadInput` naming the JSON path."""
+    """Read one household document (version 1 or 2) strictly; raises :class:`BadInput` naming
+    the JSON path (:class:`UnknownForm` for an unknown version, form or form version)."""
     d = _want(obj, dict, path)
-    version = d.get("schema_version")
-    if type(version) is not int or version != SCHEMA_VERSION:
-        raise _fail(
-            f"{path}.schema_version",
-            f"不支持的版本(本程序支持 {SCHEMA_VERSION})",
-            f"unsupported schema version (this program reads {SCHEMA_VERSION})",
-        )
-    d = _obj(obj, path, _TOP, _TOP_OPTIONAL)
+    version = _version(d, path)
+    if version == 1:
+        d = _obj(obj, path, _TOP_V1, _TOP_OPTIONAL_V1)
+    else:
+        d = _obj(obj, path, _TOP, _TOP_OPTIONAL)
     if d["schema"] != SCHEMA:
         raise _fail(f"{path}.schema", f"应为 {SCHEMA!r}", f"must be {SCHEMA!r}")
+    form_id = _form_of(d, path, version)
+    persons = _records(d["persons"], f"{path}.persons", set())
+    taken = {p.uuid for p in persons}
     hh = Household(
         uuid=_want(d["case_uuid"], str, f"{path}.case_uuid"),
         dwelling_id=_want(d["dwelling_id"], str, f"{path}.dwelling_id"),
         hh_number=_want(d["hh_number"], int, f"{path}.hh_number"),
         answers=_answers_in(d["answers"], f"{path}.answers"),
-        persons=_persons(d["persons"], f"{path}.persons"),
+        persons=persons,
+        deaths=_records(d.get("deaths", []), f"{path}.deaths", taken),
         confirmations=_confirmations(d.get("confirmations", []), f"{path}.confirmations"),
         notes=_notes(d.get("notes", []), f"{path}.notes"),
         revision=_want(d["revision"], int, f"{path}.revision"),
-        form_id=_want(d["form_id"], str, f"{path}.form_id"),
+        form_id=form_id,
         training=_want(d["training"], bool, f"{path}.training"),
     )
     if not hh.uuid:
@@ -203,10 +305,12 @@ def from_json(obj: Any) -> Household:
     return parse_document(obj).household
 
 
-def _persons(obj: Any, path: str) -> list[Person]:
+def _records(obj: Any, path: str, taken: set[str]) -> list[Person]:
+    """Person records or death records, placed by ``position``; a uuid must be new among both
+    (``taken``: the persons' uuids when reading the death records)."""
     items = _want(obj, list, path)
     placed: dict[int, Person] = {}
-    seen: set[str] = set()
+    seen: set[str] = set(taken)
     for i, raw in enumerate(items):
         p = f"{path}[{i}]"
         d = _obj(raw, p, ("uuid", "position", "answers"))
@@ -218,7 +322,7 @@ def _persons(obj: Any, path: str) -> list[Person]:
             raise _fail(
                 f"{p}.position",
                 "须为 0 起不重复的序号",
-                "must be unique, 0 to number of persons - 1",
+                "must be unique, 0 to number of records - 1",
             )
         seen.add(uuid)
         placed[pos] = Person(uuid, _answers_in(d["answers"], f"{p}.answers"))

@@ -1,7 +1,11 @@
 """Household-level logic checks, FACTS §7.1 (HH-01 … HH-07, HH-10) for the short form.
 
-Each rule is a pure function of the parsed household and the thresholds; it yields findings and
-never raises. Findings about household items carry ``person_uuid == ""``.
+The long form runs them too (its H1 … H7 are the short form's). Each rule is a pure function of
+the parsed household and the thresholds; it yields findings and never raises. Findings about
+household items carry ``person_uuid == ""``. The number of person records expected (HH-03, HH-04)
+is the sum of the form's ``person_count`` items (H2a + H2b; FN on hmt2020). A household whose
+members all died (H2a = H2b = 0, H4 > 0; ``HouseholdView.all_died``) is HH-09's (rules_death):
+HH-01 does not ask for its H5 and HH-03, HH-05, HH-06 and HH-10 stay silent.
 """
 
 from __future__ import annotations
@@ -27,6 +31,15 @@ _COUNT_PERSONS = Msg(
     "已登记 {n} 人,与应登记人数 H2a + H2b = {m} 不符:请补登或删除人员,或更正 H2。",
     "{n} persons are listed but H2a + H2b = {m}: add or remove persons, or correct H2.",
 )
+_NO_PERSONS_OF = Msg(
+    "本户应登记人数为 0:请核实 {items},户内至少要登记一人。",
+    "The household has 0 persons to register: check {items}; at least one person must be listed.",
+)
+_COUNT_PERSONS_OF = Msg(
+    "已登记 {n} 人,与应登记人数 {items} = {m} 不符:请补登或删除人员,或更正 {items}。",
+    "{n} persons are listed but {items} = {m}: add or remove persons, or correct {items}.",
+)
+_SHORT_COUNTS = ("H2a", "H2b")
 _H2A = Msg(
     "H2a ({h}) 应等于普查时点居住在本普查小区 (D7 = 1) 的人数 ({n}),请核实。",
     "H2a ({h}) must equal the number of persons with D7 = 1 ({n}); check both.",
@@ -69,12 +82,20 @@ _TYPE_MISMATCH = Msg(
     "Unusual combination of H1 and H5 (collective household in a conventional dwelling, or family "
     "household in collective quarters): check or confirm with a reason.",
 )
+_BABIES_DIED_OVER = Msg(
+    "户内登记的与已死亡的{sex}婴儿(2019年11月—2020年10月出生)共 {n} 人,多于 H3 填报的 {h} 人:"
+    "出生后死亡的婴儿也计入出生人数,请核实。",
+    "{n} {sex_en} babies born 2019-11…2020-10 are listed or have a death record, more than H3 "
+    "({h}): a baby who died counts in the births too; check.",
+)
 _SEXES = ((1, "H3m", "H4m", "男", "male"), (2, "H3f", "H4f", "女", "female"))
 
 
 def hh_01(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
     """H1 ∈ {1,2}; H5 ∈ 1..5 (FACTS §7.1 HH-01)."""
     for item in ("H1", "H5"):
+        if item == "H5" and v.all_died:
+            continue  # HH-09: no housing items when everyone died
         if not v.has(item):
             yield Finding("HH-01", E, HH, (item,), _MISSING.format(item=item))
         else:
@@ -90,38 +111,52 @@ def hh_02(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
             yield from check_value(item, v.answers[item], HH, cfg)
 
 
-def _counts(v: HouseholdView, cfg: ValidationConfig) -> tuple[int, int] | None:
-    a, b = v.code("H2a"), v.code("H2b")
-    if a is None or b is None:
-        return None
-    if not (0 <= a <= cfg.max_household_count and 0 <= b <= cfg.max_household_count):
-        return None
-    return a, b
+def _counts(v: HouseholdView, cfg: ValidationConfig) -> tuple[int, ...] | None:
+    """The form's person counts (H2a, H2b; FN), or None while one is unanswered or out of range."""
+    counts: list[int] = []
+    for item in v.form.person_count_items:
+        c = v.code(item)
+        if c is None or not 0 <= c <= cfg.max_household_count:
+            return None
+        counts.append(c)
+    return tuple(counts) if counts else None
 
 
 def expected_persons(v: HouseholdView, cfg: ValidationConfig = DEFAULT) -> int | None:
-    """应登记人数 H2a + H2b, the number of person records HH-03 asks for; None while either
-    count is unanswered or out of range (the interview lists persons up to it)."""
+    """应登记人数 H2a + H2b (the sum of the form's ``person_count`` items), the number of person
+    records HH-03 asks for; None while a count is unanswered or out of range (the interview
+    lists persons up to it)."""
     counts = _counts(v, cfg)
-    return None if counts is None else counts[0] + counts[1]
+    return None if counts is None else sum(counts)
 
 
 def hh_03(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
-    """Number of person records = H2a + H2b, and at least one (FACTS §7.1 HH-03 [D])."""
+    """Number of person records = H2a + H2b (FN), and at least one unless everyone died
+    (FACTS §7.1 HH-03 [D]; HH-09)."""
     m = expected_persons(v, cfg)
     if m is None:
         return
+    items = v.form.person_count_items
+    short = items == _SHORT_COUNTS
     if m == 0:
-        yield Finding("HH-03", E, HH, ("H2a", "H2b"), _NO_PERSONS)
+        if v.all_died:
+            return
+        msg = _NO_PERSONS if short else _NO_PERSONS_OF.format(items=" + ".join(items))
+        yield Finding("HH-03", E, HH, items, msg)
     elif len(v.persons) != m:
-        msg = _COUNT_PERSONS.format(n=len(v.persons), m=m)
-        yield Finding("HH-03", E, HH, ("H2a", "H2b"), msg, ((HH, PERSON_COUNT_ITEM),))
+        n = len(v.persons)
+        msg = (
+            _COUNT_PERSONS.format(n=n, m=m)
+            if short
+            else _COUNT_PERSONS_OF.format(n=n, m=m, items=" + ".join(items))
+        )
+        yield Finding("HH-03", E, HH, items, msg, ((HH, PERSON_COUNT_ITEM),))
 
 
 def hh_04(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
     """H2a = persons with D7 = 1; H2b = persons with D7 ≠ 1 and D8 = 1 (FACTS §7.1 HH-04 [D])."""
     counts = _counts(v, cfg)
-    if counts is None or any(p.code("D7") is None for p in v.persons):
+    if counts is None or len(counts) != 2 or any(p.code("D7") is None for p in v.persons):
         return  # P-08 reports the missing D7 first
     here = sum(1 for p in v.persons if p.code("D7") == 1)
     away = sum(1 for p in v.persons if p.code("D7") != 1 and p.code("D8") == 1)
@@ -137,6 +172,8 @@ def hh_04(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
 def hh_05(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
     """H5 ∈ 2..5 ⇒ H6, H7 blank; H5 = 1 ⇒ H6 ≥ 1 and H7 ≥ 1 (FACTS §7.1 HH-05)."""
     h5 = v.code("H5")
+    if v.all_died:
+        return  # HH-09
     if h5 in (2, 3, 4, 5):
         present = tuple(i for i in ("H6", "H7") if v.has(i))
         if present:
@@ -153,7 +190,7 @@ def hh_05(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
 def hh_06(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
     """Floor area per person and rooms against area (FACTS §7.1 HH-06, thresholds [D])."""
     area, rooms, living = v.code("H6"), v.code("H7"), v.code("H2a")
-    if v.code("H5") != 1 or area is None or area < 1:
+    if v.code("H5") != 1 or area is None or area < 1 or v.all_died:
         return
     related = ((HH, "H2a"), (HH, "H5"))
     if living is not None and living > 0:
@@ -175,20 +212,31 @@ def _is_baby(birth: tuple[int, int] | None) -> bool:
 
 
 def hh_07(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
-    """Listed babies by sex ≤ H3 by sex; H3 − listed ≤ H4 (FACTS §7.1 HH-07, a warning)."""
+    """Listed babies by sex ≤ H3 by sex; H3 − listed ≤ H4 (FACTS §7.1 HH-07, a warning).
+
+    A baby born in the year who died has a death record and counts in H3 too (FACTS §2.2): the
+    listed babies and such records together must not exceed H3.
+    """
     babies = [p for p in v.persons if _is_baby(p.birth)]
+    dead_babies = [d for d in v.deaths if _is_baby(d.birth)]
+    droles = v.form.death_roles
     related = (
         *((p.uuid, "D5") for p in v.persons),
         *((p.uuid, "D4") for p in babies),
         (HH, PERSON_COUNT_ITEM),
+        *((d.uuid, droles.get(r, "")) for d in v.deaths for r in ("birth", "sex")),
     )
     for sex, births_item, deaths_item, zh, en in _SEXES:
         births, deaths = v.code(births_item), v.code(deaths_item)
         if births is None or births < 0:
             continue
         listed = sum(1 for p in babies if p.sex == sex)
+        died = sum(1 for d in dead_babies if d.sex == sex)
         if listed > births:
             msg = _BABIES_OVER.format(n=listed, h=births, sex=zh, sex_en=en)
+            yield Finding("HH-07", W, HH, (births_item,), msg, related)
+        elif listed + died > births:
+            msg = _BABIES_DIED_OVER.format(n=listed + died, h=births, sex=zh, sex_en=en)
             yield Finding("HH-07", W, HH, (births_item,), msg, related)
         elif deaths is not None and deaths >= 0 and births - listed > deaths:
             msg = _BABIES_GONE.format(n=listed, h=births, d=deaths, sex=zh, sex_en=en)
@@ -198,7 +246,7 @@ def hh_07(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
 def hh_10(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
     """Collective household in a conventional dwelling, or the reverse (FACTS §7.1 HH-10 [D])."""
     h1, h5 = v.code("H1"), v.code("H5")
-    if (h1, h5) in ((2, 1), (1, 2)):
+    if (h1, h5) in ((2, 1), (1, 2)) and not v.all_died:
         yield Finding("HH-10", W, HH, ("H1", "H5"), _TYPE_MISMATCH)
 
 

@@ -1,5 +1,9 @@
 """Person-level checks for the short form, FACTS §7.3 (P-01 … P-14).
 
+The long form runs them too (its D1 … D12 are the short form's). P-01, P-04 and P-05 read the
+name, sex and birth items through the form's roles (``HouseholdView.ids``), so hmt2020 runs them
+on R1, R3 and R4; the ID-number parts of P-03 … P-06 need an ``id_number`` role (D3).
+
 Universes and skips follow docs/form.md: D3N only when D3 = "" (no ID number); D7P when D7 = 5;
 D8P when D8 = 4; D9/D10 not asked when D8 = 5; D10 not asked when D9 = 1; D11 for age 3+, D12
 for age 15+ (FACTS §2.3).
@@ -10,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from census_tui.i18n import Msg
+from census_tui.questionnaire.form import Form
 from census_tui.questionnaire.standard_time import LAST_BIRTH_MONTH
 from census_tui.validation.config import ValidationConfig
 from census_tui.validation.findings import Finding, Rule, Severity
@@ -83,17 +88,19 @@ _ILLITERATE = Msg(
 )
 
 
-def _require(p: PersonView, item: str, rule: str, cfg: ValidationConfig) -> Iterator[Finding]:
+def _require(
+    p: PersonView, item: str, rule: str, cfg: ValidationConfig, form: Form | None = None
+) -> Iterator[Finding]:
     if not p.has(item):
         yield Finding(rule, E, p.uuid, (item,), _MISSING.format(item=item))
     else:
-        yield from check_value(item, p.answers[item], p.uuid, cfg)
+        yield from check_value(item, p.answers[item], p.uuid, cfg, form=form)
 
 
 def p_01(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
     """D1 name non-empty, no control characters, not absurdly long (FACTS §7.3 P-01)."""
     for p in v.persons:
-        yield from _require(p, "D1", "P-01", cfg)
+        yield from _require(p, v.ids.name, "P-01", cfg, v.form)
 
 
 def p_02(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
@@ -123,16 +130,16 @@ def p_03(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
 def p_04(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
     """D4 answered; D4 = sex from ID digit 17, overridable (FACTS §7.3 P-04)."""
     for p in v.persons:
-        yield from _require(p, "D4", "P-04", cfg)
+        yield from _require(p, v.ids.sex, "P-04", cfg, v.form)
         r = p.id_result
         if r is not None and r.valid and p.sex in (1, 2) and r.sex != p.sex:
-            yield Finding("P-04", OVR, p.uuid, ("D4", "D3"), _SEX_VS_ID)
+            yield Finding("P-04", OVR, p.uuid, (v.ids.sex, "D3"), _SEX_VS_ID)
 
 
 def p_05(v: HouseholdView, cfg: ValidationConfig) -> Iterator[Finding]:
     """Born before the standard time and not before ~1890, by D5 and by the ID (P-05)."""
     for p in v.persons:
-        yield from _require(p, "D5", "P-05", cfg)
+        yield from _require(p, v.ids.birth, "P-05", cfg, v.form)
         r = p.id_result
         if r is not None and r.valid and r.birth and (r.birth[0], r.birth[1]) > LAST_BIRTH_MONTH:
             yield Finding("P-05", E, p.uuid, ("D3",), _ID_AFTER_STANDARD_TIME)

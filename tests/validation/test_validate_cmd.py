@@ -12,7 +12,13 @@ from census_tui.commands.validate import register
 from census_tui.exitcodes import ExitCode
 from census_tui.validation.household_json import to_json
 
-from .builders import valid_household
+from .builders import (
+    all_died_household,
+    infant_death_household,
+    valid_hmt_household,
+    valid_household,
+    valid_long_household,
+)
 
 
 def app() -> typer.Typer:
@@ -96,3 +102,40 @@ def test_unreadable_and_wrong_shape_exit_2(tmp_path: Path) -> None:
 def test_reads_stdin() -> None:
     code, out, _ = run("-", "--json", stdin=json.dumps(to_json(valid_household(1))))
     assert code == ExitCode.OK and json.loads(out)["ok"] is True
+
+
+def test_households_of_every_form_and_death_records(tmp_path: Path) -> None:
+    bad_death = infant_death_household("long2020")
+    bad_death.deaths[0].answers["S5"] = "2019-05"  # before the census year: DTH-04
+    docs = [
+        to_json(valid_long_household(4)),
+        to_json(valid_hmt_household()),
+        to_json(all_died_household()),
+        to_json(bad_death),
+    ]
+    path = write(tmp_path, docs)
+    code, out, _ = run(path, "--json")
+    assert code == ExitCode.FINDINGS
+    results = json.loads(out)["households"]
+    assert [r["form_id"] for r in results] == ["long2020", "hmt2020", "short2020", "long2020"]
+    assert [r["may_complete"] for r in results] == [True, True, True, False]
+    row = next(f for f in results[3]["findings"] if f["rule_id"] == "DTH-04")
+    assert (row["person_uuid"], row["death_position"], row["position"]) == ("d-infant", 0, None)
+    code, out, _ = run(path, "--lang", "en")
+    assert "DTH-04" in out and "death #1" in out and "long2020" in out
+    assert "未取名" not in out  # a death record's name is never printed
+
+
+def test_version_1_documents_are_validated(tmp_path: Path) -> None:
+    doc = to_json(valid_household(2))
+    doc["schema_version"] = 1
+    del doc["form_version"], doc["deaths"]
+    code, out, _ = run(write(tmp_path, doc), "--json")
+    assert code == ExitCode.OK and json.loads(out)["households"][0]["form_id"] == "short2020"
+
+
+def test_unknown_form_or_version_exits_2(tmp_path: Path) -> None:
+    for change, where in (({"form_id": "long2030"}, "$.form_id"), ({"schema_version": 3}, "$")):
+        doc = {**to_json(valid_household(2)), **change}
+        code, _, err = run(write(tmp_path, doc), "--lang", "en")
+        assert code == ExitCode.BAD_INPUT and where in err and "Traceback" not in err
