@@ -1,6 +1,8 @@
 """The interview: one question at a time, in the order the walker gives (DESIGN.md).
 
-Household items, then each person's. Number keys pick codes (a one-digit code list commits on
+Household items, then each person's, then each death record's (死亡人口调查表, when H4m + H4f > 0),
+all on the household's own form (short, long, or the form for residents from outside the
+mainland). Number keys pick codes (a one-digit code list commits on
 the key; longer lists take the number and Enter, or ↑↓ and Enter); integers, year-months, text
 and ID numbers are typed. Every answer is committed (``session.set_answer``) when the
 enumerator leaves the field with Enter: a crash loses at most the field being typed. Commits go
@@ -52,6 +54,7 @@ Position = flow.Position
 
 M_HOUSEHOLD = Msg("户项目", "Household items")
 M_PERSON = Msg("第{n}人 {name}", "Person {n} {name}")
+M_DEATH = Msg("死亡人口 {n}/{m} {name}", "Death record {n} of {m} {name}")
 M_PICK = Msg("按数字选择,或 ↑↓ 回车", "Press the number, or ↑↓ and Enter")
 M_PICK_ENTER = Msg(
     "输入编号后按回车(编号有两位),或 ↑↓ 回车",
@@ -76,8 +79,8 @@ R = TypeVar("R")
 SAVING = "interview-save"
 """The reason keys are held while an answer is being committed."""
 ADDING = "interview-add-person"
-"""The reason keys are held while a new person is being committed (a hold of its own: it
-begins inside the answer's save and outlasts it)."""
+"""The reason keys are held while a new person or death record is being committed (a hold of
+its own: it begins inside the answer's save and outlasts it)."""
 SEVERITY_MARK = {"error": "✗", "overridable": "!", "warning": "?"}
 
 
@@ -142,7 +145,7 @@ class InterviewScreen(CensusScreen):
         self.start = start
         self.hh: Household
         self.form: Form
-        """The session's form (set with the household, before the widgets are made)."""
+        """The household's form (set with the household, before the widgets are made)."""
         self.pos: Position = ("", "")
         self.findings: list[FindingView] = []
         self.held: Position | None = None
@@ -172,7 +175,6 @@ class InterviewScreen(CensusScreen):
     def _load(self) -> None:
         """Read the household, where to open and its findings, before the widgets are made."""
         self._reload()
-        self.form = self.session.form
         self._opening = self.start or self._resume_position()
         self.findings = self._safe_findings()
 
@@ -213,6 +215,7 @@ class InterviewScreen(CensusScreen):
 
     def _reload(self) -> None:
         self.hh = self.session.household(self.hh_uuid)
+        self.form = self.session.form_for(self.hh)
 
     def _safe_findings(self) -> list[FindingView]:
         try:
@@ -271,11 +274,15 @@ class InterviewScreen(CensusScreen):
     def _where(self) -> Msg:
         person_uuid, item_id = self.pos
         item = self.form.item(item_id)
+        name = flow.record_name(self.form, self.hh, person_uuid)
         if person_uuid == HOUSEHOLD_SCOPE:
             head = M_HOUSEHOLD
+        elif self.hh.death(person_uuid) is not None:
+            index = next(i for i, d in enumerate(self.hh.deaths) if d.uuid == person_uuid)
+            total = max(flow.expected_deaths(self.form, self.hh), len(self.hh.deaths))
+            head = M_DEATH.format(n=index + 1, m=total, name=name)
         else:
             index = next(i for i, p in enumerate(self.hh.persons) if p.uuid == person_uuid)
-            name = str(self.hh.persons[index].answers.get("D1", ""))
             head = M_PERSON.format(n=index + 1, name=name)
         return Msg(
             f"{head.zh} · {item.id} {item.label.zh}", f"{head.en} · {item.id} {item.label.en}"
@@ -477,6 +484,8 @@ class InterviewScreen(CensusScreen):
             self._show(step.position)
         elif isinstance(step, flow.AddPerson):
             self._add_person()
+        elif isinstance(step, flow.AddDeath):
+            self._add_death()
         else:
             self.action_self_check()
 
@@ -488,9 +497,18 @@ class InterviewScreen(CensusScreen):
             self.capp.report_failure,
         )
 
-    def _person_added(self, person_uuid: str) -> None:
+    def _add_death(self) -> None:
+        self._write_then(
+            ADDING,
+            partial(self.session.add_death, self.hh_uuid),
+            self._person_added,
+            self.capp.report_failure,
+        )
+
+    def _person_added(self, record_uuid: str) -> None:
+        """A person or death record was made: its first question."""
         self._reload()
-        self._show(flow.person_start(self.form, self.hh, person_uuid))
+        self._show(flow.record_start(self.form, self.hh, record_uuid))
 
     def action_skip(self) -> None:
         if self._answer(self.pos) is not None:

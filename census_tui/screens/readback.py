@@ -1,7 +1,7 @@
-"""Read-back confirmation (核对确认, FIELDWORK.md step 4): the key answers of each person in
-plain language for the enumerator to read out, then the respondent's name and the time (from
-the clock) are recorded and the household is completed (queued for sync in the same
-transaction by the service)."""
+"""Read-back confirmation (核对确认, FIELDWORK.md step 4): the key answers of each person, then
+of each death record, in plain language for the enumerator to read out; then the respondent's
+name and the time (from the clock) are recorded and the household is completed (queued for sync
+in the same transaction by the service)."""
 
 from __future__ import annotations
 
@@ -24,23 +24,28 @@ M_TITLE = Msg("核对确认:请向住户逐项读出", "Read-back: read these ou
 M_WHO = Msg("确认人姓名(回车完成登记)", "Respondent's name (Enter completes)")
 M_TIME = Msg("确认时间:{t}", "Confirmed at: {t}")
 M_PERSON = Msg("第{n}人", "Person {n}")
+M_DEATH = Msg("死亡人口 {n}", "Death record {n}")
 M_HOUSEHOLD = Msg("本户", "Household")
 M_DONE = Msg("本户登记完成,已排队等待上传。", "Household completed and queued for upload.")
 
 
 def grouped(lines: list[ReadBackLine], lang: str) -> str:
-    """One block per person (household first), headed so the enumerator keeps their place."""
+    """One block per person (household first), then one per death record, headed so the
+    enumerator keeps their place."""
     out: list[str] = []
     current: str | None = None
-    n = 0
+    n = d = 0
     for line in lines:
         if line.person_uuid != current:
             current = line.person_uuid
-            if current:
+            if not current:
+                head = M_HOUSEHOLD
+            elif line.death:
+                d += 1
+                head = M_DEATH.format(n=d)
+            else:
                 n += 1
                 head = M_PERSON.format(n=n)
-            else:
-                head = M_HOUSEHOLD
             out.append(f"── {head.zh if lang == 'zh' else head.en} ──")
         sep = ":" if lang == "zh" else ": "
         out.append(f"{line.label.zh if lang == 'zh' else line.label.en}{sep}{line.text}")

@@ -1,5 +1,6 @@
 """Self-check (普查员自查, FIELDWORK.md quality control): every error and unconfirmed warning,
-each jumping to its question; when nothing blocks, on to the read-back."""
+each jumping to its question (a household item, a person's, a death record's); when nothing
+blocks, on to the read-back."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ M_OPEN = Msg(
 M_CLEAN = Msg("自查通过。按 Enter 进入核对确认。", "Self-check passed. Enter for the read-back.")
 M_REASON = Msg("确认原因:{m}", "Reason for confirming: {m}")
 M_HOUSEHOLD = Msg("全户", "household")
+M_DEATH = Msg("死亡人口 {who}", "death record {who}")
 SEVERITY = {
     "error": Msg("错误", "error"),
     "overridable": Msg("与证件不符", "contradicts document"),
@@ -80,6 +82,8 @@ class SelfCheckScreen(CensusScreen):
         listing.clear_options()
         for f in self.open:
             who = f.person_label or M_HOUSEHOLD(lang)
+            if f.death:
+                who = M_DEATH.format(who=f.person_label)(lang)
             sev = SEVERITY.get(f.severity, Msg(f.severity, f.severity))(lang)
             listing.add_option(Option(f"[{sev}] {f.rule_id} {who}: {f.message(lang)}"))
         if self.open:

@@ -54,6 +54,8 @@ class DwellingRow:
     returned_comment: str = ""
     note: str = ""
     """The census office's note on the dwelling (e.g. ask the landlord for the tenant list)."""
+    form_id: str = "short2020"
+    """The form of the household the row shows (the dwelling's assigned form before any)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,7 @@ class HouseholdCase:
     hh_number: int
     state: CaseState
     head_name: str = ""
+    form_id: str = "short2020"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,23 @@ class FindingView:
     message: Msg
     confirmed: bool
     reason: str = ""
+    death: bool = False
+    """About a death record (``person_uuid`` is the record's): ``person_label`` numbers the
+    death records apart from the persons."""
+
+
+@dataclass(frozen=True, slots=True)
+class FormChange:
+    """What putting a household on another form would do (shown for confirmation first)."""
+
+    old: str
+    new: str
+    kept: int
+    """Answers kept (their items are on both forms with the same meaning)."""
+    dropped: int
+    """Answers removed (their items are not on the new form)."""
+    deaths_dropped: int
+    """Death records removed (the new form has none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +133,8 @@ class ReadBackLine:
     person_uuid: str
     label: Msg
     text: str
+    death: bool = False
+    """A line of a death record (``person_uuid`` is the record's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +172,8 @@ class Session(Protocol):
     training: bool
     lang_default: str
     form: Form
-    """The questionnaire of this session's households (screens never load forms themselves)."""
+    """The default form (short2020, roster mode's). A household is asked with its own form,
+    :meth:`form_for` (screens never load forms themselves)."""
     writer: OrderedWriter
     """The one ordered writer: screens submit answers and marks here, never commit on the loop."""
 
@@ -165,7 +188,28 @@ class Session(Protocol):
     def record_identity_shown(self, dwelling_id: str, checklist: dict[str, bool]) -> None: ...
     def start_interview(self, dwelling_id: str, hh_uuid: str | None = None) -> str: ...
     def households(self, dwelling_id: str) -> list[HouseholdCase]: ...
+    def form_by_id(self, form_id: str) -> Form: ...
+    def change_dwelling_form(self, dwelling_id: str, form_id: str) -> None:
+        """The form of a dwelling that has no household yet (its households will take it)."""
+        ...
+
     def household(self, hh_uuid: str) -> Household: ...
+    def form_for(self, hh: Household | str) -> Form:
+        """The form of a household (``Household.form_id``): short, long or the form for
+        residents from outside the mainland."""
+        ...
+
+    def add_death(self, hh_uuid: str) -> str: ...
+    def remove_death(self, hh_uuid: str, death_uuid: str) -> None: ...
+    def form_change(self, hh_uuid: str, form_id: str) -> FormChange:
+        """What putting the household on ``form_id`` would keep and remove (no write)."""
+        ...
+
+    def change_form(self, hh_uuid: str, form_id: str) -> FormChange:
+        """Put the household on ``form_id`` (after the enumerator confirmed
+        :meth:`form_change`): shared answers kept, the others removed, atomically."""
+        ...
+
     def set_answer(
         self, hh_uuid: str, person_uuid: str, item_id: str, value: Value | None
     ) -> None: ...

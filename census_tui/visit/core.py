@@ -1,5 +1,9 @@
-"""What every part of the visit session shares: the open store, the form, the household cache
+"""What every part of the visit session shares: the open store, the forms, the household cache
 and the one place a case's state is changed (through the lifecycle of :mod:`.states`).
+
+The form is per household (``Household.form_id``: the short form, the long form of the 10 %
+sample, the form for residents from outside the mainland): every use case asks and checks a
+household with :meth:`SessionCore.form_for`, never with one session-wide form.
 
 The use cases (:mod:`.identity`, :mod:`.dwellings`, :mod:`.attempts`, :mod:`.answers`,
 :mod:`.review`, :mod:`.exchange`, :mod:`.training`) build on :class:`SessionCore`;
@@ -63,7 +67,9 @@ class SessionCore:
         self.profile = profile
         self.base = base
         self.form = form or load_form()
-        """The form every household of this session is asked and checked with."""
+        """The default form (short2020): what roster mode builds collective households on.
+        A household is asked and checked with its own form, :meth:`form_for`."""
+        self._forms: dict[str, Form] = {self.form.id: self.form}
         self.tz = tz or _local_tz()
         self.training = store.get_meta(META_TRAINING) == "1"
         self.lang_default = "zh"
@@ -75,6 +81,21 @@ class SessionCore:
         """Household case → (store change count when read, household): the interview reads
         the same household several times per keystroke; any write through the store (this
         session, roster mode) changes the count and so invalidates it."""
+
+    # --- forms ----------------------------------------------------------------------------
+
+    def form_for(self, hh: Household | str) -> Form:
+        """The form a household (or a household UUID) is asked and checked with: its
+        ``form_id``, loaded once per session (a form injected at start-up stands for its id).
+        FormError (a clear message naming the form) for a form this program does not have."""
+        return self.form_by_id((hh if isinstance(hh, Household) else self._current(hh)).form_id)
+
+    def form_by_id(self, form_id: str) -> Form:
+        """A form by its id (cached like :meth:`form_for`)."""
+        form = self._forms.get(form_id)
+        if form is None:
+            form = self._forms[form_id] = load_form(form_id)
+        return form
 
     # --- households -----------------------------------------------------------------------
 

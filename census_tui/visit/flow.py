@@ -1,22 +1,26 @@
 """The interview's flow, without a screen: what comes after a question, where an interview opens,
 and which findings hold the enumerator on the question just answered.
 
-The walker (:mod:`census_tui.questionnaire.walker`) gives the order of the questions; the
-household rule HH-03 (:func:`census_tui.validation.rules_household.expected_persons`) says how
-many persons the household registers. The interview screen only renders what this module
-decides, so the decisions are tested without a terminal (``tests/visit/test_flow.py``).
+The walker (:mod:`census_tui.questionnaire.walker`) gives the order of the questions: household
+items, each person's, then each death record's (死亡人口调查表). The household's form says how
+many records there are to be: persons as the sum of its ``person_count_items`` (H2a + H2b as rule
+HH-03 counts them; FN on the form for residents from outside the mainland), death records as
+H4m + H4f (``death_count_items``). Records are made as the walk reaches them: after the last
+person another person while fewer are listed than expected, then a death record while fewer
+are recorded than H4. A household in which everyone died (H2a = H2b = 0, H4 > 0) goes from the
+household items straight to the death records. The interview screen only renders what this
+module decides, so the decisions are tested without a terminal (``tests/visit/test_flow.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from census_tui.model import HOUSEHOLD_SCOPE, Household, Value
+from census_tui.model import HOUSEHOLD_SCOPE, Household, Person, Value
 from census_tui.questionnaire import walker
-from census_tui.questionnaire.form import Form
-from census_tui.validation.rules_household import expected_persons as persons_to_register
-from census_tui.validation.view import view
+from census_tui.questionnaire.form import Form, Item
 from census_tui.visit.api import FindingView
 
 Position = tuple[str, str]
@@ -36,32 +40,87 @@ class AddPerson:
 
 
 @dataclass(frozen=True, slots=True)
+class AddDeath:
+    """Every person is listed and fewer death records are made than H4m + H4f: add one."""
+
+
+@dataclass(frozen=True, slots=True)
 class SelfCheck:
-    """The walk is over and every expected person is listed: go to the self-check."""
+    """The walk is over and every expected person and death record is listed: the self-check."""
 
 
-Step = Ask | AddPerson | SelfCheck
+Step = Ask | AddPerson | AddDeath | SelfCheck
 
+Scope = Literal["household", "person", "death"]
 
 PERSON_COUNTS = frozenset({"HH-03", "HH-04"})
 """Rules that compare H2a/H2b with the persons entered: true but useless before all of them
 could be entered, so the interview shows them only once it has asked for every person."""
+DEATH_COUNTS = frozenset({"HH-08"})
+"""Rules that compare H4m/H4f with the death records: shown once every record could be made."""
 
 
-def expected_persons(hh: Household) -> int:
-    """How many persons the interview lists before the self-check: H2a + H2b as rule HH-03
-    counts them, and at least one (while H2 is unanswered or out of range, one)."""
-    return max(persons_to_register(view(hh)) or 0, 1)
+def _count(form: Form, hh: Household, item_ids: Sequence[str]) -> int | None:
+    """The sum of the household's answers to these count items; None while one is unanswered
+    or outside its item's range (the logic checks say what is wrong with it)."""
+    total = 0
+    for item_id in item_ids:
+        value = hh.answers.get(item_id)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            return None
+        item = form.item(item_id) if form.has_item(item_id) else None
+        if item is not None and item.max is not None and value > item.max:
+            return None
+        total += value
+    return total
+
+
+def expected_deaths(form: Form, hh: Household) -> int:
+    """How many death records the interview makes: H4m + H4f (0 on a form without deaths,
+    and while either count is unanswered or out of range)."""
+    if not form.death_items or not form.death_count_items:
+        return 0
+    return _count(form, hh, form.death_count_items) or 0
+
+
+def expected_persons(form: Form, hh: Household) -> int:
+    """How many persons the interview lists before the death records and the self-check: the
+    form's person count (H2a + H2b as rule HH-03 counts them; FN on the form for residents from
+    outside the mainland), at least one while the count is unanswered or out of range, and none
+    when everyone died (the count is 0 and the household has deaths to record)."""
+    items = form.person_count_items
+    n = _count(form, hh, items) if items else None
+    if n == 0 and expected_deaths(form, hh) > 0:
+        return 0
+    return max(n or 0, 1)
+
+
+def scope_of(hh: Household, uuid: str) -> Scope | None:
+    """Which kind of record a position's uuid names (None: not in the household)."""
+    if uuid == HOUSEHOLD_SCOPE:
+        return "household"
+    if hh.person(uuid) is not None:
+        return "person"
+    if hh.death(uuid) is not None:
+        return "death"
+    return None
 
 
 def next_step(form: Form, hh: Household, pos: Position) -> Step:
-    """What follows the question at ``pos``: the walker's next question; at the end of the walk
-    another person while fewer are listed than expected; else the self-check."""
+    """What follows the question at ``pos``: the walker's next question, except that a walk
+    about to leave the persons (for the death records or the end) first gets another person
+    while fewer are listed than expected; at the end of the walk a death record while fewer are
+    made than H4m + H4f; else the self-check."""
     nxt = walker.next_position(form, hh, pos)
+    short_of_persons = len(hh.persons) < expected_persons(form, hh)
     if nxt is not None:
+        if short_of_persons and scope_of(hh, pos[0]) != "death" and hh.death(nxt[0]) is not None:
+            return AddPerson()
         return Ask(nxt)
-    if len(hh.persons) < expected_persons(hh):
+    if short_of_persons:
         return AddPerson()
+    if len(hh.deaths) < expected_deaths(form, hh):
+        return AddDeath()
     return SelfCheck()
 
 
@@ -76,13 +135,48 @@ def person_start(form: Form, hh: Household, person_uuid: str) -> Position:
     return (person_uuid, (items[0] if items else form.person_items[0]).id)
 
 
+def death_start(form: Form, hh: Household, death_uuid: str) -> Position:
+    """The first question of a death record (a record just made starts here)."""
+    items = walker.death_items(form, hh, death_uuid)
+    return (death_uuid, (items[0] if items else form.death_items[0]).id)
+
+
+def record_start(form: Form, hh: Household, uuid: str) -> Position:
+    """The first question of a person or a death record."""
+    if hh.death(uuid) is not None:
+        return death_start(form, hh, uuid)
+    return person_start(form, hh, uuid)
+
+
+def record(hh: Household, uuid: str) -> Person | None:
+    """The person or death record with this uuid."""
+    return hh.person(uuid) or hh.death(uuid)
+
+
 def answer_at(hh: Household, pos: Position) -> Value | None:
-    """The stored answer at a position (None if unanswered or the person is gone)."""
+    """The stored answer at a position (None if unanswered or the record is gone)."""
     person_uuid, item_id = pos
     if person_uuid == HOUSEHOLD_SCOPE:
         return hh.answers.get(item_id)
-    person = hh.person(person_uuid)
-    return None if person is None else person.answers.get(item_id)
+    rec = record(hh, person_uuid)
+    return None if rec is None else rec.answers.get(item_id)
+
+
+def record_name(form: Form, hh: Household, uuid: str) -> str:
+    """The name given for a person (the form's ``name`` role: D1, R1) or a death record (S2);
+    "" when none yet."""
+    if hh.death(uuid) is not None:
+        rec, item_id = hh.death(uuid), form.death_roles.get("name", "S2")
+    else:
+        rec, item_id = hh.person(uuid), form.roles.get("name", "D1")
+    value = None if rec is None else rec.answers.get(item_id)
+    return value if isinstance(value, str) else ""
+
+
+def section_items(form: Form, hh: Household, uuid: str) -> tuple[Item, ...]:
+    """The items of the section a position's uuid belongs to."""
+    scope = scope_of(hh, uuid) or "person"
+    return form.items(scope)
 
 
 def is_valid(form: Form, hh: Household, pos: Position) -> bool:
@@ -122,8 +216,7 @@ def opening(
 
 def _about_answers(form: Form, hh: Household, finding: FindingView) -> bool:
     """False for "not answered yet" findings about items still ahead in the walk."""
-    section = form.household_items if not finding.person_uuid else form.person_items
-    ids = {i.id for i in section}
+    ids = {i.id for i in section_items(form, hh, finding.person_uuid)}
     own = [i for i in finding.items if i in ids]
     return not own or any(answer_at(hh, (finding.person_uuid, i)) is not None for i in own)
 
@@ -131,17 +224,20 @@ def _about_answers(form: Form, hh: Household, finding: FindingView) -> bool:
 def open_here(
     form: Form, hh: Household, findings: Iterable[FindingView], pos: Position
 ) -> list[FindingView]:
-    """Unconfirmed findings about the person at ``pos`` (or the household) to show beside the
-    question, leaving out those about questions not reached yet, and the person counts
-    (:data:`PERSON_COUNTS`) while persons are still being entered."""
+    """Unconfirmed findings about the record at ``pos`` (or the household) to show beside the
+    question, leaving out those about questions not reached yet, the person counts
+    (:data:`PERSON_COUNTS`) while persons are still being entered and the death counts
+    (:data:`DEATH_COUNTS`) while persons or death records are."""
     person_uuid = pos[0]
-    entering = len(hh.persons) < expected_persons(hh)
+    entering = len(hh.persons) < expected_persons(form, hh)
+    dying = entering or len(hh.deaths) < expected_deaths(form, hh)
     return [
         f
         for f in findings
         if not f.confirmed
         and f.person_uuid in (person_uuid, HOUSEHOLD_SCOPE)
         and not (entering and f.rule_id in PERSON_COUNTS)
+        and not (dying and f.rule_id in DEATH_COUNTS)
         and _about_answers(form, hh, f)
     ]
 

@@ -11,6 +11,7 @@ from census_tui.errors import BadInput
 from census_tui.i18n import Msg
 from census_tui.model import Household
 from census_tui.questionnaire import walker
+from census_tui.questionnaire.form import Form
 from census_tui.validation.engine import (
     check_household,
     completion_status,
@@ -22,6 +23,7 @@ from census_tui.validation.findings import Finding
 from census_tui.validation.household_json import ReadBack, to_json
 from census_tui.visit.api import FindingView, ReadBackLine
 from census_tui.visit.core import KIND_HOUSEHOLD, SessionCore
+from census_tui.visit.flow import record_name
 from census_tui.visit.readback import readback_lines
 from census_tui.visit.states import CaseState
 
@@ -51,7 +53,10 @@ class ReviewMixin(SessionCore):
         current = {
             confirmation_key(c): c for c in hh.confirmations if confirmation_is_current(c, hh)
         }
-        labels = {p.uuid: _person_label(hh, i) for i, p in enumerate(hh.persons)}
+        form = self.form_for(hh)
+        labels = {p.uuid: _label(form, hh, p.uuid, i) for i, p in enumerate(hh.persons)}
+        deaths = {d.uuid: _label(form, hh, d.uuid, i) for i, d in enumerate(hh.deaths)}
+        labels.update(deaths)
         out = []
         for f in found:
             conf = current.get(confirmation_key(f))
@@ -65,6 +70,7 @@ class ReviewMixin(SessionCore):
                     message=f.message,
                     confirmed=conf is not None,
                     reason=conf.reason if conf is not None else "",
+                    death=f.person_uuid in deaths,
                 )
             )
         return out
@@ -82,12 +88,13 @@ class ReviewMixin(SessionCore):
 
     def can_complete(self, hh_uuid: str) -> bool:
         hh = self._current(hh_uuid)
-        missing = walker.missing(self.form, hh)
+        missing = walker.missing(self.form_for(hh), hh)
         return not missing and completion_status(hh, self._findings(hh)).may_complete
 
     def missing(self, hh_uuid: str) -> list[tuple[str, str]]:
         """Applicable, required questions still unanswered."""
-        return walker.missing(self.form, self._current(hh_uuid))
+        hh = self._current(hh_uuid)
+        return walker.missing(self.form_for(hh), hh)
 
     def self_check_passed(self, hh_uuid: str) -> None:
         if not self.can_complete(hh_uuid):
@@ -99,7 +106,7 @@ class ReviewMixin(SessionCore):
 
     def readback(self, hh_uuid: str, lang: str) -> list[ReadBackLine]:
         hh = self._current(hh_uuid)
-        return readback_lines(self.form, hh, "zh" if lang == "zh" else "en")
+        return readback_lines(self.form_for(hh), hh, "zh" if lang == "zh" else "en")
 
     def complete(self, hh_uuid: str, respondent: str) -> None:
         """The respondent confirmed the read-back: complete and queue for upload, atomically."""
@@ -126,7 +133,8 @@ class ReviewMixin(SessionCore):
         _log.info("household %s completed, revision %d queued", hh_uuid, revision)
 
 
-def _person_label(hh: Household, index: int) -> str:
-    """``"2. name"`` for the finding list (the name only on screen, never in a log)."""
-    name = hh.persons[index].answers.get("D1")
-    return f"{index + 1}. {name}" if isinstance(name, str) and name else f"{index + 1}."
+def _label(form: Form, hh: Household, uuid: str, index: int) -> str:
+    """``"2. name"`` for the finding list, of a person or (numbered apart) a death record; the
+    name only on screen, never in a log."""
+    name = record_name(form, hh, uuid)
+    return f"{index + 1}. {name}" if name else f"{index + 1}."

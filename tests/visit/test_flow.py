@@ -75,18 +75,20 @@ def test_at_the_end_of_the_walk_persons_are_added_up_to_h2a_plus_h2b(
         ({"H2a": DEFAULT.max_household_count + 1, "H2b": 0}, 1),  # out of range (HH-02)
     ],
 )
-def test_expected_persons_is_rule_hh_03s_count(answers: dict[str, int], expected: int) -> None:
-    assert flow.expected_persons(Household("hh", answers=dict(answers))) == expected
+def test_expected_persons_is_rule_hh_03s_count(
+    form: Form, answers: dict[str, int], expected: int
+) -> None:
+    assert flow.expected_persons(form, Household("hh", answers=dict(answers))) == expected
 
 
 @pytest.mark.parametrize(("h2a", "h2b", "listed"), [(2, 0, 2), (1, 1, 2), (3, 0, 2), (1, 0, 3)])
 def test_the_flow_stops_adding_exactly_when_hh_03_is_satisfied(
-    h2a: int, h2b: int, listed: int
+    form: Form, h2a: int, h2b: int, listed: int
 ) -> None:
     hh = valid_household(listed)
     hh.answers.update(H2a=h2a, H2b=h2b)
     hh_03 = any(f.rule_id == "HH-03" for f in check_household(hh))
-    assert hh_03 == (len(hh.persons) != flow.expected_persons(hh))
+    assert hh_03 == (len(hh.persons) != flow.expected_persons(form, hh))
 
 
 def test_a_new_person_starts_at_their_first_question(form: Form) -> None:
@@ -177,7 +179,7 @@ def test_person_counts_wait_until_every_expected_person_could_be_entered(form: F
         _finding("", ("H2a",), rule="HH-05"),  # any other household rule shows as before
     ]
     one = Household(full.uuid, answers=dict(full.answers), persons=[full.persons[0]])
-    assert flow.expected_persons(one) == 3
+    assert flow.expected_persons(form, one) == 3
     shown = flow.open_here(form, one, counts, (one.persons[0].uuid, "D1"))
     assert [f.rule_id for f in shown] == ["HH-05"]
     shown = flow.open_here(form, full, counts, (full.persons[2].uuid, "D1"))
