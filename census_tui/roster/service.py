@@ -36,6 +36,8 @@ HEAD, OTHER = 0, 9
 PRESENT_RESIDENCE = 1
 """D7 = 1 本普查小区: present at the standard time means living here then."""
 
+ROSTER_FORM = "short2020"
+"""The form of every collective household roster mode builds (docs/fieldwork.md)."""
 MAX_PERSONS = 999
 """Default most persons in one collective household before the site opens another; after the
 6th census's limit of 999 forms (FACTS §8.1, [U] for 2020). Configurable per service."""
@@ -139,8 +141,11 @@ class RosterService:
     ) -> None:
         if max_persons < 1:
             raise ValueError("max_persons must be at least 1")
-        self.form = form or load_form("short2020")
-        """The questionnaire whose person items the roster's dialog asks."""
+        self.form = form or load_form(ROSTER_FORM)
+        """The questionnaire whose person items the roster's dialog asks, and the form of the
+        collective households it builds (the short form: the long-form sample is of
+        dwellings, and roster mode's collective households are never on the long form, even
+        at a site the office put on it)."""
         self.store = store
         self.actor = actor
         self.max_persons = max_persons
@@ -315,14 +320,19 @@ class RosterService:
         return e
 
     def households(self, dwelling_id: str) -> list[str]:
-        """The collective household cases of this site (UUIDs), by 户编号."""
-        return [c.uuid for c in self.store.cases(dwelling_id)]
+        """The collective household cases of this site (UUIDs), by 户编号: those on the
+        roster's form (a household interviewed on the long form at the site is not one)."""
+        return [c.uuid for c in self.store.cases(dwelling_id) if c.form_id == self.form.id]
 
     # --- inside a transaction -----------------------------------------------------------------
 
     def _open_household(self, dwelling_id: str) -> str:
         hh = self.store.create_household(
-            dwelling_id, state="interviewing", training=self.training, actor=self.actor
+            dwelling_id,
+            state="interviewing",
+            training=self.training,
+            form_id=self.form.id,
+            actor=self.actor,
         )
         self.store.set_answer(hh, "", "H1", COLLECTIVE, actor=self.actor)
         self.store.set_answer(hh, "", "H5", COLLECTIVE, actor=self.actor)
@@ -332,6 +342,8 @@ class RosterService:
         """The site's first collective household with room for one more person, or a new one
         when every one holds ``max_persons`` already."""
         for case in self.store.cases(dwelling_id):
+            if case.form_id != self.form.id:
+                continue  # a household interviewed on another form, not one of the roster's
             if len(self.store.persons(case.uuid)) < self.max_persons:
                 return case.uuid
         return self._open_household(dwelling_id)
