@@ -8,7 +8,7 @@ dormitory (建筑工地临时居住), a household with a booked appointment, one
 
 from __future__ import annotations
 
-from census_tui.server.storage import ServerDB
+from census_tui.server.storage import Storage
 
 DEMO_ACCOUNT = "demo"
 DEMO_PASSWORD = "census2020"
@@ -45,12 +45,34 @@ def _demo_dwellings() -> list[tuple[str, str, str]]:
     return rows
 
 
-def seed_demo(db: ServerDB) -> None:
+DEMO_SAMPLE_SEED = 20201142
+"""The training area's recorded long-form sample seed (docs/protocol.md "Forms"): its random
+start is 5, so the sample holds the long-form practice dwelling (1号楼 2单元 106室) and none of
+the short-form practice households."""
+DEMO_HMT_ADDRESSES = frozenset({"幸福里小区 1号楼 4单元 116室"})
+"""Training dwellings the listing marked for the HMT-foreign form (the foreign resident's
+practice household)."""
+
+
+def demo_forms() -> dict[str, str]:
+    """Every training dwelling's form: the systematic 10 % long-form sample drawn with
+    :data:`DEMO_SAMPLE_SEED` (census_tui/server/sample.py), the HMT-foreign form for
+    :data:`DEMO_HMT_ADDRESSES`, else the short form."""
+    from census_tui.server.sample import assign_forms
+
+    ids = {f"{DEMO_AREA}-{n:03d}": a for n, (a, _, _) in enumerate(_demo_dwellings(), start=1)}
+    hmt = [d for d, address in ids.items() if address in DEMO_HMT_ADDRESSES]
+    return assign_forms(ids, DEMO_SAMPLE_SEED, hmt=hmt)
+
+
+def seed_demo(db: Storage) -> None:
     """Make ``db`` a training server with the demo area and the ``demo`` account."""
     db.set_training(True)
     db.add_area(DEMO_AREA, "培训普查小区 / Training enumeration area", training=True)
-    for n, (address, kind, note) in enumerate(_demo_dwellings(), start=1):
-        db.add_dwelling(f"{DEMO_AREA}-{n:03d}", DEMO_AREA, address, kind, note)
+    db.add_dwellings(
+        (f"{DEMO_AREA}-{n:03d}", DEMO_AREA, address, kind, note)
+        for n, (address, kind, note) in enumerate(_demo_dwellings(), start=1)
+    )
     db.add_account(
         DEMO_ACCOUNT,
         DEMO_PASSWORD,
@@ -65,7 +87,7 @@ def seed_demo(db: ServerDB) -> None:
 
 
 def add_enumerator(
-    db: ServerDB,
+    db: Storage,
     account: str,
     password: str,
     area_id: str,
@@ -82,8 +104,10 @@ def add_enumerator(
     """
     db.add_area(area_id, f"测试小区 {area_id[-3:]} / Test area", training=db.training)
     ids = [f"{area_id}-{n:03d}" for n in range(1, dwellings + 1)]
-    for n, dwelling_id in enumerate(ids, start=1):
-        db.add_dwelling(dwelling_id, area_id, f"测试路 {n} 号", "ordinary", "")
+    db.add_dwellings(
+        (dwelling_id, area_id, f"测试路 {n} 号", "ordinary", "")
+        for n, dwelling_id in enumerate(ids, start=1)
+    )
     db.add_account(
         account,
         password,

@@ -1,78 +1,55 @@
-"""The reference server's storage: stdlib sqlite3 in WAL mode, no web imports.
+"""The reference server's storage: one interface, two backends, no web imports.
 
-Uniqueness lives in the schema, not in the code: ``households`` has the primary key
-(case_uuid, revision) and ``outcomes`` the primary key outcome_uuid, and every write runs in a
-``BEGIN IMMEDIATE`` transaction, so concurrent retries (several connections, several processes)
-can never create a second copy. Cursors are integers handed out by one counter (``meta.seq``).
+:class:`Storage` is what the application (``app.py``), the seeding and the supervisor commands
+use; it holds the server's rules (sessions, case ownership, idempotent uploads, returns) once,
+in SQL both backends run. :class:`SqliteStorage` (stdlib sqlite3 in WAL mode, one connection
+behind a lock) is the embedded default for the demo, training classes and tests;
+``PostgresStorage`` (``pg_storage.py``, psycopg 3 with a connection pool, imported only for a
+``postgresql://`` URL) is for a census office's own database and several worker processes.
+:func:`open_storage` picks one from ``--db``: ``postgresql://…``, ``sqlite:///relative.db``,
+``sqlite:////absolute.db`` or a plain path (SQLite).
+
+Uniqueness lives in the schema (``migrations.py``), not in the code: ``households`` has the
+primary key (case_uuid, revision), ``outcomes`` outcome_uuid and ``cases`` (the owner of each
+case) case_uuid, and inserts say ``ON CONFLICT DO NOTHING``, so concurrent retries (several
+connections, several processes) never create a second copy. Cursors come from the database (a
+sequence on PostgreSQL, the ``meta.seq`` counter on SQLite), never from a process's memory.
 
 Secrets are kept apart from the data: the census office's recovery private key lives in its own
-file next to the database (``<db>.recovery-key``, mode 0600, made once), never in a table; the
-database file itself is 0600. Sessions expire (:data:`SESSION_IDLE` after the last use, and at
-most :data:`SESSION_MAX_AGE` after the login). Once stored, a case belongs to the account and
-area that first uploaded it.
+file (``<db>.recovery-key`` for SQLite, ``--key-file`` for PostgreSQL; mode 0600, made once),
+never in a table; a SQLite database file itself is 0600. Sessions expire (:data:`SESSION_IDLE`
+after the last use, and at most :data:`SESSION_MAX_AGE` after the login). Once stored, a case
+belongs to the account and area that first uploaded it.
+
+Every method may block (a lock, the network): the application calls them from a worker thread.
+When the database cannot be reached they raise :class:`StorageUnavailable` (the server answers
+503 with ``Retry-After``; the transaction was rolled back as a whole).
 """
 
 from __future__ import annotations
 
+import abc
 import base64
+import contextlib
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 from census_tui.clock import Clock, SystemClock, iso
-from census_tui.errors import StoreError
+from census_tui.errors import BadInput, StoreError
 from census_tui.i18n import Msg
 from census_tui.server import accounts as acc
 from census_tui.server import review as rv
+from census_tui.server.migrations import LATEST, LEGACY_COLUMNS, STEPS, VERSION_TABLE, Dialect
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS accounts (
-    account TEXT PRIMARY KEY, pw_hash TEXT NOT NULL, must_change INTEGER NOT NULL,
-    verified INTEGER NOT NULL, role TEXT NOT NULL, name TEXT NOT NULL, id_number TEXT NOT NULL,
-    work_id TEXT NOT NULL, issuing_office TEXT NOT NULL, valid_from TEXT NOT NULL,
-    valid_until TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS areas (
-    area_id TEXT PRIMARY KEY, name TEXT NOT NULL, training INTEGER NOT NULL, seq INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS assignments (
-    account TEXT NOT NULL REFERENCES accounts, area_id TEXT NOT NULL REFERENCES areas,
-    PRIMARY KEY (account, area_id));
-CREATE TABLE IF NOT EXISTS dwellings (
-    dwelling_id TEXT PRIMARY KEY, area_id TEXT NOT NULL REFERENCES areas, address TEXT NOT NULL,
-    kind TEXT NOT NULL, note TEXT NOT NULL, seq INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (
-    token_hash TEXT PRIMARY KEY, account TEXT NOT NULL REFERENCES accounts, created TEXT NOT NULL,
-    expires REAL NOT NULL DEFAULT 0, ends REAL NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS households (
-    case_uuid TEXT NOT NULL, revision INTEGER NOT NULL, area_id TEXT NOT NULL,
-    dwelling_id TEXT NOT NULL, account TEXT NOT NULL, training INTEGER NOT NULL,
-    payload TEXT NOT NULL, sha256 TEXT NOT NULL, flagged INTEGER NOT NULL, flags TEXT NOT NULL,
-    received TEXT NOT NULL, PRIMARY KEY (case_uuid, revision));
-CREATE TABLE IF NOT EXISTS outcomes (
-    outcome_uuid TEXT PRIMARY KEY, dwelling_id TEXT NOT NULL, area_id TEXT NOT NULL,
-    account TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, sha256 TEXT NOT NULL,
-    received TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS reviews (
-    seq INTEGER PRIMARY KEY, case_uuid TEXT NOT NULL, revision INTEGER NOT NULL,
-    area_id TEXT NOT NULL, action TEXT NOT NULL, comment TEXT NOT NULL, by TEXT NOT NULL,
-    at TEXT NOT NULL, items TEXT NOT NULL DEFAULT '[]');
-"""
-MIGRATIONS = (
-    # Returns point at the questions concerned (a JSON list of [person_uuid, item_id]); a
-    # database made before that has no column: it is added, old reviews read as no items.
-    ("reviews", "items", "ALTER TABLE reviews ADD COLUMN items TEXT NOT NULL DEFAULT '[]'"),
-    # Sessions expire; those made before expiry existed read as expired (the device logs in
-    # again with its password).
-    ("sessions", "expires", "ALTER TABLE sessions ADD COLUMN expires REAL NOT NULL DEFAULT 0"),
-    ("sessions", "ends", "ALTER TABLE sessions ADD COLUMN ends REAL NOT NULL DEFAULT 0"),
-)
 SESSION_IDLE = 12 * 3600.0
 """A token expires this long after its last use; every authenticated call (a sync) renews it."""
 SESSION_MAX_AGE = 7 * 24 * 3600.0
@@ -92,7 +69,79 @@ KEY_MISMATCH = Msg(
     "The recovery key file {path} does not belong to this database: put the right one back.",
 )
 KEY_SUFFIX = ".recovery-key"
-"""The office's recovery private key file is the database's path plus this suffix."""
+"""The office's recovery private key file is a SQLite database's path plus this suffix."""
+UNAVAILABLE = Msg(
+    "服务器数据库暂时不可用，本批未保存任何内容，请稍后重试。",
+    "The server's database is unavailable for now; nothing of this request was stored. Try "
+    "again shortly.",
+)
+TOO_NEW = Msg(
+    "该数据库由更新版本的服务器创建（结构版本 {have}，本程序支持到 {latest}）：请升级服务器。",
+    "This database was made by a newer server (schema version {have}; this one knows up to "
+    "{latest}): upgrade the server.",
+)
+BAD_URL = Msg(
+    "无法识别的数据库地址 {url}：请写 postgresql://…、sqlite:///文件 或文件路径。",
+    "Unknown database address {url}: give postgresql://…, sqlite:///FILE or a file path.",
+)
+NO_KEY_FILE = Msg(
+    "PostgreSQL 服务器须用 --key-file 指定恢复密钥文件（首次启动时生成，权限 0600，请与数据库"
+    "分开备份）。",
+    "A PostgreSQL server needs --key-file for the office's recovery key file (made on the first "
+    "start, mode 0600; back it up apart from the database).",
+)
+
+
+class StorageUnavailable(StoreError):
+    """The database cannot be reached or gave up on a transaction (gone away, restarting,
+    pool exhausted, deadlock): nothing of the transaction was kept; try again later."""
+
+    def __init__(self, msg: Msg = UNAVAILABLE) -> None:
+        super().__init__(msg)
+
+
+class BadText(ValueError):
+    """A text the database cannot hold (a NUL character on PostgreSQL)."""
+
+
+class Row(tuple[Any, ...]):
+    """A result row: a tuple that also answers ``row["column"]`` (the same on both backends)."""
+
+    _names: dict[str, int]
+
+    def __new__(cls, values: Iterable[Any], names: dict[str, int]) -> Row:
+        row = super().__new__(cls, values)
+        row._names = names
+        return row
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._names[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+def column_names(description: Sequence[Sequence[Any]] | None) -> dict[str, int]:
+    return {str(d[0]): i for i, d in enumerate(description or ())}
+
+
+class Cursor(Protocol):
+    """What a statement run in a transaction gives back (sqlite3's and psycopg's cursors)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class Tx(Protocol):
+    """A transaction: statements with ``?`` placeholders (PostgreSQL's are translated)."""
+
+    def execute(self, sql: str, args: Sequence[Any] = (), /) -> Cursor: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,67 +176,133 @@ def _private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-class ServerDB:
-    """One sqlite3 database; a single connection guarded by a lock (the server is small)."""
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
 
-    def __init__(
-        self, path: Path | str, clock: Clock | None = None, *, key_file: Path | str | None = None
-    ) -> None:
-        self.clock: Clock = clock or SystemClock()
-        self._lock = threading.RLock()
-        self.path = None if str(path) == ":memory:" else Path(path)
-        if key_file is not None:
-            self.key_file: Path | None = Path(key_file)
-        else:
-            self.key_file = None if self.path is None else Path(f"{self.path}{KEY_SUFFIX}")
+
+# -- the queries of the sync path (each has an index; tests/server_pg/test_explain.py) ---------
+Q_SESSION = "SELECT account, expires, ends FROM sessions WHERE token_hash = ?"
+Q_ACCOUNT = "SELECT * FROM accounts WHERE account = ?"
+Q_AREAS_OF = (
+    "SELECT a.* FROM areas a JOIN assignments s ON s.area_id = a.area_id WHERE s.account = ?"
+    " ORDER BY a.area_id"
+)
+Q_DWELLINGS_SINCE = "SELECT * FROM dwellings WHERE area_id IN ({marks}) AND seq > ? ORDER BY seq"
+Q_REVIEWS_SINCE = "SELECT * FROM reviews WHERE area_id IN ({marks}) AND seq > ? ORDER BY seq"
+Q_DWELLING_AREA = "SELECT area_id FROM dwellings WHERE dwelling_id = ?"
+Q_CASE_OWNER = "SELECT account, area_id FROM cases WHERE case_uuid = ?"
+Q_TOP_REVISION = (
+    "SELECT revision, sha256 FROM households WHERE case_uuid = ? ORDER BY revision DESC LIMIT 1"
+)
+Q_OUTCOME = "SELECT sha256 FROM outcomes WHERE outcome_uuid = ?"
+Q_CASES_OF = "SELECT case_uuid FROM cases WHERE account = ? AND area_id = ?"
+
+SYNC_PATH: dict[str, tuple[str, tuple[Any, ...]]] = {
+    "session": (Q_SESSION, ("0" * 64,)),
+    "account": (Q_ACCOUNT, ("alice",)),
+    "areas of an account": (Q_AREAS_OF, ("alice",)),
+    "dwellings since a cursor": (Q_DWELLINGS_SINCE.format(marks=_marks(2)), ("a1", "a2", 5)),
+    "returns since a cursor": (Q_REVIEWS_SINCE.format(marks=_marks(2)), ("a1", "a2", 5)),
+    "area of a dwelling": (Q_DWELLING_AREA, ("a1-001",)),
+    "owner of a case": (Q_CASE_OWNER, ("c1",)),
+    "latest revision of a case": (Q_TOP_REVISION, ("c1",)),
+    "an outcome": (Q_OUTCOME, ("o1",)),
+    "cases of an owner": (Q_CASES_OF, ("alice", "a1")),
+}
+"""Every query a device's sync runs, with example arguments: each must use an index."""
+
+TABLES = frozenset(
+    {
+        "households",
+        "outcomes",
+        "reviews",
+        "accounts",
+        "dwellings",
+        "areas",
+        "sessions",
+        "assignments",
+        "meta",
+        "cases",
+    }
+)
+
+
+class Storage(abc.ABC):
+    """The server's data: accounts, sessions, areas and dwellings, uploads, returns.
+
+    A backend provides the connection handling (:meth:`_q`, :meth:`tx`), the cursor counter
+    (:meth:`_next_seq`, :meth:`current_seq`), :meth:`backup`, :meth:`scans` and :meth:`close`;
+    everything else is shared SQL with ``?`` placeholders.
+    """
+
+    dialect: ClassVar[Dialect]
+    lock_clause: ClassVar[str] = ""
+    """Appended to a SELECT that must lock the rows it reads until the transaction ends."""
+
+    clock: Clock
+    key_file: Path | None
+
+    def __init__(self, clock: Clock | None, key_file: Path | None) -> None:
+        self.clock = clock or SystemClock()
+        self.key_file = key_file
         self._memory_key: bytes | None = None
-        if self.path is not None:
-            _private_file(self.path)
-        self._con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self._con.row_factory = sqlite3.Row
-        for pragma in (
-            "journal_mode=WAL",
-            "synchronous=FULL",
-            "foreign_keys=ON",
-            "busy_timeout=10000",
-        ):
-            self._con.execute(f"PRAGMA {pragma}")
-        with self._lock:
-            self._con.executescript(SCHEMA)
-            self._migrate()
-        if self.path is not None:
-            for extra in ("-wal", "-shm"):
-                side = Path(f"{self.path}{extra}")
-                if side.exists():
-                    os.chmod(side, 0o600)
-        self._ensure_office_key()
+
+    # -- what a backend provides ---------------------------------------------------------------
+    @abc.abstractmethod
+    def _q(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
+        """Run one read statement on its own and return its rows."""
+
+    @abc.abstractmethod
+    def tx(self) -> AbstractContextManager[Tx]:
+        """A write transaction: all or nothing (rolled back when the block raises)."""
+
+    @abc.abstractmethod
+    def _next_seq(self, t: Tx) -> int:
+        """The next cursor value, inside the transaction that stores the row carrying it."""
+
+    @abc.abstractmethod
+    def current_seq(self) -> int:
+        """The highest cursor value whose row is committed, and every lower one with it."""
+
+    @abc.abstractmethod
+    def backup(self, dest: Path) -> None:
+        """A consistent copy of the database at ``dest`` (mode 0600)."""
+
+    @abc.abstractmethod
+    def scans(self, sql: str, args: Sequence[Any]) -> list[str]:
+        """The full table scans in the plan of ``sql`` (empty: every table read by index)."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """Where the data are, for messages (no password)."""
 
     def _migrate(self) -> None:
-        """Bring a database made by an older server up to :data:`SCHEMA` (additive only)."""
-        for table, column, ddl in MIGRATIONS:
-            cols = {r[1] for r in self._con.execute(f"PRAGMA table_info({table})")}
-            if column not in cols:
-                self._con.execute(ddl)
+        """Apply the steps of ``migrations.STEPS`` the database has not had, in one
+        transaction; a database from a newer server is refused."""
+        with self.tx() as t:
+            self._lock_schema(t)
+            t.execute(VERSION_TABLE)
+            have = int(
+                t.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+            )
+            if have > LATEST:
+                raise StoreError(TOO_NEW.format(have=have, latest=LATEST))
+            for step in STEPS[have:]:
+                for statement in step.statements(self.dialect):
+                    t.execute(statement)
+                t.execute(
+                    "INSERT INTO schema_version (version, what, applied) VALUES (?, ?, ?)",
+                    (step.version, step.what, iso(self.clock.now())),
+                )
 
-    def close(self) -> None:
-        with self._lock:
-            self._con.close()
+    def _lock_schema(self, t: Tx) -> None:  # noqa: B027 (only PostgreSQL needs one)
+        """Keep other processes from migrating at the same time (PostgreSQL)."""
 
-    @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction taken up front (``BEGIN IMMEDIATE``): all or nothing."""
-        with self._lock:
-            self._con.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._con
-            except BaseException:
-                self._con.execute("ROLLBACK")
-                raise
-            self._con.execute("COMMIT")
-
-    def _q(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._con.execute(sql, args).fetchall()
+    def schema_version(self) -> int:
+        return int(self._q("SELECT COALESCE(MAX(version), 0) FROM schema_version")[0][0])
 
     # -- meta ---------------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -195,14 +310,12 @@ class ServerDB:
         return str(rows[0][0]) if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.tx() as con:
-            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
-
-    def _next_seq(self, con: sqlite3.Connection) -> int:
-        row = con.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
-        seq = int(row[0]) + 1 if row else 1
-        con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('seq', ?)", (str(seq),))
-        return seq
+        with self.tx() as t:
+            t.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     @property
     def training(self) -> bool:
@@ -211,11 +324,14 @@ class ServerDB:
     def set_training(self, training: bool) -> None:
         self.set_meta("training", "1" if training else "0")
 
+    # -- the office's recovery key ----------------------------------------------------------
     def _ensure_office_key(self) -> None:
         """The census office's X25519 recovery key pair: the private key in its own 0600 file
         (made once), the public key in ``meta``. A private key left in ``meta`` by an older
         server is moved out to the file; a database whose key file is gone refuses to open
-        rather than hand devices a new key (they pinned the old one)."""
+        rather than hand devices a new key (they pinned the old one). Several processes
+        starting at once agree on one key: the file appears whole (written aside, then linked)
+        and is written before the public key, and whoever links second takes the first's."""
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
@@ -225,7 +341,9 @@ class ServerDB:
         if private is None and old is not None:
             private = base64.b64decode(old)
         elif private is None and self.meta("recovery_public_key"):
-            raise StoreError(KEY_MISSING.format(path=str(self.key_file)))
+            private = self._read_key()  # another process may have just made both
+            if private is None:
+                raise StoreError(KEY_MISSING.format(path=str(self.key_file)))
         elif private is None:
             private = X25519PrivateKey.generate().private_bytes(
                 raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
@@ -234,12 +352,21 @@ class ServerDB:
         pub = base64.b64encode(key.public_key().public_bytes(raw, serialization.PublicFormat.Raw))
         if self.meta("recovery_public_key") not in (None, pub.decode()):
             raise StoreError(KEY_MISMATCH.format(path=str(self.key_file)))
-        self._write_key(private)
-        with self.tx() as con:
-            con.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('recovery_public_key', ?)", (pub.decode(),)
+        kept = self._write_key(private)
+        if kept != private:  # another process made the file first: its key it is
+            key = X25519PrivateKey.from_private_bytes(kept)
+            pub = base64.b64encode(
+                key.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
             )
-            con.execute("DELETE FROM meta WHERE key = 'recovery_private_key'")
+        with self.tx() as t:
+            t.execute(
+                "INSERT INTO meta (key, value) VALUES ('recovery_public_key', ?)"
+                " ON CONFLICT (key) DO NOTHING",
+                (pub.decode(),),
+            )
+            t.execute("DELETE FROM meta WHERE key = 'recovery_private_key'")
+        if self.meta("recovery_public_key") != pub.decode():
+            raise StoreError(KEY_MISMATCH.format(path=str(self.key_file)))
 
     def _read_key(self) -> bytes | None:
         if self.key_file is None:
@@ -249,18 +376,32 @@ class ServerDB:
         except FileNotFoundError:
             return None
 
-    def _write_key(self, private: bytes) -> None:
+    def _write_key(self, private: bytes) -> bytes:
+        """Keep ``private`` in the key file unless one exists; returns the key the file holds.
+        The file is written aside and linked into place, so it never appears half written."""
         if self.key_file is None:
-            self._memory_key = private
-            return
-        if self.key_file.exists():
-            os.chmod(self.key_file, 0o600)
-            return
-        fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(base64.b64encode(private) + b"\n")
-            f.flush()
-            os.fsync(f.fileno())
+            if self._memory_key is None:
+                self._memory_key = private
+            return self._memory_key
+        if not self.key_file.exists():
+            aside = self.key_file.with_name(
+                f".{self.key_file.name}.{os.getpid()}.{threading.get_ident()}"
+            )
+            fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(base64.b64encode(private) + b"\n")
+                    f.flush()
+                    os.fsync(f.fileno())
+                with contextlib.suppress(FileExistsError):
+                    os.link(aside, self.key_file)
+            finally:
+                aside.unlink()
+        os.chmod(self.key_file, 0o600)
+        kept = self._read_key()
+        if kept is None:
+            raise StoreError(KEY_MISSING.format(path=str(self.key_file)))
+        return kept
 
     def recovery_public_key(self) -> str:
         return self.meta("recovery_public_key") or ""
@@ -272,36 +413,36 @@ class ServerDB:
             raise RuntimeError("no office recovery key")
         return key
 
-    def backup(self, dest: Path) -> None:
-        """A consistent copy of the database at ``dest`` (SQLite's online backup API), 0600.
-
-        The recovery key file is not part of it: secrets are backed up apart from data."""
-        _private_file(dest)
-        target = sqlite3.connect(str(dest))
-        try:
-            with self._lock:
-                self._con.backup(target)
-        finally:
-            target.close()
-        os.chmod(dest, 0o600)
-
     # -- accounts and areas -------------------------------------------------------------------
     def add_area(self, area_id: str, name: str, training: bool) -> None:
-        with self.tx() as con:
-            seq = self._next_seq(con)
-            con.execute(
-                "INSERT OR REPLACE INTO areas VALUES (?, ?, ?, ?)", (area_id, name, training, seq)
+        """An area (a new one, or an existing one renamed: it goes out again with a new cursor)."""
+        with self.tx() as t:
+            seq = self._next_seq(t)
+            t.execute(
+                "INSERT INTO areas (area_id, name, training, seq) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (area_id) DO UPDATE SET name = excluded.name,"
+                " training = excluded.training, seq = excluded.seq",
+                (area_id, name, int(training), seq),
             )
 
     def add_dwelling(
         self, dwelling_id: str, area_id: str, address: str, kind: str, note: str
     ) -> None:
-        with self.tx() as con:
-            seq = self._next_seq(con)
-            con.execute(
-                "INSERT OR REPLACE INTO dwellings VALUES (?, ?, ?, ?, ?, ?)",
-                (dwelling_id, area_id, address, kind, note, seq),
-            )
+        self.add_dwellings([(dwelling_id, area_id, address, kind, note)])
+
+    def add_dwellings(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
+        """Dwellings ``(dwelling_id, area_id, address, kind, note)`` in one transaction; each
+        (new or changed) gets a new cursor so that devices fetch it."""
+        with self.tx() as t:
+            for dwelling_id, area_id, address, kind, note in rows:
+                seq = self._next_seq(t)
+                t.execute(
+                    "INSERT INTO dwellings (dwelling_id, area_id, address, kind, note, seq)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dwelling_id) DO UPDATE SET"
+                    " area_id = excluded.area_id, address = excluded.address,"
+                    " kind = excluded.kind, note = excluded.note, seq = excluded.seq",
+                    (dwelling_id, area_id, address, kind, note, seq),
+                )
 
     def add_account(
         self,
@@ -319,9 +460,11 @@ class ServerDB:
     ) -> None:
         """An account with an initial password that must be changed at the first login."""
         pw = acc.hash_password(password)
-        with self.tx() as con:
-            con.execute(
-                "INSERT INTO accounts VALUES (?, ?, 1, 0, ?, ?, ?, ?, ?, ?, ?)",
+        with self.tx() as t:
+            t.execute(
+                "INSERT INTO accounts (account, pw_hash, must_change, verified, role, name,"
+                " id_number, work_id, issuing_office, valid_from, valid_until)"
+                " VALUES (?, ?, 1, 0, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     account,
                     pw,
@@ -335,10 +478,20 @@ class ServerDB:
                 ),
             )
             for area in areas:
-                con.execute("INSERT INTO assignments VALUES (?, ?)", (account, area))
+                t.execute(
+                    "INSERT INTO assignments (account, area_id) VALUES (?, ?)", (account, area)
+                )
+
+    def assign(self, account: str, area_id: str) -> None:
+        """Give an account one more area (idempotent)."""
+        with self.tx() as t:
+            t.execute(
+                "INSERT INTO assignments (account, area_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (account, area_id),
+            )
 
     def _account(self, account: str) -> Account | None:
-        rows = self._q("SELECT * FROM accounts WHERE account = ?", (account,))
+        rows = self._q(Q_ACCOUNT, (account,))
         if not rows:
             return None
         r = rows[0]
@@ -363,8 +516,8 @@ class ServerDB:
             return None
         token = acc.new_token()
         now = self.clock.now()
-        with self.tx() as con:
-            con.execute(
+        with self.tx() as t:
+            t.execute(
                 "INSERT INTO sessions (token_hash, account, created, expires, ends)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (
@@ -381,20 +534,18 @@ class ServerDB:
     def account_for_token(self, token: str) -> Account | None:
         """The token's account while its session lives; each use renews the idle expiry."""
         digest = acc.token_hash(token)
-        rows = self._q(
-            "SELECT account, expires, ends FROM sessions WHERE token_hash = ?", (digest,)
-        )
+        rows = self._q(Q_SESSION, (digest,))
         if not rows:
             return None
         now = self.clock.now().timestamp()
         account, expires, ends = rows[0]
         if now >= min(expires, ends):
-            with self.tx() as con:
-                con.execute("DELETE FROM sessions WHERE token_hash = ?", (digest,))
+            with self.tx() as t:
+                t.execute("DELETE FROM sessions WHERE token_hash = ?", (digest,))
             return None
         if now + SESSION_IDLE - expires > RENEW_AFTER:
-            with self.tx() as con:
-                con.execute(
+            with self.tx() as t:
+                t.execute(
                     "UPDATE sessions SET expires = ? WHERE token_hash = ?",
                     (min(now + SESSION_IDLE, ends), digest),
                 )
@@ -402,8 +553,8 @@ class ServerDB:
 
     def logout(self, token: str) -> None:
         """End the token's session (``POST /logout``)."""
-        with self.tx() as con:
-            con.execute("DELETE FROM sessions WHERE token_hash = ?", (acc.token_hash(token),))
+        with self.tx() as t:
+            t.execute("DELETE FROM sessions WHERE token_hash = ?", (acc.token_hash(token),))
 
     def sessions_of(self, account: str) -> int:
         """How many sessions the account has open (tests, the admin)."""
@@ -416,20 +567,20 @@ class ServerDB:
         if not rows or not acc.check_password(old, rows[0][0]):
             return False
         pw = acc.hash_password(new)
-        with self.tx() as con:
-            con.execute(
+        with self.tx() as t:
+            t.execute(
                 "UPDATE accounts SET pw_hash = ?, must_change = 0 WHERE account = ?", (pw, account)
             )
-            con.execute(
-                "DELETE FROM sessions WHERE account = ? AND token_hash != ?",
+            t.execute(
+                "DELETE FROM sessions WHERE account = ? AND token_hash <> ?",
                 (account, acc.token_hash(keep) if keep else ""),
             )
         return True
 
     def mark_ready(self, account: str) -> None:
         """Skip the first-login steps (tests and scripted set-ups only)."""
-        with self.tx() as con:
-            con.execute(
+        with self.tx() as t:
+            t.execute(
                 "UPDATE accounts SET must_change = 0, verified = 1 WHERE account = ?", (account,)
             )
 
@@ -441,35 +592,31 @@ class ServerDB:
             and (found.id_number.upper() == id_number.strip().upper())
         )
         if ok:
-            with self.tx() as con:
-                con.execute("UPDATE accounts SET verified = 1 WHERE account = ?", (account,))
+            with self.tx() as t:
+                t.execute("UPDATE accounts SET verified = 1 WHERE account = ?", (account,))
         return ok
 
-    def areas_of(self, account: str) -> list[sqlite3.Row]:
-        return self._q(
-            "SELECT a.* FROM areas a JOIN assignments s USING (area_id) WHERE s.account = ?"
-            " ORDER BY a.area_id",
-            (account,),
+    def areas_of(self, account: str) -> list[Row]:
+        return self._q(Q_AREAS_OF, (account,))
+
+    def dwellings_since(self, area_ids: list[str], since: int) -> list[Row]:
+        if not area_ids:
+            return []
+        return self._q(Q_DWELLINGS_SINCE.format(marks=_marks(len(area_ids))), (*area_ids, since))
+
+    def dwelling_area(self, dwelling_id: str, t: Tx | None = None) -> str | None:
+        """The area of a dwelling (inside the transaction ``t`` when given), None if unknown."""
+        rows = (
+            self._q(Q_DWELLING_AREA, (dwelling_id,))
+            if t is None
+            else (t.execute(Q_DWELLING_AREA, (dwelling_id,)).fetchall())
         )
-
-    def dwellings_since(self, area_ids: list[str], since: int) -> list[sqlite3.Row]:
-        marks = ",".join("?" * len(area_ids))
-        return self._q(
-            f"SELECT * FROM dwellings WHERE area_id IN ({marks}) AND seq > ? ORDER BY seq",
-            (*area_ids, since),
-        )
-
-    def current_seq(self) -> int:
-        return int(self.meta("seq") or 0)
-
-    def dwelling_area(self, dwelling_id: str) -> str | None:
-        rows = self._q("SELECT area_id FROM dwellings WHERE dwelling_id = ?", (dwelling_id,))
         return str(rows[0][0]) if rows else None
 
     # -- uploads ------------------------------------------------------------------------------
     def store_household(
         self,
-        con: sqlite3.Connection,
+        t: Tx,
         *,
         case_uuid: str,
         revision: int,
@@ -480,39 +627,51 @@ class ServerDB:
         payload: str,
         flags: list[str],
     ) -> StoreResult:
-        """Store one revision inside the caller's transaction; idempotent by (case, revision)."""
+        """Store one revision inside the caller's transaction; idempotent by (case, revision).
+
+        The case's owner row is read with a lock (PostgreSQL), so two uploads of one case
+        from two processes take turns; a new case's owner is claimed only by an upload that is
+        stored (a refused one leaves nothing behind)."""
         digest = hashlib.sha256(payload.encode()).hexdigest()
-        row = con.execute(
-            "SELECT revision, account, area_id FROM households WHERE case_uuid = ?"
-            " ORDER BY revision DESC LIMIT 1",
-            (case_uuid,),
-        ).fetchone()
-        top = None if row is None else int(row[0])
-        if row is not None and (row[1], row[2]) != (account, area_id):
+        owner = t.execute(Q_CASE_OWNER + self.lock_clause, (case_uuid,)).fetchone()
+        if owner is None:
+            if revision > MAX_REVISION_STEP:
+                return StoreResult("too_far", 0)
+            claimed = t.execute(
+                "INSERT INTO cases (case_uuid, account, area_id) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (case_uuid, account, area_id),
+            )
+            if claimed.rowcount != 1:  # another transaction claimed it meanwhile: read again
+                owner = t.execute(Q_CASE_OWNER + self.lock_clause, (case_uuid,)).fetchone()
+        if owner is not None and (owner[0], owner[1]) != (account, area_id):
             return StoreResult("forbidden", 0)
+        row = t.execute(Q_TOP_REVISION, (case_uuid,)).fetchone()
+        top = None if row is None else int(row[0])
         if revision > (top or 0) + MAX_REVISION_STEP:
             return StoreResult("too_far", top or 0)
         if top is not None and top > revision:
             return StoreResult("conflict", int(top))
         if top == revision:
-            same = con.execute(
+            same = t.execute(
                 "SELECT sha256 FROM households WHERE case_uuid = ? AND revision = ?",
                 (case_uuid, revision),
             ).fetchone()[0]
             return StoreResult("duplicate" if same == digest else "conflict", revision)
-        cur = con.execute(
-            "INSERT INTO households VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
+        cur = t.execute(
+            "INSERT INTO households (case_uuid, revision, area_id, dwelling_id, account,"
+            " training, payload, sha256, flagged, flags, received)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 case_uuid,
                 revision,
                 area_id,
                 dwelling_id,
                 account,
-                training,
+                int(training),
                 payload,
                 digest,
-                bool(flags),
+                int(bool(flags)),
                 ",".join(flags),
                 iso(self.clock.now()),
             ),
@@ -521,7 +680,7 @@ class ServerDB:
 
     def store_outcome(
         self,
-        con: sqlite3.Connection,
+        t: Tx,
         *,
         outcome_uuid: str,
         dwelling_id: str,
@@ -531,8 +690,9 @@ class ServerDB:
         payload: str,
     ) -> StoreResult:
         digest = hashlib.sha256(payload.encode()).hexdigest()
-        cur = con.execute(
-            "INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        cur = t.execute(
+            "INSERT INTO outcomes (outcome_uuid, dwelling_id, area_id, account, kind, payload,"
+            " sha256, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 outcome_uuid,
                 dwelling_id,
@@ -546,9 +706,7 @@ class ServerDB:
         )
         if cur.rowcount == 1:
             return StoreResult("stored", 0)
-        same = con.execute(
-            "SELECT sha256 FROM outcomes WHERE outcome_uuid = ?", (outcome_uuid,)
-        ).fetchone()[0]
+        same = t.execute(Q_OUTCOME, (outcome_uuid,)).fetchone()[0]
         return StoreResult("duplicate" if same == digest else "conflict", 0)
 
     # -- supervisor ---------------------------------------------------------------------------
@@ -569,8 +727,8 @@ class ServerDB:
         """
         if action not in ("returned", "approved"):
             raise ValueError(action)
-        with self.tx() as con:
-            row = con.execute(
+        with self.tx() as t:
+            row = t.execute(
                 "SELECT revision, area_id, payload FROM households WHERE case_uuid = ?"
                 " ORDER BY revision DESC LIMIT 1",
                 (case_uuid,),
@@ -583,10 +741,10 @@ class ServerDB:
                     Msg("审核通过不指明问题", "an approval names no questions"),
                 )
             clean = rv.check_items(items, rv.person_uuids(row[2]))
-            seq = self._next_seq(con)
-            con.execute(
-                "INSERT INTO reviews (seq, case_uuid, revision, area_id, action, comment, by, at,"
-                " items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            seq = self._next_seq(t)
+            t.execute(
+                'INSERT INTO reviews (seq, case_uuid, revision, area_id, action, comment, "by",'
+                " at, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     seq,
                     case_uuid,
@@ -612,7 +770,7 @@ class ServerDB:
         return rv.person_uuids(rows[0][0])
 
     @staticmethod
-    def review_items(row: sqlite3.Row) -> list[dict[str, str]]:
+    def review_items(row: Row) -> list[dict[str, str]]:
         """A stored review's items as the protocol sends them."""
         try:
             pairs = json.loads(row["items"])
@@ -620,32 +778,184 @@ class ServerDB:
         except (ValueError, TypeError):
             return []
 
-    def reviews_since(self, area_ids: list[str], since: int) -> list[sqlite3.Row]:
-        marks = ",".join("?" * len(area_ids))
-        return self._q(
-            f"SELECT * FROM reviews WHERE area_id IN ({marks}) AND seq > ? ORDER BY seq",
-            (*area_ids, since),
-        )
+    def reviews_since(self, area_ids: list[str], since: int) -> list[Row]:
+        if not area_ids:
+            return []
+        return self._q(Q_REVIEWS_SINCE.format(marks=_marks(len(area_ids))), (*area_ids, since))
 
     # -- read-outs for tests, the bench and the supervisor CLI ----------------------------------
-    def households(self) -> list[sqlite3.Row]:
+    def households(self) -> list[Row]:
         return self._q("SELECT * FROM households ORDER BY case_uuid, revision")
 
-    def outcomes(self) -> list[sqlite3.Row]:
+    def outcomes(self) -> list[Row]:
         return self._q("SELECT * FROM outcomes ORDER BY outcome_uuid")
 
     def rows(self, table: str) -> list[tuple[Any, ...]]:
         """Every row of one of the tables, in key order (tests compare before and after)."""
-        if table not in {
-            "households",
-            "outcomes",
-            "reviews",
-            "accounts",
-            "dwellings",
-            "areas",
-            "sessions",
-            "assignments",
-            "meta",
-        }:
+        if table not in TABLES:
             raise ValueError(table)
         return [tuple(r) for r in self._q(f"SELECT * FROM {table} ORDER BY 1, 2")]
+
+
+class SqliteStorage(Storage):
+    """One sqlite3 database in WAL mode; a single connection guarded by a lock. One process
+    only (``--workers 1``): its writers are serialised by ``BEGIN IMMEDIATE``."""
+
+    dialect = "sqlite"
+
+    def __init__(
+        self, path: Path | str, clock: Clock | None = None, *, key_file: Path | str | None = None
+    ) -> None:
+        self.path = None if str(path) == ":memory:" else Path(path)
+        if key_file is not None:
+            chosen: Path | None = Path(key_file)
+        else:
+            chosen = None if self.path is None else Path(f"{self.path}{KEY_SUFFIX}")
+        super().__init__(clock, chosen)
+        self._lock = threading.RLock()
+        if self.path is not None:
+            _private_file(self.path)
+        self._con = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._con.row_factory = _sqlite_row
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "foreign_keys=ON",
+            "busy_timeout=10000",
+        ):
+            self._con.execute(f"PRAGMA {pragma}")
+        self._migrate()
+        self._legacy_columns()
+        if self.path is not None:
+            for extra in ("-wal", "-shm"):
+                side = Path(f"{self.path}{extra}")
+                if side.exists():
+                    os.chmod(side, 0o600)
+        self._ensure_office_key()
+
+    def _legacy_columns(self) -> None:
+        """Columns the first server added on open (``migrations.LEGACY_COLUMNS``)."""
+        with self._lock:
+            for table, column, ddl in LEGACY_COLUMNS:
+                cols = {r[1] for r in self._con.execute(f"PRAGMA table_info({table})")}
+                if column not in cols:
+                    self._con.execute(ddl)
+
+    def describe(self) -> str:
+        return str(self.path or ":memory:")
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+    @contextmanager
+    def tx(self) -> Iterator[Tx]:
+        """A write transaction taken up front (``BEGIN IMMEDIATE``): all or nothing."""
+        with self._lock:
+            self._con.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._con
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+            self._con.execute("COMMIT")
+
+    def _q(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
+        with self._lock:
+            return self._con.execute(sql, tuple(args)).fetchall()
+
+    def _next_seq(self, t: Tx) -> int:
+        row = t.execute(
+            "INSERT INTO meta (key, value) VALUES ('seq', '1') ON CONFLICT (key)"
+            " DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value"
+        ).fetchall()
+        return int(row[0][0])
+
+    def current_seq(self) -> int:
+        return int(self.meta("seq") or 0)
+
+    def backup(self, dest: Path) -> None:
+        """A consistent copy of the database at ``dest`` (SQLite's online backup API), 0600.
+
+        The recovery key file is not part of it: secrets are backed up apart from data."""
+        _private_file(dest)
+        target = sqlite3.connect(str(dest))
+        try:
+            with self._lock:
+                self._con.backup(target)
+        finally:
+            target.close()
+        os.chmod(dest, 0o600)
+
+    def scans(self, sql: str, args: Sequence[Any]) -> list[str]:
+        """``EXPLAIN QUERY PLAN`` steps that read a whole table (``SCAN t`` without an index)."""
+        with self._lock:
+            plan = self._con.execute(f"EXPLAIN QUERY PLAN {sql}", tuple(args)).fetchall()
+        details = [str(r[3]) for r in plan]
+        return [d for d in details if d.startswith("SCAN ") and " USING " not in d]
+
+
+_NAMES: dict[tuple[str, ...], dict[str, int]] = {}
+
+
+def _sqlite_row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Row:
+    key = tuple(d[0] for d in cursor.description)
+    names = _NAMES.get(key)
+    if names is None:
+        names = _NAMES[key] = column_names(cursor.description)
+    return Row(values, names)
+
+
+ServerDB = SqliteStorage
+"""The SQLite backend under its former name (tests, the bench and the demo open files)."""
+
+_SQLITE_URL = re.compile(r"sqlite://(?P<rest>.*)", re.DOTALL)
+
+
+def parse_db(db: str | Path) -> tuple[Dialect, str]:
+    """``("postgres", url)`` or ``("sqlite", path)`` for ``--db``: ``postgresql://…`` (or
+    ``postgres://…``), ``sqlite:///relative.db``, ``sqlite:////absolute.db``, ``sqlite://``
+    (in memory) or a plain path."""
+    text = str(db)
+    if isinstance(db, Path):
+        return "sqlite", text
+    if text.startswith(("postgresql://", "postgres://")):
+        return "postgres", text
+    m = _SQLITE_URL.fullmatch(text)
+    if m:
+        rest = m["rest"]
+        if rest in ("", "/:memory:"):
+            return "sqlite", ":memory:"
+        if not rest.startswith("/") or rest == "/":
+            raise BadInput(BAD_URL.format(url=text[:80]))
+        return "sqlite", rest[1:]
+    if "://" in text:
+        raise BadInput(BAD_URL.format(url=text.split("://")[0][:20] + "://…"))
+    if not text:
+        raise BadInput(BAD_URL.format(url="''"))
+    return "sqlite", text
+
+
+def open_storage(
+    db: str | Path,
+    clock: Clock | None = None,
+    *,
+    key_file: Path | str | None = None,
+    need_key: bool = True,
+    pool_size: int = 10,
+) -> Storage:
+    """Open (creating and migrating if needed) the storage ``db`` names (:func:`parse_db`).
+
+    SQLite keeps the recovery key next to the file unless ``key_file`` says otherwise;
+    PostgreSQL needs ``key_file``, except for the office's commands that do not use the key
+    (``need_key=False``: returns, backups)."""
+    dialect, where = parse_db(db)
+    if dialect == "sqlite":
+        return SqliteStorage(where, clock, key_file=key_file)
+    if key_file is None and need_key:
+        raise BadInput(NO_KEY_FILE)
+    from census_tui.server.pg_storage import PostgresStorage
+
+    return PostgresStorage(
+        where, clock, key_file=key_file, office_key=need_key, pool_size=pool_size
+    )

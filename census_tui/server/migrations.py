@@ -1,0 +1,130 @@
+"""The reference server's schema, as numbered steps for both backends (SQLite and PostgreSQL).
+
+A database records the steps it has had in ``schema_version`` (one row a step: version, what,
+when). Opening a database applies the missing steps in order, all in one transaction, and
+refuses a database made by a newer server. A step is a tuple of statements; when the two
+dialects differ it gives a PostgreSQL version of its own (``postgres``), otherwise both run the
+same SQL.
+
+Adding a column (the form set's ``form_id`` per dwelling, say) is one step at the end::
+
+    Step(3, "dwellings.form_id", ("ALTER TABLE dwellings ADD COLUMN form_id TEXT NOT NULL"
+                                  " DEFAULT 'short2020'",)),
+
+``ALTER TABLE … ADD COLUMN … DEFAULT …`` means the same on both, so no PostgreSQL variant is
+needed; existing rows take the default. Never edit a released step: add a new one.
+
+Uniqueness and idempotency live here, not in the code: the primary keys of ``households``
+(case_uuid, revision), ``outcomes`` (outcome_uuid) and ``cases`` (case_uuid, its owner) make a
+retried or concurrent upload land once (the inserts say ``ON CONFLICT DO NOTHING``). Cursors
+come from one counter: a sequence on PostgreSQL (``cursor_seq``), the ``seq`` row of ``meta``
+on SQLite (whose writers are serialised by ``BEGIN IMMEDIATE``). Every query of the sync path
+has an index (tests/server_pg/test_explain.py checks the plans on both backends).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Dialect = Literal["sqlite", "postgres"]
+
+VERSION_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
+    " what TEXT NOT NULL, applied TEXT NOT NULL)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One schema change: its number, what it does, its statements (and PostgreSQL's own when
+    the dialects differ)."""
+
+    version: int
+    what: str
+    sqlite: tuple[str, ...]
+    postgres: tuple[str, ...] | None = None
+
+    def statements(self, dialect: Dialect) -> tuple[str, ...]:
+        if dialect == "postgres" and self.postgres is not None:
+            return self.postgres
+        return self.sqlite
+
+
+# Step 1 is the schema of the first server (before schema_version existed), so that a SQLite
+# database it made is taken over as it is ("IF NOT EXISTS"). ``by`` is quoted: it is a reserved
+# word in PostgreSQL.
+_FIRST_SQLITE = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS accounts (account TEXT PRIMARY KEY, pw_hash TEXT NOT NULL,"
+    " must_change INTEGER NOT NULL, verified INTEGER NOT NULL, role TEXT NOT NULL,"
+    " name TEXT NOT NULL, id_number TEXT NOT NULL, work_id TEXT NOT NULL,"
+    " issuing_office TEXT NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS areas (area_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    " training INTEGER NOT NULL, seq INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS assignments (account TEXT NOT NULL REFERENCES accounts,"
+    " area_id TEXT NOT NULL REFERENCES areas, PRIMARY KEY (account, area_id))",
+    "CREATE TABLE IF NOT EXISTS dwellings (dwelling_id TEXT PRIMARY KEY,"
+    " area_id TEXT NOT NULL REFERENCES areas, address TEXT NOT NULL, kind TEXT NOT NULL,"
+    " note TEXT NOT NULL, seq INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY,"
+    " account TEXT NOT NULL REFERENCES accounts, created TEXT NOT NULL,"
+    " expires REAL NOT NULL DEFAULT 0, ends REAL NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS households (case_uuid TEXT NOT NULL, revision INTEGER NOT NULL,"
+    " area_id TEXT NOT NULL, dwelling_id TEXT NOT NULL, account TEXT NOT NULL,"
+    " training INTEGER NOT NULL, payload TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    " flagged INTEGER NOT NULL, flags TEXT NOT NULL, received TEXT NOT NULL,"
+    " PRIMARY KEY (case_uuid, revision))",
+    "CREATE TABLE IF NOT EXISTS outcomes (outcome_uuid TEXT PRIMARY KEY,"
+    " dwelling_id TEXT NOT NULL, area_id TEXT NOT NULL, account TEXT NOT NULL,"
+    " kind TEXT NOT NULL, payload TEXT NOT NULL, sha256 TEXT NOT NULL, received TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS reviews (seq INTEGER PRIMARY KEY, case_uuid TEXT NOT NULL,"
+    " revision INTEGER NOT NULL, area_id TEXT NOT NULL, action TEXT NOT NULL,"
+    ' comment TEXT NOT NULL, "by" TEXT NOT NULL, at TEXT NOT NULL,'
+    " items TEXT NOT NULL DEFAULT '[]')",
+)
+_FIRST_POSTGRES = tuple(
+    s.replace("seq INTEGER", "seq BIGINT").replace(" REAL ", " DOUBLE PRECISION ")
+    for s in _FIRST_SQLITE
+)
+
+STEPS: tuple[Step, ...] = (
+    Step(1, "the tables of the first server", _FIRST_SQLITE, _FIRST_POSTGRES),
+    Step(
+        2,
+        "case owners, the cursor sequence, indexes for the sync path",
+        (
+            "CREATE TABLE cases (case_uuid TEXT PRIMARY KEY, account TEXT NOT NULL,"
+            " area_id TEXT NOT NULL)",
+            "INSERT INTO cases (case_uuid, account, area_id) SELECT case_uuid, account, area_id"
+            " FROM households h WHERE revision ="
+            " (SELECT MIN(revision) FROM households f WHERE f.case_uuid = h.case_uuid)",
+            "CREATE INDEX cases_owner ON cases (account, area_id)",
+            "CREATE INDEX dwellings_area_seq ON dwellings (area_id, seq)",
+            "CREATE INDEX reviews_area_seq ON reviews (area_id, seq)",
+            "CREATE INDEX sessions_account ON sessions (account)",
+        ),
+        (
+            "CREATE TABLE cases (case_uuid TEXT PRIMARY KEY, account TEXT NOT NULL,"
+            " area_id TEXT NOT NULL)",
+            "INSERT INTO cases (case_uuid, account, area_id) SELECT DISTINCT ON (case_uuid)"
+            " case_uuid, account, area_id FROM households ORDER BY case_uuid, revision",
+            "CREATE INDEX cases_owner ON cases (account, area_id)",
+            "CREATE INDEX dwellings_area_seq ON dwellings (area_id, seq)",
+            "CREATE INDEX reviews_area_seq ON reviews (area_id, seq)",
+            "CREATE INDEX sessions_account ON sessions (account)",
+            # Cursors for areas, dwellings and reviews: one sequence for every worker process.
+            "CREATE SEQUENCE cursor_seq AS BIGINT",
+        ),
+    ),
+)
+LATEST = STEPS[-1].version
+
+LEGACY_COLUMNS = (
+    # Columns the first server added to its SQLite databases on open, before schema_version:
+    # a database made before them gains them (old reviews read as no items, old sessions as
+    # expired, so the device logs in again).
+    ("reviews", "items", "ALTER TABLE reviews ADD COLUMN items TEXT NOT NULL DEFAULT '[]'"),
+    ("sessions", "expires", "ALTER TABLE sessions ADD COLUMN expires REAL NOT NULL DEFAULT 0"),
+    ("sessions", "ends", "ALTER TABLE sessions ADD COLUMN ends REAL NOT NULL DEFAULT 0"),
+)
