@@ -124,11 +124,11 @@ COMMAND_EXITS: dict[str, tuple[tuple[ExitCode, str], ...]] = {
     ),
     "server": (
         (ExitCode.OK, "stopped"),
-        (ExitCode.BAD_INPUT, "bad arguments (no --db)"),
+        (ExitCode.BAD_INPUT, "bad arguments (no --db), or an unusable TLS certificate or key"),
     ),
     "server run": (
         (ExitCode.OK, "stopped"),
-        (ExitCode.BAD_INPUT, "bad arguments (no --db)"),
+        (ExitCode.BAD_INPUT, "bad arguments (no --db), or an unusable TLS certificate or key"),
     ),
     "server return": (
         (ExitCode.OK, "returned"),

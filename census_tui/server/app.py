@@ -1,18 +1,25 @@
 """The Starlette application of the reference server (routes of ``docs/protocol.md``).
 
-Handlers are thin: parse and authorise here, store through :class:`ServerDB`. The rules of
+Handlers are thin: parse and authorise here, store through :class:`Storage`. The rules of
 authorisation: the enumerator routes answer only accounts of the enumerator role; an enumerator
 reads and writes only the areas assigned to them, and only the cases they uploaded first (403
 otherwise). The token is checked before a body is read; logins are throttled per account and
-per client address (429 with ``Retry-After``). Uploads are parsed and stored in a worker thread,
-so a large batch never stalls the event loop.
+per client address (429 with ``Retry-After``).
+
+The event loop never waits on the database: every storage call runs in a worker thread
+(``run_in_threadpool``), one call per request where it can (a request's reads together), and
+request bodies are inflated and parsed off the loop too (``wire.read_json``). When the database
+cannot be reached (PostgreSQL restarting), the request fails as a whole with 503 and
+``Retry-After``; nothing of it is stored, and the device retries.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -24,11 +31,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from census_tui.clock import iso
+from census_tui.errors import BadInput
 from census_tui.i18n import Msg
 from census_tui.server import checks
 from census_tui.server.accounts import password_acceptable
 from census_tui.server.openapi import OPENAPI
-from census_tui.server.storage import MAX_REVISION_STEP, Account, ServerDB
+from census_tui.server.storage import (
+    MAX_REVISION_STEP,
+    Account,
+    BadText,
+    Storage,
+    StorageUnavailable,
+    Tx,
+)
 from census_tui.server.throttle import Throttle
 from census_tui.server.wire import (
     SMALL_BODY,
@@ -56,20 +71,30 @@ _NEW_DWELLING = re.compile(r"[A-Za-z0-9_]{1,32}")
 Handler = Callable[[Request], Awaitable[Response]]
 
 
+RETRY_AFTER = 5
+"""Seconds a device waits before retrying when the database is unavailable (503)."""
+
+
 def _guard(fn: Handler) -> Handler:
-    """Turn :class:`Refused` into its 4xx answer."""
+    """Turn :class:`Refused` into its 4xx answer, an unreachable database into 503."""
 
     async def wrapped(request: Request) -> Response:
         try:
             return await fn(request)
         except Refused as r:
             return r.response()
+        except StorageUnavailable as exc:
+            return Refused(
+                503, "unavailable", exc.msg, headers={"Retry-After": str(RETRY_AFTER)}
+            ).response()
+        except BadText:
+            return Refused(422, "bad_text", BAD_TEXT).response()
 
     return wrapped
 
 
-def _db(request: Request) -> ServerDB:
-    db: ServerDB = request.app.state.db
+def _db(request: Request) -> Storage:
+    db: Storage = request.app.state.db
     return db
 
 
@@ -81,11 +106,14 @@ def _token(request: Request) -> str:
     return header[7:].strip() if header.lower().startswith("bearer ") else ""
 
 
-def _account(request: Request, *, ready: bool = True, role: str | None = ENUMERATOR) -> Account:
+async def _account(
+    request: Request, *, ready: bool = True, role: str | None = ENUMERATOR
+) -> Account:
     """The caller's account from the bearer token (an expired one is refused like an unknown
     one); ``ready`` also demands a finished first login, ``role`` the account's role."""
     token = _token(request)
-    found = _db(request).account_for_token(token) if 0 < len(token) <= 256 else None
+    ok = 0 < len(token) <= 256
+    found = await run_in_threadpool(_db(request).account_for_token, token) if ok else None
     if found is None:
         raise Refused(401, "unauthorized", Msg("请重新登录", "please log in again"))
     if role is not None and found.role != role:
@@ -118,6 +146,8 @@ def _strings(body: Any, *names: str) -> list[str]:
     if not isinstance(body, dict):
         raise Refused(400, "bad_request", Msg("请求格式错误", "malformed request"))
     values = [body.get(n) for n in names]
+    if set(body) - set(names):
+        raise Refused(400, "bad_request", Msg("含有未知字段", "unknown fields"), fields=list(names))
     if not all(isinstance(v, str) and 0 < len(v) <= 256 for v in values):
         raise Refused(400, "bad_request", Msg("缺少字段", "missing fields"), fields=list(names))
     if not clean_text(values):
@@ -142,12 +172,14 @@ async def time_(request: Request) -> Response:
     return answer({"server_time": iso(_db(request).clock.now()), "api_version": API_VERSION})
 
 
+@_guard
 async def info(request: Request) -> Response:
     db = _db(request)
+    training = await run_in_threadpool(lambda: db.training)
     return answer(
         {
             "api_version": API_VERSION,
-            "training": db.training,
+            "training": training,
             "server_time": iso(db.clock.now()),
             "max_batch": MAX_BATCH,
         }
@@ -175,7 +207,9 @@ async def login(request: Request) -> Response:
     by_account.clear(account)
     by_address.forgive(address)
     token, acc = found
-    areas = db.areas_of(acc.account)
+    areas, training, public_key = await run_in_threadpool(
+        lambda: (db.areas_of(acc.account), db.training, db.recovery_public_key())
+    )
     first = areas[0] if areas else None
     return answer(
         {
@@ -183,8 +217,8 @@ async def login(request: Request) -> Response:
             "account": acc.account,
             "must_change_password": acc.must_change,
             "verified": acc.verified,
-            "training": db.training,
-            "recovery_public_key": db.recovery_public_key(),
+            "training": training,
+            "recovery_public_key": public_key,
             "card": {
                 "name": acc.name,
                 "work_id": acc.work_id,
@@ -201,14 +235,14 @@ async def login(request: Request) -> Response:
 @_guard
 async def logout(request: Request) -> Response:
     """End the caller's session: the token is refused from now on."""
-    _account(request, ready=False, role=None)
+    await _account(request, ready=False, role=None)
     await run_in_threadpool(_db(request).logout, _token(request))
     return answer({"ok": True})
 
 
 @_guard
 async def password(request: Request) -> Response:
-    acc = _account(request, ready=False, role=None)
+    acc = await _account(request, ready=False, role=None)
     old, new = _strings(await read_json(request, limit=SMALL_BODY), "old_password", "new_password")
     if not password_acceptable(new) or new == old:
         raise Refused(
@@ -233,7 +267,7 @@ async def password(request: Request) -> Response:
 
 @_guard
 async def verify(request: Request) -> Response:
-    acc = _account(request, ready=False, role=None)
+    acc = await _account(request, ready=False, role=None)
     name, id_number = _strings(await read_json(request, limit=SMALL_BODY), "name", "id_number")
     by_account = request.app.state.account_fails
     wait = by_account.wait(acc.account)
@@ -251,14 +285,13 @@ async def verify(request: Request) -> Response:
 
 
 # -- the enumerator's area -------------------------------------------------------------------
-def _own_areas(db: ServerDB, acc: Account) -> list[str]:
+def _own_areas(db: Storage, acc: Account) -> list[str]:
     return [str(r["area_id"]) for r in db.areas_of(acc.account)]
 
 
-@_guard
-async def assignments(request: Request) -> Response:
-    db, acc = _db(request), _account(request)
-    since = _since(request)
+def _assignments(db: Storage, acc: Account, since: int) -> dict[str, Any]:
+    """The answer of ``GET /assignments`` (in a worker thread). The cursor is read first: every
+    row up to it is committed, later ones may come again next time (devices take them twice)."""
     cursor = db.current_seq()
     rows = db.areas_of(acc.account)
     areas = [
@@ -266,44 +299,74 @@ async def assignments(request: Request) -> Response:
         for r in rows
         if r["seq"] > since
     ]
-    dwellings = [_dwelling(r) for r in db.dwellings_since(_own_areas(db, acc), since)]
-    return answer({"cursor": str(cursor), "areas": areas, "dwellings": dwellings})
+    own = [str(r["area_id"]) for r in rows]
+    dwellings = [_dwelling(r) for r in db.dwellings_since(own, since)]
+    return {"cursor": str(cursor), "areas": areas, "dwellings": dwellings}
+
+
+@_guard
+async def assignments(request: Request) -> Response:
+    db, acc = _db(request), await _account(request)
+    since = _since(request)
+    return answer(await run_in_threadpool(_assignments, db, acc, since))
 
 
 def _dwelling(r: Any) -> dict[str, Any]:
     return {k: r[k] for k in ("dwelling_id", "area_id", "address", "kind", "note")}
 
 
+def _area_dwellings(db: Storage, acc: Account, area: str) -> list[dict[str, Any]] | None:
+    if area not in _own_areas(db, acc):
+        return None
+    return [_dwelling(r) for r in db.dwellings_since([area], 0)]
+
+
 @_guard
 async def area_dwellings(request: Request) -> Response:
-    db, acc = _db(request), _account(request)
+    db, acc = _db(request), await _account(request)
     area = request.path_params["area_id"]
-    if area not in _own_areas(db, acc):
+    dwellings = await run_in_threadpool(_area_dwellings, db, acc, area)
+    if dwellings is None:
         raise Refused(403, "forbidden", Msg("不是您的普查小区", "not your enumeration area"))
-    return answer({"dwellings": [_dwelling(r) for r in db.dwellings_since([area], 0)]})
+    return answer({"dwellings": dwellings})
 
 
-@_guard
-async def returns(request: Request) -> Response:
-    db, acc = _db(request), _account(request)
-    since = _since(request)
+def _returns(db: Storage, acc: Account, since: int) -> dict[str, Any]:
+    """The answer of ``GET /returns`` (in a worker thread; the cursor first, as above)."""
     cursor = db.current_seq()
     rows = db.reviews_since(_own_areas(db, acc), since)
     items = [
         {
             **{k: r[k] for k in ("case_uuid", "revision", "action", "comment", "at")},
-            "items": ServerDB.review_items(r),
+            "items": Storage.review_items(r),
         }
         for r in rows
     ]
-    return answer({"cursor": str(cursor), "returns": items})
+    return {"cursor": str(cursor), "returns": items}
+
+
+@_guard
+async def returns(request: Request) -> Response:
+    db, acc = _db(request), await _account(request)
+    since = _since(request)
+    return answer(await run_in_threadpool(_returns, db, acc, since))
 
 
 # -- uploads ---------------------------------------------------------------------------------
-def _area_of(db: ServerDB, own: list[str], dwelling_id: str) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _Caller:
+    """Who uploads, read once before a batch's transaction: the account, its areas, and
+    whether this is a training server."""
+
+    acc: Account
+    own: list[str]
+    training: bool
+
+
+def _area_of(db: Storage, own: list[str], dwelling_id: str, t: Tx) -> str | None:
     """The dwelling's area if it is the caller's; a new dwelling is ``<own area>-<letters,
     digits or _>`` (no dots, slashes or other areas' ids smuggled in)."""
-    area = db.dwelling_area(dwelling_id)
+    area = db.dwelling_area(dwelling_id, t)
     if area is None:
         area = next(
             (
@@ -317,10 +380,20 @@ def _area_of(db: ServerDB, own: list[str], dwelling_id: str) -> str | None:
     return area if area in own else None
 
 
-def _one_household(
-    db: ServerDB, acc: Account, own: list[str], doc: Any, con: Any
-) -> dict[str, Any]:
-    """Check and store one household inside the batch's transaction; its individual answer."""
+def _logic(doc: Any) -> Any:
+    """The logic checks of one household (or the exception they raised), run before the
+    batch's transaction opens so that no lock or connection is held meanwhile."""
+    if checks.shape_problem(doc):
+        return None
+    try:
+        return checks.run_logic_checks(doc)
+    except Exception as exc:  # answered per item by _one_household
+        return exc
+
+
+def _one_household(db: Storage, who: _Caller, doc: Any, t: Tx, checked: Any) -> dict[str, Any]:
+    """Check and store one household inside the batch's transaction; its individual answer.
+    ``checked`` is what :func:`_logic` found for it."""
     problem = checks.shape_problem(doc)
     if problem:
         return {"status": "invalid", "code": 400, "reason": problem}
@@ -330,34 +403,34 @@ def _one_household(
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     if len(payload.encode()) > checks.MAX_ITEM_BYTES:
         return {**base, "status": "invalid", "code": 413, "reason": "household too large"}
-    area = _area_of(db, own, doc["dwelling_id"])
+    area = _area_of(db, who.own, doc["dwelling_id"], t)
     if area is None:
         return {**base, "status": "forbidden", "code": 403, "reason": "not your enumeration area"}
-    if bool(doc.get("training", False)) != db.training:
+    if bool(doc.get("training", False)) != who.training:
         return {
             **base,
             "status": "training_mismatch",
             "code": 422,
             "reason": "training data and real data are kept apart",
         }
-    try:
-        checked = checks.run_logic_checks(doc)
-    except Exception as exc:  # a malformed household must be refused, never crash the server
+    if isinstance(checked, BadInput):  # the form's own reading refuses it: the path, never a value
+        return {**base, "status": "invalid", "code": 422, "reason": f"unreadable: {checked.msg.en}"}
+    if isinstance(checked, Exception):  # a malformed household is refused, never a crash
         return {
             **base,
             "status": "invalid",
             "code": 400,
-            "reason": f"unreadable household: {type(exc).__name__}",
+            "reason": f"unreadable household: {type(checked).__name__}",
         }
     if checked.errors:
         return {**base, "status": "rejected", "code": 422, "findings": checked.errors}
     result = db.store_household(
-        con,
+        t,
         case_uuid=doc["case_uuid"],
         revision=doc["revision"],
         area_id=area,
         dwelling_id=doc["dwelling_id"],
-        account=acc.account,
+        account=who.acc.account,
         training=bool(doc.get("training", False)),
         payload=payload,
         flags=checked.flags,
@@ -381,38 +454,44 @@ def _one_household(
 
 
 def _items(body: Any) -> list[Any]:
-    items = body.get("items") if isinstance(body, dict) else None
+    items = body.get("items") if isinstance(body, dict) and set(body) == {"items"} else None
     if not isinstance(items, list) or not 0 < len(items) <= MAX_BATCH:
         raise Refused(400, "bad_batch", Msg("批量格式错误", "malformed batch"), max_batch=MAX_BATCH)
     return items
 
 
 def _store_all(
-    db: ServerDB, acc: Account, docs: list[Any], one: Callable[..., dict[str, Any]]
+    db: Storage,
+    acc: Account,
+    docs: list[Any],
+    one: Callable[..., dict[str, Any]],
+    pre: Callable[[Any], Any] = lambda doc: None,
 ) -> list[dict[str, Any]]:
-    """Check and store every item in one transaction (run in a worker thread)."""
-    own = _own_areas(db, acc)
-    with db.tx() as con:
-        return [one(db, acc, own, doc, con) for doc in docs]
+    """Check and store every item in one transaction (run in a worker thread): what needs no
+    database (``pre``: the logic checks) first, then the transaction, all or nothing."""
+    who = _Caller(acc, _own_areas(db, acc), db.training)
+    ready = [pre(doc) for doc in docs]
+    with db.tx() as t:
+        return [one(db, who, doc, t, r) for doc, r in zip(docs, ready, strict=True)]
 
 
 @_guard
 async def household(request: Request) -> Response:
-    db, acc = _db(request), _account(request)
+    db, acc = _db(request), await _account(request)
     body = await read_json(request)
-    result = (await run_in_threadpool(_store_all, db, acc, [body], _one_household))[0]
+    result = (await run_in_threadpool(_store_all, db, acc, [body], _one_household, _logic))[0]
     return answer(result, status=int(result["code"]))
 
 
 @_guard
 async def household_batch(request: Request) -> Response:
-    db, acc = _db(request), _account(request)
+    db, acc = _db(request), await _account(request)
     items = _items(await read_json(request))
-    results = await run_in_threadpool(_store_all, db, acc, items, _one_household)
+    results = await run_in_threadpool(_store_all, db, acc, items, _one_household, _logic)
     return answer({"results": results})
 
 
-def _one_outcome(db: ServerDB, acc: Account, own: list[str], doc: Any, con: Any) -> dict[str, Any]:
+def _one_outcome(db: Storage, who: _Caller, doc: Any, t: Tx, _: Any) -> dict[str, Any]:
     if not isinstance(doc, dict):
         return {"status": "invalid", "code": 400, "reason": "outcome must be an object"}
     ou, dw, kind = doc.get("outcome_uuid"), doc.get("dwelling_id"), doc.get("kind")
@@ -428,18 +507,28 @@ def _one_outcome(db: ServerDB, acc: Account, own: list[str], doc: Any, con: Any)
             "code": 400,
             "reason": f"kind must be one of {OUTCOME_KINDS}",
         }
-    area = _area_of(db, own, dw)
+    problem = checks.outcome_problem(doc)
+    if problem:
+        return {**base, "status": "invalid", "code": 400, "reason": problem}
+    if bool(doc.get("training", False)) != who.training:
+        return {
+            **base,
+            "status": "training_mismatch",
+            "code": 422,
+            "reason": "training data and real data are kept apart",
+        }
+    area = _area_of(db, who.own, dw, t)
     if area is None:
         return {**base, "status": "forbidden", "code": 403, "reason": "not your enumeration area"}
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     if len(payload) > 16384:
         return {**base, "status": "invalid", "code": 413, "reason": "outcome too large"}
     result = db.store_outcome(
-        con,
+        t,
         outcome_uuid=ou,
         dwelling_id=dw,
         area_id=area,
-        account=acc.account,
+        account=who.acc.account,
         kind=str(kind),
         payload=payload,
     )
@@ -449,17 +538,22 @@ def _one_outcome(db: ServerDB, acc: Account, own: list[str], doc: Any, con: Any)
 
 @_guard
 async def outcomes(request: Request) -> Response:
-    db, acc = _db(request), _account(request)
+    db, acc = _db(request), await _account(request)
     items = _items(await read_json(request))
     results = await run_in_threadpool(_store_all, db, acc, items, _one_outcome)
     return answer({"results": results})
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
-    return JSONResponse(
-        {"error": "not_found", "message": {"zh": "没有这个接口", "en": "no such endpoint"}},
-        status_code=getattr(exc, "status_code", 404),
-    )
+    status = getattr(exc, "status_code", 404)
+    if status == 405:  # the route exists; its Allow header names the methods it takes
+        body = {
+            "error": "method_not_allowed",
+            "message": {"zh": "不支持该请求方法", "en": "method not allowed"},
+        }
+    else:
+        body = {"error": "not_found", "message": {"zh": "没有这个接口", "en": "no such endpoint"}}
+    return JSONResponse(body, status_code=status, headers=getattr(exc, "headers", None))
 
 
 ROUTES = [
@@ -479,12 +573,21 @@ ROUTES = [
 ]
 
 
-def make_app(db: ServerDB) -> Starlette:
-    """The application over an open database (tests pass their own)."""
+def make_app(db: Storage, *, close_on_shutdown: bool = False) -> Starlette:
+    """The application over an open database (tests pass their own); ``close_on_shutdown``
+    closes it when the server stops (a worker process's own storage)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if close_on_shutdown:
+            await run_in_threadpool(db.close)
+
     app = Starlette(
         routes=ROUTES,
         middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
         exception_handlers={404: not_found, 405: not_found},
+        lifespan=lifespan,
     )
     app.state.db = db
     app.state.account_fails = Throttle(db.clock, limit=ACCOUNT_FAILS, window=FAIL_WINDOW)

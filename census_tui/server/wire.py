@@ -3,14 +3,16 @@
 Every refusal is a 4xx with ``{"error": code, "message": {"zh": ..., "en": ...}}`` so that a
 client (or a person reading a log) sees the reason. The body is capped before and after gunzip,
 so a gzip bomb costs the server at most ``MAX_INFLATED`` bytes of memory; small routes (login,
-password, verify) take at most ``SMALL_BODY``. JSON is strict (no NaN or Infinity), has a
-nesting and element budget checked before and after parsing, and large bodies are inflated and
-parsed in a worker thread so that one upload never stalls the event loop.
+password, verify) take at most ``SMALL_BODY``. JSON is strict (no NaN or Infinity, no number
+beyond a double's range such as ``1e400``; an integral ``3.0`` is the integer 3, as in JSON
+Schema), has a nesting and element budget checked before and after parsing, and bodies are
+inflated and parsed in a worker thread so that no upload ever stalls the event loop.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import zlib
 from typing import Any
 
@@ -30,8 +32,6 @@ MAX_DEPTH = 32
 """Deepest JSON nesting accepted (a household is 4 deep)."""
 MAX_CONTAINERS = 200_000
 """Most JSON objects and arrays in one body (a 10-person household has about 25)."""
-OFF_LOOP = 64 * 1024
-"""Bodies larger than this are inflated and parsed in a worker thread."""
 
 
 class Refused(Exception):
@@ -102,9 +102,8 @@ async def read_json(request: Request, *, limit: int = MAX_BODY) -> Any:
         raise Refused(400, "incomplete", Msg("上传中断", "upload cut off")) from None
     raw = b"".join(chunks)
     inflated_limit = MAX_INFLATED if limit >= MAX_BODY else limit
-    if len(raw) > OFF_LOOP or (encoding == "gzip" and len(raw) > OFF_LOOP // 16):
-        return await run_in_threadpool(decode_body, raw, encoding == "gzip", inflated_limit)
-    return decode_body(raw, encoding == "gzip", inflated_limit)
+    # every body, however small, is inflated and parsed in a worker thread: never on the loop
+    return await run_in_threadpool(decode_body, raw, encoding == "gzip", inflated_limit)
 
 
 def decode_body(raw: bytes, gzipped: bool, inflated_limit: int = MAX_INFLATED) -> Any:
@@ -114,7 +113,7 @@ def decode_body(raw: bytes, gzipped: bool, inflated_limit: int = MAX_INFLATED) -
     if raw.count(b"{") + raw.count(b"[") > MAX_CONTAINERS:
         raise Refused(413, "too_many_elements", TOO_DEEP, max_elements=MAX_CONTAINERS)
     try:
-        doc = json.loads(raw, parse_constant=_no_constant)
+        doc = json.loads(raw, parse_constant=_no_constant, parse_float=_number)
     except RecursionError:
         raise Refused(400, "too_deep", TOO_DEEP, max_depth=MAX_DEPTH) from None
     except (ValueError, UnicodeDecodeError) as exc:
@@ -127,6 +126,18 @@ def decode_body(raw: bytes, gzipped: bool, inflated_limit: int = MAX_INFLATED) -
 def _no_constant(name: str) -> Any:
     """``NaN``, ``Infinity`` and ``-Infinity`` are not JSON (RFC 8259): refused."""
     raise ValueError(f"non-standard JSON constant {name}")
+
+
+def _number(text: str) -> float | int:
+    """A JSON number with a fraction or an exponent. Too large for a double (``1e400``, which
+    Python would read as infinity): refused. Integral (``3.0``, ``1e2``): the integer, as JSON
+    and JSON Schema see it (no other number model), up to 2**53 where a double is exact."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    if value.is_integer() and abs(value) <= 2**53:
+        return int(value)
+    return value
 
 
 def too_deep(doc: Any, limit: int) -> bool:
@@ -147,12 +158,23 @@ def too_deep(doc: Any, limit: int) -> bool:
 
 
 def clean_text(doc: Any) -> bool:
-    """True when every string (keys too) in ``doc`` is valid Unicode text (no lone surrogate,
-    which ``\\ud800`` in JSON can smuggle in and which cannot be stored as UTF-8)."""
+    """True when every string (keys too) in ``doc`` is valid Unicode text: no lone surrogate
+    (which ``\\ud800`` in JSON can smuggle in and which cannot be stored as UTF-8) and no NUL
+    character (``\\u0000``, which PostgreSQL's text cannot hold)."""
     try:
         json.dumps(doc, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         return False
+    stack: list[Any] = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str) and "\x00" in node:
+            return False
+        if isinstance(node, dict):
+            stack.extend(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
     return True
 
 
