@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: lint (ruff), types (mypy), the import contracts (lint-imports, see
 # pyproject.toml), then pytest. Extra arguments go to pytest, e.g. `./test.sh -m unit` for the
-# fast tier (tiers: README "Tests").
+# fast tier (tiers: README "Tests"). The server's tests also run on a throwaway PostgreSQL
+# cluster (tests/pg.py) when Debian's PostgreSQL programs are installed; otherwise those are
+# skipped with the reason, except in CI (CI set), where they fail (.ci/run installs them).
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"

@@ -13,14 +13,15 @@ from types import ModuleType
 import pytest
 
 from tests.mounts import tmpfs
+from tests.pg import pg_cluster, pg_url
 
-__all__ = ["tmpfs"]
+__all__ = ["pg_cluster", "pg_url", "tmpfs"]
 
 TIERS = ("unit", "tui", "pty", "integration", "reliability")
 
-# Fixtures that run the reference server on loopback (anything requesting them, directly or
-# through another fixture, is an integration test).
-SERVER_FIXTURES = frozenset({"site", "server", "https_site", "proxy"})
+# Fixtures that run the reference server on loopback or a PostgreSQL cluster (anything
+# requesting them, directly or through another fixture, is an integration test).
+SERVER_FIXTURES = frozenset({"site", "server", "https_site", "proxy", "pg_cluster", "pg_url"})
 # Names that start the server; a test module referring to one is an integration test.
 SERVER_NAMES = frozenset(
     {

@@ -107,18 +107,18 @@ def test_db_before_the_subcommand(
     """``server --db X run`` / ``server --db X return …`` mean the same as ``--db`` after the
     subcommand (issue 16 item 12); without any ``--db`` the message says where it goes."""
     path, case, _persons = uploaded
-    served: list[tuple[Path, str, int, bool]] = []
+    served: list[tuple[str, str, int, bool]] = []
 
-    def fake_serve(db: Path, host: str, port: int, *, demo: bool = False) -> None:
+    def fake_serve(db: str, host: str, port: int, *, demo: bool = False, **_: object) -> None:
         served.append((db, host, port, demo))
 
     monkeypatch.setattr("census_tui.server.run.serve", fake_serve)
     result = run(["server", "--db", str(path), "--port", "9911", "run"])
     assert result.exit_code == ExitCode.OK, result.output
-    assert served == [(path, "127.0.0.1", 9911, False)]
+    assert served == [(str(path), "127.0.0.1", 9911, False)]
     result = run(["server", "run", "--db", str(path), "--seed-demo"])
     assert result.exit_code == ExitCode.OK, result.output
-    assert served[-1] == (path, "127.0.0.1", 8780, True)
+    assert served[-1] == (str(path), "127.0.0.1", 8780, True)
 
     returned = run(["server", "--db", str(path), "return", case, "--comment", "核实"])
     assert returned.exit_code == ExitCode.OK, returned.output

@@ -4,6 +4,9 @@ Two ready enumerators in their own areas (A: alice, B: bob), an enumerator still
 login (newbie) and a supervisor account (role ``supervisor``) for the role checks. The server's
 clock is a :class:`FakeClock`, so session expiry and login throttling are tested by moving time,
 never by sleeping. :func:`snapshot` is everything the server stores that a request could change.
+
+Every test here runs twice, on both storage backends: SQLite (a file in ``tmp_path``) and
+PostgreSQL (the session's throwaway cluster, ``tests/pg.py``; emptied before each test).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import pytest
 from census_tui.clock import FakeClock
 from census_tui.server.run import ServerThread
 from census_tui.server.seed import add_enumerator
-from census_tui.server.storage import ServerDB
+from census_tui.server.storage import ServerDB, Storage
 
 V1 = "/api/v1"
 AREA_A = "110105001001002"
@@ -35,7 +38,7 @@ PASSWORD_S = "super-pass-3"
 class Site:
     """A running server (fake clock) with its accounts and dwellings."""
 
-    db: ServerDB
+    db: Storage
     server: ServerThread
     clock: FakeClock
     dwellings_a: list[str]
@@ -54,10 +57,25 @@ class Site:
         return c
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
+def open_backend(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock | None = None
+) -> Storage:
+    """A new empty server database on the backend the test is parametrized with."""
+    if request.param == "postgres":
+        from census_tui.server.pg_storage import PostgresStorage
+
+        url = request.getfixturevalue("pg_url")
+        return PostgresStorage(url, clock, key_file=tmp_path / "office.recovery-key")
+    return ServerDB(tmp_path / "server.db", clock=clock)
+
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(params=BACKENDS)
+def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
     clock = FakeClock()
-    db = ServerDB(tmp_path / "server.db", clock=clock)
+    db = open_backend(request, tmp_path, clock)
     a = add_enumerator(db, "alice", PASSWORD_A, AREA_A, dwellings=5, ready=True)
     b = add_enumerator(
         db,
@@ -103,7 +121,7 @@ def post(
     return c.post(path, content=body, headers=h)
 
 
-def snapshot(db: ServerDB) -> dict[str, Any]:
+def snapshot(db: Storage) -> dict[str, Any]:
     """Every stored row a request could add or change (sessions aside)."""
-    tables = ("households", "outcomes", "reviews", "accounts", "dwellings", "areas")
+    tables = ("households", "outcomes", "reviews", "accounts", "dwellings", "areas", "cases")
     return {t: db.rows(t) for t in tables}

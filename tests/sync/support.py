@@ -3,6 +3,10 @@
 Nothing is mocked: the server is uvicorn on a free loopback port, the client is httpx, the
 profile is a real SQCipher store. Backoff sleeps go to a FakeClock, so retries cost no time;
 the short real timeouts below bound what stalls and drips cost.
+
+``site`` is SQLite unless a test asks for PostgreSQL with
+``@pytest.mark.parametrize("site", ["postgres"], indirect=True)`` (tests/server_pg runs the
+representative sync tests so, on the session's throwaway cluster).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import pytest
 from census_tui.clock import FakeClock
 from census_tui.server.run import ServerThread
 from census_tui.server.seed import add_enumerator
-from census_tui.server.storage import ServerDB
+from census_tui.server.storage import ServerDB, Storage
 from census_tui.store import KdfParams, Store
 from census_tui.sync.login import begin_first_login
 from census_tui.sync.transport import RetryPolicy
@@ -46,7 +50,7 @@ FAST = RetryPolicy(
 class Site:
     """A running server with two ready enumerators (A and B) in their own areas."""
 
-    db: ServerDB
+    db: Storage
     server: ServerThread
     dwellings_a: list[str]
     dwellings_b: list[str]
@@ -56,9 +60,19 @@ class Site:
         return self.server.url
 
 
+def open_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
+    """SQLite in ``tmp_path``, or PostgreSQL when the test is parametrized with it."""
+    if getattr(request, "param", "sqlite") == "postgres":
+        from census_tui.server.pg_storage import PostgresStorage
+
+        url = request.getfixturevalue("pg_url")
+        return PostgresStorage(url, key_file=tmp_path / "office.recovery-key")
+    return ServerDB(tmp_path / "server.db")
+
+
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    db = ServerDB(tmp_path / "server.db")
+def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
+    db = open_backend(request, tmp_path)
     a = add_enumerator(db, "alice", PASSWORD_A, AREA_A, dwellings=40, ready=True)
     b = add_enumerator(
         db,
@@ -119,7 +133,7 @@ def enqueue_households(store: Store, dwellings: list[str], n: int) -> dict[str, 
     return out
 
 
-def server_copy(db: ServerDB) -> dict[str, list[dict[str, object]]]:
+def server_copy(db: Storage) -> dict[str, list[dict[str, object]]]:
     """case uuid -> every stored revision's JSON (a list, so duplicates would show)."""
     out: dict[str, list[dict[str, object]]] = {}
     for row in db.households():
@@ -127,7 +141,7 @@ def server_copy(db: ServerDB) -> dict[str, list[dict[str, object]]]:
     return out
 
 
-def assert_exactly_once(db: ServerDB, sent: dict[str, bytes]) -> None:
+def assert_exactly_once(db: Storage, sent: dict[str, bytes]) -> None:
     """The server holds every household exactly once, equal to the client's payload."""
     held = server_copy(db)
     assert set(held) == set(sent)
