@@ -142,6 +142,33 @@ COMMAND_EXITS: dict[str, tuple[tuple[ExitCode, str], ...]] = {
         (ExitCode.OK, "backed up"),
         (ExitCode.BAD_INPUT, "bad arguments: no --db, no database, the backup file exists"),
     ),
+    "server import-areas": (
+        (ExitCode.OK, "imported"),
+        (ExitCode.BAD_INPUT, "no --db, an unreadable file, or problems in it (nothing imported)"),
+    ),
+    "server import-dwellings": (
+        (ExitCode.OK, "imported"),
+        (ExitCode.BAD_INPUT, "no --db, an unreadable file, or problems in it (nothing imported)"),
+    ),
+    "server import-accounts": (
+        (ExitCode.OK, "imported; initial passwords written"),
+        (
+            ExitCode.BAD_INPUT,
+            "no --db, an unreadable file, problems in it, an existing account or passwords file"
+            " (nothing imported)",
+        ),
+    ),
+    "server list-areas": ((ExitCode.OK, "listed"), (ExitCode.BAD_INPUT, "no --db")),
+    "server list-dwellings": ((ExitCode.OK, "listed"), (ExitCode.BAD_INPUT, "no --db")),
+    "server list-accounts": ((ExitCode.OK, "listed"), (ExitCode.BAD_INPUT, "no --db")),
+    "server reset-password": (
+        (ExitCode.OK, "reset"),
+        (ExitCode.BAD_INPUT, "no --db, no such account, the passwords file exists"),
+    ),
+    "server disable-account": (
+        (ExitCode.OK, "disabled"),
+        (ExitCode.BAD_INPUT, "no --db, no such account"),
+    ),
     "demo": (
         (ExitCode.OK, "ended"),
         (ExitCode.NETWORK, "the training server could not be reached"),

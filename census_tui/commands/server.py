@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from census_tui.commands import server_admin
 from census_tui.commands._support import guarded, lang_of
 from census_tui.errors import BadInput
 from census_tui.exitcodes import ExitCode
@@ -338,4 +339,5 @@ def register(app: typer.Typer) -> None:
         """Approve a household (审核通过)."""
         _review(ctx, db, case, "approved", comment, by)
 
+    server_admin.register(group)
     app.add_typer(group, name="server")

@@ -92,6 +92,10 @@ NO_KEY_FILE = Msg(
 )
 
 
+DISABLED_HASH = "disabled$"
+"""Prefix of the password hash of a disabled account (``census-tui server disable-account``)."""
+
+
 class StorageUnavailable(StoreError):
     """The database cannot be reached or gave up on a transaction (gone away, restarting,
     pool exhausted, deadlock): nothing of the transaction was kept; try again later."""
@@ -512,7 +516,10 @@ class Storage(abc.ABC):
         """A new token for a correct password, else None (no hint which part was wrong). An
         unknown account costs the same scrypt as a known one (no timing hint either)."""
         rows = self._q("SELECT pw_hash FROM accounts WHERE account = ?", (account,))
-        if not acc.check_or_dummy(password, rows[0][0] if rows else None):
+        stored = rows[0][0] if rows else None
+        if stored is not None and stored.startswith(DISABLED_HASH):
+            stored = None  # a disabled account (server/admin.py): the same work, no match
+        if not acc.check_or_dummy(password, stored):
             return None
         token = acc.new_token()
         now = self.clock.now()
