@@ -313,6 +313,7 @@ def _pull_assignments(store: Store, api: SyncApi) -> int:
                         kind=d.kind,
                         sort_key=d.dwelling_id,
                         note=d.note,
+                        form_id=d.form_id,
                     )
                 )
             if answer.areas and not store.get_meta(META_AREA):

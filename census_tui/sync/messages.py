@@ -31,6 +31,11 @@ CAPTIVE = _kept(
     "The network answered with a web page instead of the server (a Wi-Fi login page?).",
 )
 BAD_ANSWER = _kept("服务器应答无法识别。", "The server's answer could not be understood.")
+UNKNOWN_FORM = _kept(
+    "服务器分派了本软件不认识的普查表（{form}），住房单元清单未更新：请先更新普查软件再同步。",
+    "The server assigned a form this version does not know ({form}); the dwelling list was "
+    "not updated: update census-tui, then sync again.",
+)
 TOO_BIG = _kept("服务器应答过大，已丢弃。", "The server's answer was too large and was dropped.")
 SERVER_ERROR = _kept(
     "服务器暂时出错（HTTP {status}）。", "The server had an error (HTTP {status})."

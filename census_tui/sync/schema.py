@@ -7,20 +7,31 @@ items. ``bool`` is never accepted where an integer is expected (JSON ``true`` is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from census_tui.errors import NetworkError
+from census_tui.i18n import Msg
 from census_tui.sync import messages as m
 
 
 class BadAnswer(NetworkError):
-    """The server's answer does not follow the protocol."""
+    """The server's answer does not follow the protocol (retried: it may be garbled)."""
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(m.BAD_ANSWER)
+    retry = True
+
+    def __init__(self, detail: str, msg: Msg = m.BAD_ANSWER) -> None:
+        super().__init__(msg)
         self.detail = detail  # for the log: field names only, never values
+
+
+class UnknownForm(BadAnswer):
+    """The assignments name a form this client does not have: the same answer would come again,
+    so it is not retried; nothing of the answer is stored and the cursor stays."""
+
+    retry = False
 
 
 _TYPES: dict[str, tuple[type, ...]] = {
@@ -150,6 +161,13 @@ class AreaInfo:
     training: bool
 
 
+FORM_IDS = ("short2020", "long2020", "hmt2020")
+"""The household forms an assignment may give a dwelling (docs/protocol.md "Forms")."""
+DEFAULT_FORM_ID = "short2020"
+"""A dwelling without ``form_id`` (a server from before the form set) takes the short form."""
+_SHOWN_FORM = re.compile(r"[a-z0-9_]{1,20}")
+
+
 @dataclass(frozen=True, slots=True)
 class DwellingInfo:
     dwelling_id: str
@@ -157,6 +175,22 @@ class DwellingInfo:
     address: str
     kind: str
     note: str
+    form_id: str = DEFAULT_FORM_ID
+    """``short2020`` | ``long2020`` (the 长表 sample) | ``hmt2020``."""
+
+
+_DWELLING = {k: "str" for k in ("dwelling_id", "area_id", "address", "kind", "note")}
+
+
+def dwelling_info(doc: Any) -> DwellingInfo:
+    """One dwelling of an assignment; ``form_id`` optional (absent: short2020), and one of
+    :data:`FORM_IDS` when present (anything else: :class:`UnknownForm`)."""
+    d = fields(doc, _DWELLING, {"form_id": "str"}, where="dwelling")
+    form_id = d.get("form_id", DEFAULT_FORM_ID)
+    if form_id not in FORM_IDS:
+        shown = form_id if _SHOWN_FORM.fullmatch(form_id) else "?"
+        raise UnknownForm("dwelling: unknown form_id", m.UNKNOWN_FORM.format(form=shown))
+    return DwellingInfo(**{**d, "form_id": form_id})
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,12 +206,7 @@ def assignments(doc: Any) -> Assignments:
         AreaInfo(**fields(a, {"area_id": "str", "name": "str", "training": "bool"}, where="area"))
         for a in d["areas"]
     ]
-    dwellings = [
-        DwellingInfo(
-            **fields(w, {k: "str" for k in DwellingInfo.__dataclass_fields__}, where="dwelling")
-        )
-        for w in d["dwellings"]
-    ]
+    dwellings = [dwelling_info(w) for w in d["dwellings"]]
     return Assignments(_cursor(d["cursor"]), areas, dwellings)
 
 

@@ -261,7 +261,9 @@ class ApiClient:
                     try:
                         check(answer)
                     except BadAnswer as exc:
-                        raise _Retry(m.BAD_ANSWER) from exc
+                        if not exc.retry:  # the same answer would come again
+                            raise NetworkError(exc.msg) from exc
+                        raise _Retry(exc.msg) from exc
                 return answer
             except _Retry as r:
                 last = r.msg
