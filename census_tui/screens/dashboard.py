@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -32,6 +33,7 @@ from census_tui.sync.messages import (
     refusal_key,
     refusal_words,
 )
+from census_tui.visit.dwellings import FORM_MARKS, form_mark
 from census_tui.visit.states import BOARD_LABELS, STATE_LABELS, Board, CaseState
 from census_tui.visit.worklist import Worklist, search_id
 from census_tui.widgets.text import T
@@ -233,6 +235,9 @@ class DashboardScreen(CensusScreen):
             label = "! " + label
         if row.households > 1:  # a dwelling with a second household (FACTS §4 户编号)
             label += f" ×{row.households}"
+        mark = form_mark(row.form_id)
+        if mark is not None:  # 长表 / 港澳台 first: never cut off (short rows unmarked)
+            label = f"{mark(lang)} {label}"
         if narrow:
             area = self.board.area_id if self.board is not None else ""
             return (
@@ -259,9 +264,13 @@ class DashboardScreen(CensusScreen):
             return
         self._built = (narrow, width if narrow else 0, self.capp.lang)
         address = 0
-        widths: tuple[int, ...] = WIDE_WIDTHS
+        # an area with long-form (or HMT-foreign form) rows: the state column takes the mark
+        # from the address column
+        mark = self._mark_width()
+        wide_id, wide_address, wide_state, *rest = WIDE_WIDTHS
+        widths: tuple[int, ...] = (wide_id, wide_address - mark, wide_state + mark, *rest)
         if narrow:
-            state = NARROW_STATE[self.capp.lang]
+            state = NARROW_STATE[self.capp.lang] + mark
             # the rest of the line after the table's scrollbar (2) and each column's padding
             address = max(8, width - 2 - NARROW_ID - state - 3 * 2)
             widths = (NARROW_ID, address, state)
@@ -269,6 +278,13 @@ class DashboardScreen(CensusScreen):
         rows = self.rows
         self.table.set_table(titles, widths, len(rows), lambda i: self._cells(rows[i], address))
         self._render_rows()
+
+    def _mark_width(self) -> int:
+        """Cells the form marks of this worklist's rows take in the state column (0 when every
+        row is on the short form: the table is laid out as before the form set)."""
+        lang = self.capp.lang
+        marks = [FORM_MARKS[f](lang) for f in self.rows.form_ids if f in FORM_MARKS]
+        return max((cell_len(m) + 1 for m in marks), default=0)
 
     def _render_rows(self) -> None:
         """Apply the filter: a scan of the worklist's lowercased text, no widget work."""

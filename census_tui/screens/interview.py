@@ -353,7 +353,8 @@ class InterviewScreen(CensusScreen):
     def _field_findings(self, item: Item, value: Value) -> Msg:
         from census_tui.validation.engine import check_field
 
-        person = self.hh.person(self.pos[0])
+        # A death record is checked as typed like a person (S4/S5 against each other).
+        person = self.hh.person(self.pos[0]) or self.hh.death(self.pos[0])
         found = check_field(item.id, value, person=person, household=self.hh)[:2]
         # Marked as the same finding is marked once the answer is saved (✗ ! ?), not as a typo.
         marks = [(SEVERITY_MARK.get(f.severity.value, "?"), f.rule_id, f.message) for f in found]

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from census_tui.i18n import LANGS, Msg
 from census_tui.screens.base import CensusScreen
+from census_tui.visit.dwellings import FORM_LABELS, FORM_LOCKED, form_label, form_mark
 from census_tui.visit.outcomes import CHANNEL_LABELS, OUTCOME_LABELS
 from census_tui.visit.states import DONE, STATE_LABELS, CaseState
 from census_tui.widgets.text import T
@@ -26,6 +27,7 @@ from census_tui.widgets.text import T
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from census_tui.screens.change_form import FormChoice
     from census_tui.visit.api import Attempt, DwellingRow, HouseholdCase, Session
 
 M_NO_ATTEMPTS = Msg("尚无入户记录", "No attempts yet")
@@ -34,9 +36,18 @@ M_SUGGEST = Msg(
 )
 M_RETURNED = Msg("指导员退回意见:{c}", "Returned by the supervisor: {c}")
 M_ACTIONS = Msg(
-    "t 记录入户 · i 出示证件 · Enter 开始登记 · d 疑虑解答 · r 名册核对 · o 重新打开 · Esc 返回",
-    "t attempt · i identity · Enter interview · d doubts · r roster · o reopen · Esc back",
+    "t 记录入户 · i 出示证件 · Enter 开始登记 · d 疑虑解答 · r 名册核对 · o 重新打开 · "
+    "f 更换表式 · Esc 返回",
+    "t attempt · i identity · Enter interview · d doubts · r roster · o reopen · f form · Esc back",
 )
+M_FORM_CHANGED = Msg("已更换为{form}。", "Now on the {form}.")
+M_SAME_STATE = Msg("{state} · {form}", "{state} · {form}")
+LOCKED_STATES = frozenset({CaseState.SYNCED, CaseState.APPROVED})
+"""A household uploaded or approved keeps its form (the supervisor returns it first)."""
+REOPENING_STATES = frozenset({CaseState.SELF_CHECKED, CaseState.READ_BACK, CaseState.COMPLETED})
+"""A change of form puts these back to interviewing (the read-back confirmation lapses)."""
+FORM_CHOICES = tuple(FORM_LABELS)
+"""The forms a household may be put on: short, long, HMT-foreign (never the death form)."""
 M_REOPENED = Msg("已重新打开,核对确认失效。", "Reopened; the confirmation has lapsed.")
 M_HOUSEHOLD = Msg("第{n}户 · {state} {head}", "Household {n} · {state} {head}")
 
@@ -110,6 +121,13 @@ class VisitScreen(CensusScreen):
         ("↑ ↓", Msg("有多户时选择户", "choose the household when there are several")),
         ("d", Msg("疑虑解答", "doubts and replies")),
         ("o", Msg("重新打开已完成未上传的户", "reopen a completed, unsynced household")),
+        (
+            "f",
+            Msg(
+                "更换表式(短表/长表/港澳台及外籍),先列出保留和删除的答案",
+                "change the form (short / long / HMT-foreign), after listing what is kept",
+            ),
+        ),
         ("r", Msg("名册核对(集体宿舍、工地)", "roster mode (dormitories, construction sites)")),
         ("Esc", Msg("返回列表", "back to the list")),
     ]
@@ -119,6 +137,7 @@ class VisitScreen(CensusScreen):
         Binding("enter", "interview", "interview", show=False),
         Binding("d", "doubts", "doubts", show=False),
         Binding("o", "reopen", "reopen", show=False),
+        Binding("f", "change_form", "form", show=False),
         Binding("r", "roster", "roster", show=False),
         Binding("escape", "back", "back", show=False),
     ]
@@ -146,6 +165,23 @@ class VisitScreen(CensusScreen):
         def __init__(self, hh_uuid: str) -> None:
             super().__init__()
             self.hh_uuid = hh_uuid
+
+    class FormChoices(Message):
+        """What each other form would keep and drop, ready for the dialog."""
+
+        def __init__(
+            self, hh_uuid: str, current: str, choices: list[FormChoice], reopens: bool
+        ) -> None:
+            super().__init__()
+            self.hh_uuid = hh_uuid
+            self.current = current
+            self.choices = choices
+            self.reopens = reopens
+
+    class FormChanged(Message):
+        def __init__(self, form_id: str) -> None:
+            super().__init__()
+            self.form_id = form_id
 
     def __init__(self, row: DwellingRow) -> None:
         super().__init__()
@@ -211,7 +247,33 @@ class VisitScreen(CensusScreen):
             M_SUGGEST.format(at=local(slot)) if slot else Msg("", "")
         )
         self._show_households(message.households)
-        self.query_one("#visit-state", T).set_msg(STATE_LABELS[self._state(message.households)])
+        self._show_state()
+
+    def _show_state(self) -> None:
+        """The dwelling's state, and the form of its household when not the short form."""
+        state = STATE_LABELS[self._state(self.households)]
+        mark = form_mark(self._form())
+        if mark is not None:
+            form = form_label(self._form())
+            state = Msg(
+                M_SAME_STATE.zh.format(state=state.zh, form=form.zh),
+                M_SAME_STATE.en.format(state=state.en, form=form.en),
+            )
+        self.query_one("#visit-state", T).set_msg(state)
+
+    def _target(self) -> HouseholdCase | None:
+        """The household the state line and the form key are about: the one chosen in the
+        list, else the first still needing work, else the first (None: no household yet)."""
+        chosen = self._chosen()
+        if chosen is not None:
+            return chosen
+        todo = [h for h in self.households if h.state not in DONE]
+        first = todo or self.households
+        return first[0] if first else None
+
+    def _form(self) -> str:
+        target = self._target()
+        return target.form_id if target is not None else self.row.form_id
 
     def _state(self, households: list[HouseholdCase]) -> CaseState:
         """The dwelling's state now (as the dashboard shows it): its first household still
@@ -240,13 +302,20 @@ class VisitScreen(CensusScreen):
         listing.focus()
 
     def _household_label(self, case: HouseholdCase) -> str:
-        state = STATE_LABELS[case.state](self.capp.lang)
-        return M_HOUSEHOLD.format(n=case.hh_number, state=state, head=case.head_name)(
-            self.capp.lang
-        )
+        lang = self.capp.lang
+        state = STATE_LABELS[case.state](lang)
+        mark = form_mark(case.form_id)
+        if mark is not None:
+            state = f"{mark(lang)} {state}"
+        return M_HOUSEHOLD.format(n=case.hh_number, state=state, head=case.head_name)(lang)
 
     def refresh_view(self) -> None:
         self._show_households(self.households)
+        self._show_state()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "visit-households":
+            self._show_state()  # the form shown is the chosen household's
 
     def _chosen(self) -> HouseholdCase | None:
         """The household chosen in the list (None when the dwelling has just one)."""
@@ -327,6 +396,88 @@ class VisitScreen(CensusScreen):
         hh_uuid = self.session.start_interview(self.row.dwelling_id, chosen)
         self.session.reopen(hh_uuid)
         self.post_message(self.Reopened(hh_uuid))
+
+    # ------------------------------------------------------------------ the form
+    def action_change_form(self) -> None:
+        """``f``: the household's form, after the dialog that says what is kept and dropped.
+        An uploaded or approved household keeps its form (refused here, and again by the
+        session). A dwelling with no household yet changes the dwelling's form."""
+        target = self._target()
+        if target is not None and target.state in LOCKED_STATES:
+            self.notify(self.t(FORM_LOCKED), severity="error", timeout=8)
+            return
+        self.hold_keys()  # keys typed now are the dialog's
+        self._plan_form(target.hh_uuid if target is not None else "")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="visit-form")
+    def _plan_form(self, hh_uuid: str) -> None:
+        from census_tui.screens.change_form import FormChoice
+        from census_tui.visit.dwellings import answered_items
+
+        session = self.session
+        if not hh_uuid:
+            current = self.row.form_id
+            choices = [FormChoice(f, (), (), 0, 0, 0) for f in FORM_CHOICES if f != current]
+            self.post_message(self.FormChoices("", current, choices, False))
+            return
+        hh = session.household(hh_uuid)
+        old = session.form_for(hh)
+        choices = []
+        for form_id in FORM_CHOICES:
+            if form_id == old.id:
+                continue
+            change = session.form_change(hh_uuid, form_id)
+            kept, dropped = answered_items(old, session.form_by_id(form_id), hh)
+            choices.append(
+                FormChoice(
+                    form_id,
+                    tuple(kept),
+                    tuple(dropped),
+                    change.kept,
+                    change.dropped,
+                    change.deaths_dropped,
+                    len(hh.persons),
+                )
+            )
+        state = session.households(self.row.dwelling_id)
+        now = next((h.state for h in state if h.hh_uuid == hh_uuid), CaseState.LISTED)
+        self.post_message(self.FormChoices(hh_uuid, old.id, choices, now in REOPENING_STATES))
+
+    def on_visit_screen_form_choices(self, message: FormChoices) -> None:
+        from census_tui.screens.change_form import ChangeFormScreen
+
+        def chosen(form_id: object) -> None:
+            if isinstance(form_id, str) and form_id:
+                self._apply_form(message.hh_uuid, form_id)
+
+        self.app.push_screen(
+            ChangeFormScreen(
+                message.current,
+                message.choices,
+                reopens=message.reopens,
+                dwelling_only=not message.hh_uuid,
+            ),
+            chosen,
+        )
+        self.release_keys()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="visit-form")
+    def _apply_form(self, hh_uuid: str, form_id: str) -> None:
+        if hh_uuid:
+            self.session.change_form(hh_uuid, form_id)
+        else:
+            self.session.change_dwelling_form(self.row.dwelling_id, form_id)
+        self.post_message(self.FormChanged(form_id))
+
+    def on_visit_screen_form_changed(self, message: FormChanged) -> None:
+        from dataclasses import replace
+
+        if not self.households:  # the dwelling's own form changed
+            self.row = replace(self.row, form_id=message.form_id)
+        label = form_label(message.form_id)
+        done = Msg(M_FORM_CHANGED.zh.format(form=label.zh), M_FORM_CHANGED.en.format(form=label.en))
+        self.notify(self.t(done))
+        self._load()
 
     def on_visit_screen_reopened(self, message: Reopened) -> None:
         self.notify(self.t(M_REOPENED))

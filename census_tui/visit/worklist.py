@@ -2,10 +2,10 @@
 
 One object per dwelling, each with its own strings, costs a handheld memory in many small
 allocations (docs/performance.md). Here the text of every row (dwelling id, address, head's
-name) is one string, its lowercased twin another, with an array of offsets; states, kinds and
-household counts are byte arrays; the few rows with an appointment, a note or a supervisor's
-comment keep those in a dict. A row is made into a :class:`DwellingRow` only when it is asked
-for (the table draws about twenty).
+name) is one string, its lowercased twin another, with an array of offsets; states, kinds,
+household counts and forms are byte arrays; the few rows with an appointment, a note or a
+supervisor's comment keep those in a dict. A row is made into a :class:`DwellingRow` only when
+it is asked for (the table draws about twenty).
 
 The filter is a scan of the lowercased text with ``str.find``: the same matches as testing
 ``needle in f"{id}\\t{address}\\t{head}".lower()`` row by row (for any needle without a
@@ -25,6 +25,7 @@ from typing import overload
 from census_tui.visit.api import DwellingRow
 from census_tui.visit.states import CaseState, board_of
 
+DEFAULT_FORM = "short2020"
 FIELD = "\t"
 ROW = "\n"
 _STATES = list(CaseState)
@@ -37,6 +38,8 @@ class Worklist(Sequence[DwellingRow]):
     __slots__ = (
         "_exact",
         "_extra",
+        "_form",
+        "_forms",
         "_households",
         "_id_prefix",
         "_kind",
@@ -61,6 +64,8 @@ class Worklist(Sequence[DwellingRow]):
         extra: dict[int, tuple[datetime | None, bool, str, str]],
         exact: dict[int, tuple[str, str, str]],
         id_prefix: str = "",
+        form: bytearray | None = None,
+        forms: list[str] | None = None,
     ) -> None:
         self._text = text
         self._starts = starts
@@ -75,6 +80,9 @@ class Worklist(Sequence[DwellingRow]):
         self._exact = exact
         """Row → (id, address, head) for the rare row whose text held a tab or a newline."""
         self._id_prefix = id_prefix
+        self._form = form if form is not None else bytearray(len(state))
+        self._forms = forms or [DEFAULT_FORM]
+        """Row → index into ``_forms`` (a byte per row: an area holds a few forms at most)."""
 
     def __len__(self) -> int:
         return len(self._state)
@@ -120,7 +128,13 @@ class Worklist(Sequence[DwellingRow]):
             overdue=overdue,
             returned_comment=comment,
             note=note,
+            form_id=self._forms[self._form[i]],
         )
+
+    @property
+    def form_ids(self) -> frozenset[str]:
+        """The forms of the rows (the dashboard widens its state column for their marks)."""
+        return frozenset(self._forms[i] for i in set(self._form))
 
     def dwelling_id(self, i: int) -> str:
         """Row ``i``'s dwelling id without making the whole row."""
@@ -183,6 +197,8 @@ class WorklistBuilder:
         self._households = array("I")
         self._extra: dict[int, tuple[datetime | None, bool, str, str]] = {}
         self._exact: dict[int, tuple[str, str, str]] = {}
+        self._form = bytearray()
+        self._forms: dict[str, int] = {DEFAULT_FORM: 0}
 
     def add(self, row: DwellingRow) -> None:
         i = len(self._state)
@@ -200,6 +216,7 @@ class WorklistBuilder:
         self._state.append(_STATE_INDEX[row.state])
         self._kind.append(self._kinds.setdefault(row.kind, len(self._kinds)))
         self._households.append(row.households)
+        self._form.append(self._forms.setdefault(row.form_id, len(self._forms)))
         if row.appointment_at is not None or row.overdue or row.returned_comment or row.note:
             self._extra[i] = (row.appointment_at, row.overdue, row.returned_comment, row.note)
 
@@ -216,4 +233,6 @@ class WorklistBuilder:
             self._extra,
             self._exact,
             self._id_prefix,
+            self._form,
+            list(self._forms),
         )
