@@ -20,6 +20,7 @@ from census_tui.store import (
     KdfParams,
     create_profile,
 )
+from census_tui.visit.scenarios import ALL_SCENARIOS
 from census_tui.visit.service import VisitSession
 
 PRACTICE_AREA = Area("110105002010001", "练习小区 Practice area")
@@ -43,8 +44,11 @@ def make_local_profile(
     kdf: KdfParams | None = None,
     dwellings: int = 30,
     training: bool = True,
+    scenarios: bool = False,
 ) -> VisitSession:
-    """A profile with a practice card, one area and ``dwellings`` listed dwellings."""
+    """A profile with a practice card, one area and ``dwellings`` listed dwellings; with
+    ``scenarios`` also one dwelling per practice scenario (``P01`` …: at the scenario's
+    address, on the scenario's form), as the training server lists them for the demo."""
     store = create_profile(name, password, base=base, clock=clock, kdf=kdf)
     with store.transaction():
         store.set_meta(META_ACCOUNT, name)
@@ -64,4 +68,15 @@ def make_local_profile(
                     sort_key=f"D{i:04d}",
                 )
             )
+        if scenarios:
+            for n, scenario in enumerate(ALL_SCENARIOS, start=1):
+                store.upsert_dwelling(
+                    Dwelling(
+                        f"P{n:02d}",
+                        PRACTICE_AREA.id,
+                        address=f"练习小区 {scenario.address_suffix}",
+                        sort_key=f"P{n:02d}",
+                        form_id=scenario.form_id,
+                    )
+                )
     return VisitSession(store, clock=clock, profile=name, base=base)

@@ -25,5 +25,7 @@ class TrainingMixin(SessionCore):
         for case in sorted(self.store.cases(dwelling_id), key=lambda c: c.hh_number):
             if CaseState(case.state) in DONE:
                 hh = self._current(case.uuid)
-                return compare(self.form, scenario, hh, "zh" if lang == "zh" else "en")
+                # the household's own form: the long form, or the HMT-foreign form
+                form = self.form_for(hh)
+                return compare(form, scenario, hh, "zh" if lang == "zh" else "en")
         return None
