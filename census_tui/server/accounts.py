@@ -4,6 +4,11 @@ Passwords are stored as scrypt hashes (memory-hard, from hashlib); tokens are ra
 only as their SHA-256, so a copy of the server database does not hand out sessions. A login
 for an unknown account runs the same scrypt against a dummy hash (:func:`check_or_dummy`), so
 the answer's timing does not tell which account names exist.
+
+Each scrypt takes 16 MiB and about 64 ms of a core, and runs in the server's thread pool: at
+most :data:`KDF_SLOTS` run at once in a process (:data:`SLOTS`, a bounded semaphore around
+:func:`kdf`), so a burst of logins cannot take 40 threads × 16 MiB or every core. The dummy
+scrypt of an unknown account waits for a slot like any other (the same timing).
 """
 
 from __future__ import annotations
@@ -11,9 +16,54 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import secrets
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 _N, _R, _P = 2**14, 8, 1
+
+KDF_SLOTS = max(2, os.cpu_count() or 2)
+"""Password hashes computed at once per process at most: one a core (at least 2)."""
+
+
+class KdfSlots:
+    """A bounded semaphore around the KDF that also counts the KDFs running, the most that ever
+    ran at once (:attr:`peak`) and all that ran (:attr:`total`), which tests and a bench read."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._slots = threading.BoundedSemaphore(size)
+        self._changed = threading.Condition()
+        self.running = 0
+        self.peak = 0
+        self.total = 0
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Wait for a free slot and keep it for the block."""
+        with self._slots:
+            with self._changed:
+                self.running += 1
+                self.total += 1
+                self.peak = max(self.peak, self.running)
+                self._changed.notify_all()
+            try:
+                yield
+            finally:
+                with self._changed:
+                    self.running -= 1
+                    self._changed.notify_all()
+
+    def wait_until(self, ready: Callable[[KdfSlots], bool], timeout: float) -> bool:
+        """Wait (at most ``timeout`` seconds) until ``ready(self)``; whether it came true."""
+        with self._changed:
+            return self._changed.wait_for(lambda: ready(self), timeout)
+
+
+SLOTS = KdfSlots(KDF_SLOTS)
+"""The process's KDF slots."""
 
 
 def _b64(data: bytes) -> str:
@@ -21,9 +71,10 @@ def _b64(data: bytes) -> str:
 
 
 def kdf(password: bytes, salt: bytes, n: int, r: int, p: int) -> bytes:
-    """The one place scrypt runs (tests count its calls to prove unknown accounts cost the
-    same work as known ones)."""
-    return hashlib.scrypt(password, salt=salt, n=n, r=r, p=p, dklen=32)
+    """The one place scrypt runs, in one of the process's :data:`SLOTS` (tests count its calls
+    to prove unknown accounts cost the same work as known ones)."""
+    with SLOTS.hold():
+        return hashlib.scrypt(password, salt=salt, n=n, r=r, p=p, dklen=32)
 
 
 def hash_password(password: str) -> str:

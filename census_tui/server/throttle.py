@@ -1,64 +1,90 @@
-"""Failed-login throttling: a sliding window of failures per key (an account, a client address).
+"""Failed-attempt throttling, shared by every worker process through the database.
 
-In memory, per server process, bounded in size (the oldest keys are forgotten first), timed by
-the server's injectable clock so tests move time instead of sleeping. An attempt counts as a
-failure from the moment it starts (:meth:`Throttle.begin`) and is forgiven when it succeeds, so
-parallel guesses cannot slip in between the check and the answer.
+A failed login, a wrong current password on ``/password`` and a wrong real name on ``/verify``
+count against a key: ``account:<name>`` (at most :data:`ACCOUNT_FAILS` failures) and, for a
+login, ``address:<client address>`` (at most :data:`ADDRESS_FAILS`), in any
+:data:`FAIL_WINDOW` seconds. Each failure is a row ``(key, at)`` of the ``failed_attempts``
+table (indexed on ``(key, at)``), so ``census-tui server run --workers N`` gives an account the
+same number of guesses as one process would, whichever worker each guess reaches. Time is the
+storage's injectable clock (tests move it instead of sleeping); rows older than the window are
+swept as attempts come, at most once a :data:`SWEEP_EVERY` per process.
+
+An attempt counts as a failure from the moment it starts (:meth:`Throttle.begin`, which checks
+and counts in one transaction holding the keys' locks) and is forgiven when it succeeds
+(:meth:`Throttle.forgive`), so parallel guesses cannot slip in between the check and the answer.
+Every method may block on the database: the application calls them in its thread pool.
 """
 
 from __future__ import annotations
 
-import math
-from collections import OrderedDict, deque
+import threading
+from dataclasses import dataclass
 
-from census_tui.clock import Clock
+from census_tui.server.storage import Storage, StorageUnavailable
 
-MAX_KEYS = 100_000
-"""Keys remembered at most; beyond that the least recently failed are dropped."""
+ACCOUNT_FAILS, ADDRESS_FAILS, FAIL_WINDOW = 5, 30, 15 * 60.0
+"""Failed attempts allowed per account and per client address in any 15 minutes."""
+SWEEP_EVERY = 60.0
+"""Seconds of the clock between two sweeps of expired failures by one process."""
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """What failures are counted against, and how many are allowed in the window."""
+
+    key: str
+    limit: int
+
+
+def by_account(account: str) -> Key:
+    return Key(f"account:{account}", ACCOUNT_FAILS)
+
+
+def by_address(address: str) -> Key:
+    return Key(f"address:{address}", ADDRESS_FAILS)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """The answer of :meth:`Throttle.begin`: ``wait`` seconds before trying again (0: the
+    attempt is counted and may go on), the ids of its failure rows (to forgive it)."""
+
+    wait: int
+    ids: tuple[int, ...] = ()
 
 
 class Throttle:
-    """At most ``limit`` failures per key in any ``window`` seconds."""
+    """At most ``key.limit`` failures per key in any ``window`` seconds, in ``db``."""
 
-    def __init__(self, clock: Clock, *, limit: int, window: float) -> None:
-        self.clock = clock
-        self.limit = limit
+    def __init__(self, db: Storage, *, window: float = FAIL_WINDOW) -> None:
+        self.db = db
         self.window = window
-        self._fails: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._next_sweep: float | None = None
 
-    def _recent(self, key: str) -> deque[float]:
-        now = self.clock.monotonic()
-        fails = self._fails.get(key)
-        if fails is None:
-            return deque()
-        while fails and fails[0] <= now - self.window:
-            fails.popleft()
-        if not fails:
-            del self._fails[key]
-        return fails
+    def begin(self, *keys: Key) -> Attempt:
+        """Count an attempt as a failure of every key until :meth:`forgive` says it succeeded,
+        or, when a key has had its limit, count nothing and say how long to wait."""
+        self._sweep_when_due()
+        wait, ids = self.db.begin_attempt([(k.key, k.limit) for k in keys], self.window)
+        return Attempt(wait, ids)
 
-    def wait(self, key: str) -> int:
-        """Seconds until ``key`` may try again (0: now)."""
-        fails = self._recent(key)
-        if len(fails) < self.limit:
-            return 0
-        return max(1, math.ceil(fails[-self.limit] + self.window - self.clock.monotonic()))
+    def forgive(self, attempt: Attempt, *, clear: Key | None = None) -> None:
+        """The attempt succeeded: it is not a failure. ``clear`` also forgets every failure of
+        that key (the account logged in with its password)."""
+        self.db.forgive_attempts(
+            attempt.ids, clear=None if clear is None else clear.key, window=self.window
+        )
 
-    def begin(self, key: str) -> None:
-        """Count an attempt as a failure until :meth:`forgive` says it succeeded."""
-        fails = self._recent(key)
-        fails.append(self.clock.monotonic())
-        self._fails[key] = fails
-        self._fails.move_to_end(key)
-        while len(self._fails) > MAX_KEYS:
-            self._fails.popitem(last=False)
-
-    def forgive(self, key: str) -> None:
-        """The attempt begun last for ``key`` succeeded: it is not a failure."""
-        fails = self._fails.get(key)
-        if fails:
-            fails.pop()
-
-    def clear(self, key: str) -> None:
-        """Forget every failure of ``key`` (a successful login of that account)."""
-        self._fails.pop(key, None)
+    def _sweep_when_due(self) -> None:
+        """Delete expired failures of every key (those never tried again included)."""
+        now = self.db.clock.now().timestamp()
+        with self._lock:
+            if self._next_sweep is not None and now < self._next_sweep:
+                return
+            self._next_sweep = now + SWEEP_EVERY
+        try:
+            self.db.sweep_attempts(self.window)
+        except StorageUnavailable:  # another worker sweeping at once (a deadlock): next time
+            with self._lock:
+                self._next_sweep = None
