@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui",
     "validate",
     "server",
+    "supervise",
     "sync",
     "account",
     "status",

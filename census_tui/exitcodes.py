@@ -38,6 +38,16 @@ class ExitCode(IntEnum):
 NO_PASSWORD = "no password given and no terminal to ask for it"
 """Why a command that needs the password ends with BAD_INPUT when it cannot ask for one."""
 
+_SUPERVISE: tuple[tuple[ExitCode, str], ...] = (
+    (ExitCode.OK, "done"),
+    (ExitCode.BAD_INPUT, f"a bad option or --server without --account, or {NO_PASSWORD}"),
+    (ExitCode.AUTH, "wrong password, login refused, not a supervisor, or outside your scope"),
+    (ExitCode.NO_PROFILE, "no profile (log in first, or give --server and --account)"),
+    (ExitCode.STORE, "damaged profile"),
+    (ExitCode.NETWORK, "server unreachable (nothing changed)"),
+)
+"""What every ``supervise`` subcommand can end with (each adds its own below)."""
+
 COMMAND_EXITS: dict[str, tuple[tuple[ExitCode, str], ...]] = {
     "login": (
         (ExitCode.OK, "logged in"),
@@ -169,6 +179,36 @@ COMMAND_EXITS: dict[str, tuple[tuple[ExitCode, str], ...]] = {
         (ExitCode.OK, "disabled"),
         (ExitCode.BAD_INPUT, "no --db, no such account"),
     ),
+    "supervise": ((ExitCode.OK, "help shown (the subcommands do the work)"),),
+    "supervise progress": _SUPERVISE,
+    "supervise queue": _SUPERVISE,
+    "supervise show": (*_SUPERVISE[:3], (ExitCode.BAD_INPUT, "no such case"), *_SUPERVISE[3:]),
+    "supervise approve": (
+        *_SUPERVISE,
+        (ExitCode.BAD_INPUT, "no such case"),
+        (
+            ExitCode.CONFLICT,
+            "the case has a newer revision than the one reviewed, or the"
+            " decision id was used for another decision",
+        ),
+    ),
+    "supervise return": (
+        *_SUPERVISE,
+        (ExitCode.BAD_INPUT, "no such case, or an item the case does not have"),
+        (
+            ExitCode.CONFLICT,
+            "the case has a newer revision than the one reviewed, or the"
+            " decision id was used for another decision",
+        ),
+    ),
+    "supervise sample": (
+        *_SUPERVISE,
+        (
+            ExitCode.BAD_INPUT,
+            "more households asked of an area than it has completed, or none to draw",
+        ),
+    ),
+    "supervise samples": _SUPERVISE,
     "demo": (
         (ExitCode.OK, "ended"),
         (ExitCode.NETWORK, "the training server could not be reached"),

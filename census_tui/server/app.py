@@ -3,8 +3,10 @@
 Handlers are thin: parse and authorise here, store through :class:`Storage`. The rules of
 authorisation: the enumerator routes answer only accounts of the enumerator role; an enumerator
 reads and writes only the areas assigned to them, and only the cases they uploaded first (403
-otherwise). The token is checked before a body is read; logins are throttled per account and
-per client address (429 with ``Retry-After``).
+otherwise). The supervisor's routes (``supervisor.py``, added by :func:`make_app`) answer only
+the supervisor role, within its scope. The token is checked before a body is read; logins are
+throttled per account and per client address (429 with ``Retry-After``), counted in the
+database (``throttle.py``) so that every worker process shares the limits.
 
 The event loop never waits on the database: every storage call runs in a worker thread
 (``run_in_threadpool``), one call per request where it can (a request's reads together), and
@@ -44,7 +46,10 @@ from census_tui.server.storage import (
     StorageUnavailable,
     Tx,
 )
-from census_tui.server.throttle import Throttle
+from census_tui.server.throttle import ACCOUNT_FAILS as ACCOUNT_FAILS  # the limits, for tests
+from census_tui.server.throttle import ADDRESS_FAILS as ADDRESS_FAILS
+from census_tui.server.throttle import FAIL_WINDOW as FAIL_WINDOW
+from census_tui.server.throttle import Throttle, by_account, by_address
 from census_tui.server.wire import (
     SMALL_BODY,
     Refused,
@@ -63,8 +68,6 @@ OUTCOME_KINDS = tuple(sorted(o.value for o in REPORTED_OUTCOMES))
 
 ENUMERATOR = "enumerator"
 """The role of the accounts the sync routes serve (``accounts.role``)."""
-ACCOUNT_FAILS, ADDRESS_FAILS, FAIL_WINDOW = 5, 30, 15 * 60.0
-"""Failed logins allowed per account and per client address in any 15 minutes."""
 _NEW_DWELLING = re.compile(r"[A-Za-z0-9_]{1,32}")
 """The part after ``<area id>-`` of a dwelling found on site (ASCII letters, digits, ``_``)."""
 
@@ -106,6 +109,16 @@ def _token(request: Request) -> str:
     return header[7:].strip() if header.lower().startswith("bearer ") else ""
 
 
+def _who(db: Storage, token: str, sync: bool) -> Account | None:
+    """The token's account; on a sync route (``sync``) a ready enumerator's call is also
+    recorded as its last sync (the supervisor's progress shows it)."""
+    found = db.account_for_token(token)
+    ready = found is not None and found.verified and not found.must_change
+    if sync and ready and found is not None and found.role == ENUMERATOR:
+        db.note_sync(found.account)
+    return found
+
+
 async def _account(
     request: Request, *, ready: bool = True, role: str | None = ENUMERATOR
 ) -> Account:
@@ -113,7 +126,8 @@ async def _account(
     one); ``ready`` also demands a finished first login, ``role`` the account's role."""
     token = _token(request)
     ok = 0 < len(token) <= 256
-    found = await run_in_threadpool(_db(request).account_for_token, token) if ok else None
+    sync = role == ENUMERATOR and ready
+    found = await run_in_threadpool(_who, _db(request), token, sync) if ok else None
     if found is None:
         raise Refused(401, "unauthorized", Msg("请重新登录", "please log in again"))
     if role is not None and found.role != role:
@@ -167,6 +181,12 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "-"
 
 
+def _throttle(request: Request) -> Throttle:
+    """The failed-attempt limits, counted in the database (shared by every worker)."""
+    throttle: Throttle = request.app.state.throttle
+    return throttle
+
+
 # -- open endpoints --------------------------------------------------------------------------
 async def time_(request: Request) -> Response:
     return answer({"server_time": iso(_db(request).clock.now()), "api_version": API_VERSION})
@@ -193,19 +213,15 @@ async def openapi(request: Request) -> Response:
 @_guard
 async def login(request: Request) -> Response:
     account, password = _strings(await read_json(request, limit=SMALL_BODY), "account", "password")
-    db = _db(request)
-    by_account, by_address = request.app.state.account_fails, request.app.state.address_fails
-    address = _address(request)
-    wait = max(by_account.wait(account), by_address.wait(address))
-    if wait:
-        raise _throttled(wait)
-    by_account.begin(account)
-    by_address.begin(address)
+    db, throttle = _db(request), _throttle(request)
+    key = by_account(account)
+    attempt = await run_in_threadpool(throttle.begin, key, by_address(_address(request)))
+    if attempt.wait:
+        raise _throttled(attempt.wait)
     found = await run_in_threadpool(db.login, account, password)
     if found is None:
         raise Refused(401, "bad_credentials", Msg("账号或密码错误", "wrong account or password"))
-    by_account.clear(account)
-    by_address.forgive(address)
+    await run_in_threadpool(lambda: throttle.forgive(attempt, clear=key))
     token, acc = found
     areas, training, public_key = await run_in_threadpool(
         lambda: (db.areas_of(acc.account), db.training, db.recovery_public_key())
@@ -253,15 +269,14 @@ async def password(request: Request) -> Response:
                 "the new password needs 8+ characters with letters and digits, unlike the old",
             ),
         )
-    by_account = request.app.state.account_fails
-    wait = by_account.wait(acc.account)
-    if wait:
-        raise _throttled(wait)
-    by_account.begin(acc.account)
+    throttle, key = _throttle(request), by_account(acc.account)
+    attempt = await run_in_threadpool(throttle.begin, key)
+    if attempt.wait:
+        raise _throttled(attempt.wait)
     db, token = _db(request), _token(request)
     if not await run_in_threadpool(lambda: db.change_password(acc.account, old, new, keep=token)):
         raise Refused(401, "bad_credentials", Msg("原密码错误", "wrong current password"))
-    by_account.clear(acc.account)
+    await run_in_threadpool(lambda: throttle.forgive(attempt, clear=key))
     return answer({"ok": True})
 
 
@@ -269,18 +284,17 @@ async def password(request: Request) -> Response:
 async def verify(request: Request) -> Response:
     acc = await _account(request, ready=False, role=None)
     name, id_number = _strings(await read_json(request, limit=SMALL_BODY), "name", "id_number")
-    by_account = request.app.state.account_fails
-    wait = by_account.wait(acc.account)
-    if wait:
-        raise _throttled(wait)  # ID numbers are not guessed either
-    by_account.begin(acc.account)
+    throttle = _throttle(request)
+    attempt = await run_in_threadpool(throttle.begin, by_account(acc.account))
+    if attempt.wait:
+        raise _throttled(attempt.wait)  # ID numbers are not guessed either
     if not await run_in_threadpool(_db(request).verify_real_name, acc.account, name, id_number):
         raise Refused(
             422,
             "verification_failed",
             Msg("实名信息与账号登记不符", "name and ID number do not match the account"),
         )
-    by_account.forgive(acc.account)
+    await run_in_threadpool(throttle.forgive, attempt)
     return answer({"verified": True})
 
 
@@ -583,13 +597,14 @@ def make_app(db: Storage, *, close_on_shutdown: bool = False) -> Starlette:
         if close_on_shutdown:
             await run_in_threadpool(db.close)
 
+    from census_tui.server.supervisor import ROUTES as SUPERVISOR_ROUTES
+
     app = Starlette(
-        routes=ROUTES,
+        routes=[*ROUTES, *SUPERVISOR_ROUTES],
         middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
         exception_handlers={404: not_found, 405: not_found},
         lifespan=lifespan,
     )
     app.state.db = db
-    app.state.account_fails = Throttle(db.clock, limit=ACCOUNT_FAILS, window=FAIL_WINDOW)
-    app.state.address_fails = Throttle(db.clock, limit=ADDRESS_FAILS, window=FAIL_WINDOW)
+    app.state.throttle = Throttle(db, window=FAIL_WINDOW)
     return app

@@ -206,6 +206,7 @@ SCHEMAS: dict[str, Any] = {
             "max_elements": _INT,
             "max_batch": _INT,
             "fields": {"type": "array", "items": _STR},
+            "server_revision": {**_INT, "description": "409 revision_moved: the newer revision"},
         },
         description="every refusal: a code and the reason in Chinese and English",
     ),
@@ -529,3 +530,14 @@ OPENAPI: dict[str, Any] = {
         },
     },
 }
+
+
+def _with_supervisor() -> None:
+    """Merge the supervisor's routes and schemas (openapi_supervisor.py) into the document."""
+    from census_tui.server import openapi_supervisor as sup
+
+    SCHEMAS.update(sup.SCHEMAS)
+    OPENAPI["paths"].update(sup.PATHS)
+
+
+_with_supervisor()

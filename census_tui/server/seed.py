@@ -12,6 +12,8 @@ from census_tui.server.storage import Storage
 
 DEMO_ACCOUNT = "demo"
 DEMO_PASSWORD = "census2020"
+DEMO_SUPERVISOR = "demo-sup"
+"""The training server's supervisor (普查指导员) over the demo enumerator; same password."""
 DEMO_AREA = "110105001001001"
 OFFICE = "北京市朝阳区人口普查办公室 / Chaoyang District Census Office"
 
@@ -84,6 +86,50 @@ def seed_demo(db: Storage) -> None:
         valid_until="2020-12-31",
         areas=[DEMO_AREA],
     )
+    db.add_account(
+        DEMO_SUPERVISOR,
+        DEMO_PASSWORD,
+        name="演示普查指导员",
+        id_number="310104198812240043",
+        work_id="ZD-110105-0001",
+        issuing_office=OFFICE,
+        valid_from="2020-10-01",
+        valid_until="2020-12-31",
+        areas=[],
+        role="supervisor",
+    )
+    db.add_supervision(DEMO_SUPERVISOR, [DEMO_ACCOUNT])
+
+
+def add_supervisor(
+    db: Storage,
+    account: str,
+    password: str,
+    enumerators: list[str],
+    *,
+    name: str = "测试普查指导员",
+    id_number: str = "310104198812240043",
+    ready: bool = False,
+) -> None:
+    """A supervisor (role ``supervisor``) over ``enumerators`` and so over their areas.
+
+    ``ready=True`` skips the first-login steps (password already ``password``, real name
+    verified)."""
+    db.add_account(
+        account,
+        password,
+        name=name,
+        id_number=id_number,
+        work_id=f"ZD-{account}",
+        issuing_office=OFFICE,
+        valid_from="2020-10-01",
+        valid_until="2020-12-31",
+        areas=[],
+        role="supervisor",
+    )
+    db.add_supervision(account, enumerators)
+    if ready:
+        db.mark_ready(account)
 
 
 def add_enumerator(

@@ -33,6 +33,7 @@ import base64
 import contextlib
 import hashlib
 import json
+import math
 import os
 import re
 import sqlite3
@@ -49,6 +50,7 @@ from census_tui.i18n import Msg
 from census_tui.server import accounts as acc
 from census_tui.server import review as rv
 from census_tui.server.migrations import LATEST, LEGACY_COLUMNS, STEPS, VERSION_TABLE, Dialect
+from census_tui.server.supervisor_store import Q_LAST_SYNC, SupervisorStore
 
 SESSION_IDLE = 12 * 3600.0
 """A token expires this long after its last use; every authenticated call (a sync) renews it."""
@@ -200,6 +202,9 @@ Q_TOP_REVISION = (
 )
 Q_OUTCOME = "SELECT sha256 FROM outcomes WHERE outcome_uuid = ?"
 Q_CASES_OF = "SELECT case_uuid FROM cases WHERE account = ? AND area_id = ?"
+Q_NTH_FAILURE = (
+    "SELECT at FROM failed_attempts WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?"
+)
 
 SYNC_PATH: dict[str, tuple[str, tuple[Any, ...]]] = {
     "session": (Q_SESSION, ("0" * 64,)),
@@ -212,6 +217,8 @@ SYNC_PATH: dict[str, tuple[str, tuple[Any, ...]]] = {
     "latest revision of a case": (Q_TOP_REVISION, ("c1",)),
     "an outcome": (Q_OUTCOME, ("o1",)),
     "cases of an owner": (Q_CASES_OF, ("alice", "a1")),
+    "failed logins of an account": (Q_NTH_FAILURE, ("account:alice", 1e9, 4)),
+    "last sync of an account": (Q_LAST_SYNC, ("alice",)),
 }
 """Every query a device's sync runs, with example arguments: each must use an index."""
 
@@ -227,11 +234,17 @@ TABLES = frozenset(
         "assignments",
         "meta",
         "cases",
+        "failed_attempts",
+        "supervisor_of",
+        "sync_times",
+        "decisions",
+        "spot_samples",
+        "revisits",
     }
 )
 
 
-class Storage(abc.ABC):
+class Storage(SupervisorStore, abc.ABC):
     """The server's data: accounts, sessions, areas and dwellings, uploads, returns.
 
     A backend provides the connection handling (:meth:`_q`, :meth:`tx`), the cursor counter
@@ -302,7 +315,7 @@ class Storage(abc.ABC):
                     (step.version, step.what, iso(self.clock.now())),
                 )
 
-    def _lock_schema(self, t: Tx) -> None:  # noqa: B027 (only PostgreSQL needs one)
+    def _lock_schema(self, t: Tx) -> None:  # only PostgreSQL needs one
         """Keep other processes from migrating at the same time (PostgreSQL)."""
 
     def schema_version(self) -> int:
@@ -802,6 +815,75 @@ class Storage(abc.ABC):
         if table not in TABLES:
             raise ValueError(table)
         return [tuple(r) for r in self._q(f"SELECT * FROM {table} ORDER BY 1, 2")]
+
+    # -- failed attempts: the login throttle (throttle.py), shared by every worker --------------
+    def begin_attempt(
+        self, limits: Sequence[tuple[str, int]], window: float
+    ) -> tuple[int, tuple[int, ...]]:
+        """Count one attempt as a failure of every key of ``limits`` (``(key, limit)``), unless
+        a key already has ``limit`` failures in the last ``window`` seconds of the clock.
+
+        Returns ``(0, the ids of the rows stored)``, or ``(seconds to wait, ())`` with nothing
+        stored. The keys are locked for the transaction (an advisory lock per key on
+        PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` serialises every writer), so parallel attempts
+        through several worker processes take turns: none slips in between check and count."""
+        now = self.clock.now().timestamp()
+        with self.tx() as t:
+            if self.dialect == "postgres":
+                for lock in sorted({_key_lock(key) for key, _ in limits}):  # one order: no deadlock
+                    t.execute("SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))", (lock,))
+            wait = 0
+            for key, limit in limits:
+                row = t.execute(Q_NTH_FAILURE, (key, now - window, limit - 1)).fetchone()
+                if row is not None:  # the limit-th latest failure ends the wait when it expires
+                    left = math.ceil(float(row[0]) + window - now)
+                    wait = max(wait, min(max(1, left), math.ceil(window)))
+            if wait:
+                return wait, ()
+            ids = tuple(
+                int(
+                    t.execute(
+                        "INSERT INTO failed_attempts (key, at) VALUES (?, ?) RETURNING id",
+                        (key, now),
+                    ).fetchall()[0][0]
+                )
+                for key, _ in limits
+            )
+        return 0, ids
+
+    def forgive_attempts(
+        self, ids: Sequence[int], *, clear: str | None = None, window: float = 0.0
+    ) -> None:
+        """The attempts ``ids`` succeeded: they are no failures. With ``clear``, every failure
+        of that key in the last ``window`` seconds goes too (an account that logged in)."""
+        with self.tx() as t:
+            if ids:
+                t.execute(f"DELETE FROM failed_attempts WHERE id IN ({_marks(len(ids))})", ids)
+            if clear is not None:
+                t.execute(
+                    "DELETE FROM failed_attempts WHERE key = ? AND at > ?",
+                    (clear, self.clock.now().timestamp() - window),
+                )
+
+    def sweep_attempts(self, window: float) -> int:
+        """Delete the failures older than ``window`` seconds (every key); how many went."""
+        with self.tx() as t:
+            cur = t.execute(
+                "DELETE FROM failed_attempts WHERE at <= ?",
+                (self.clock.now().timestamp() - window,),
+            )
+            return int(cur.rowcount)
+
+    def failed_attempts(self) -> list[tuple[str, float]]:
+        """Every failure counted, ``(key, at)`` in key and time order (tests, the admin)."""
+        rows = self._q("SELECT key, at FROM failed_attempts ORDER BY key, at")
+        return [(str(r[0]), float(r[1])) for r in rows]
+
+
+def _key_lock(key: str) -> int:
+    """A PostgreSQL advisory lock number (signed 64 bits) for a throttle key."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8, person=b"census-throttle").digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 class SqliteStorage(Storage):
