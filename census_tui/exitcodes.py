@@ -175,6 +175,10 @@ COMMAND_EXITS: dict[str, tuple[tuple[ExitCode, str], ...]] = {
         (ExitCode.OK, "reset"),
         (ExitCode.BAD_INPUT, "no --db, no such account, the passwords file exists"),
     ),
+    "server draw-sample": (
+        (ExitCode.OK, "drawn; the seed is recorded with each area"),
+        (ExitCode.BAD_INPUT, "no --db, an area not on the server, a listed HMT dwelling unknown"),
+    ),
     "server disable-account": (
         (ExitCode.OK, "disabled"),
         (ExitCode.BAD_INPUT, "no --db, no such account"),

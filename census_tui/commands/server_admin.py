@@ -297,3 +297,69 @@ def register(group: typer.Typer) -> None:
             if changed
             else Msg(f"账号 {account} 原已停用", f"account {account} was already disabled"),
         )
+
+    @group.command("draw-sample")
+    def draw_sample_cmd(
+        ctx: typer.Context,
+        areas: Annotated[list[str], typer.Argument(help="The areas (15-digit ids).")],
+        db: DbOpt = None,
+        seed: Annotated[
+            int | None,
+            typer.Option("--seed", help="The recorded seed (default: a new random one, shown)."),
+        ] = None,
+        hmt: Annotated[
+            list[str] | None,
+            typer.Option("--hmt", help="A dwelling listed for the HMT-foreign form (repeatable)."),
+        ] = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Draw the long-form 10 % sample of each area (systematic, from a recorded seed;
+        docs/protocol.md "Forms"); devices get each dwelling's form at their next sync."""
+        import secrets
+
+        from census_tui.server import admin
+
+        chosen = seed if seed is not None else secrets.randbelow(2**31)
+        out: list[dict[str, object]] = []
+        with guarded(lang_of(ctx)):
+            storage = _open(ctx, db)
+            try:
+                known = admin.area_ids(storage)
+                for area in areas:
+                    if area not in known:
+                        raise BadInput(
+                            Msg(f"服务器上没有普查小区 {area}", f"no area {area} on the server")
+                        )
+                for d in hmt or []:
+                    if d.partition("-")[0] not in areas:
+                        raise BadInput(
+                            Msg(
+                                f"--hmt {d} 不属于所列普查小区",
+                                f"--hmt {d} is not in the areas given",
+                            )
+                        )
+                for area in areas:
+                    own = [d for d in hmt or [] if d.partition("-")[0] == area]
+                    forms = storage.draw_sample(area, chosen, hmt=own)
+                    out.append(
+                        {
+                            "area_id": area,
+                            "seed": chosen,
+                            "dwellings": len(forms),
+                            "long2020": sorted(d for d, f in forms.items() if f == "long2020"),
+                        }
+                    )
+            finally:
+                storage.close()
+        if as_json:
+            emit_json(out)
+            return
+        for r in out:
+            n = len(r["long2020"])  # type: ignore[arg-type]
+            typer.echo(
+                Msg(
+                    f"{r['area_id']}: 种子 {chosen},{r['dwellings']} 个住房单元中 {n} 个填长表",
+                    f"{r['area_id']}: seed {chosen}, {n} of {r['dwellings']} dwellings on the long"
+                    " form",
+                ).both()
+            )

@@ -326,7 +326,8 @@ async def assignments(request: Request) -> Response:
 
 
 def _dwelling(r: Any) -> dict[str, Any]:
-    return {k: r[k] for k in ("dwelling_id", "area_id", "address", "kind", "note")}
+    fields = ("dwelling_id", "area_id", "address", "kind", "note", "form_id")
+    return {k: r[k] for k in fields}
 
 
 def _area_dwellings(db: Storage, acc: Account, area: str) -> list[dict[str, Any]] | None:

@@ -174,6 +174,14 @@ STEPS: tuple[Step, ...] = (
         _SUPERVISOR_SQLITE,
         _SUPERVISOR_POSTGRES,
     ),
+    Step(
+        5,
+        "dwellings.form_id, areas.sample_seed: the long-form sample (issue 17)",
+        (
+            "ALTER TABLE dwellings ADD COLUMN form_id TEXT NOT NULL DEFAULT 'short2020'",
+            "ALTER TABLE areas ADD COLUMN sample_seed BIGINT",
+        ),
+    ),
 )
 LATEST = STEPS[-1].version
 

@@ -75,6 +75,8 @@ def seed_demo(db: Storage) -> None:
         (f"{DEMO_AREA}-{n:03d}", DEMO_AREA, address, kind, note)
         for n, (address, kind, note) in enumerate(_demo_dwellings(), start=1)
     )
+    hmt = [d for d, f in demo_forms().items() if f == "hmt2020"]
+    db.draw_sample(DEMO_AREA, DEMO_SAMPLE_SEED, hmt=hmt)
     db.add_account(
         DEMO_ACCOUNT,
         DEMO_PASSWORD,

@@ -461,6 +461,29 @@ class Storage(SupervisorStore, abc.ABC):
                     (dwelling_id, area_id, address, kind, note, seq),
                 )
 
+    def draw_sample(self, area_id: str, seed: int, *, hmt: Iterable[str] = ()) -> dict[str, str]:
+        """Draw the area's long-form sample (census_tui/server/sample.py, docs/protocol.md
+        "Forms") from ``seed`` over its listed dwellings, ``hmt`` being those the listing
+        marked for the HMT-foreign form; record the seed with the area and each dwelling's
+        form. A dwelling whose form changes gets a new cursor (devices fetch it again). Returns
+        every dwelling's form."""
+        from census_tui.server.sample import assign_forms
+
+        with self.tx() as t:
+            rows = t.execute(
+                "SELECT dwelling_id, form_id FROM dwellings WHERE area_id = ?", (area_id,)
+            ).fetchall()
+            forms = assign_forms([str(r[0]) for r in rows], seed, hmt=hmt)
+            t.execute("UPDATE areas SET sample_seed = ? WHERE area_id = ?", (seed, area_id))
+            for dwelling_id, old in rows:
+                new = forms[str(dwelling_id)]
+                if new != old:
+                    t.execute(
+                        "UPDATE dwellings SET form_id = ?, seq = ? WHERE dwelling_id = ?",
+                        (new, self._next_seq(t), dwelling_id),
+                    )
+        return forms
+
     def add_account(
         self,
         account: str,

@@ -155,3 +155,27 @@ def test_disable_then_reset(db: str, tmp_path: Path) -> None:
     finally:
         s.close()
     assert run(["server", "reset-password", "nobody", "--db", db]).exit_code == ExitCode.BAD_INPUT
+
+
+def test_draw_sample_is_recorded_and_reproducible(db: str, tmp_path: Path) -> None:
+    areas = _csv(tmp_path, "a.csv", f"area_id,name\n{AREA},幸福里\n")
+    assert run(["server", "import-areas", str(areas), "--db", db]).exit_code == 0
+    rows = "".join(f"{AREA}-{n:03d},{AREA},幸福里{n}号\n" for n in range(1, 31))
+    dw = _csv(tmp_path, "d.csv", "dwelling_id,area_id,address\n" + rows)
+    assert run(["server", "import-dwellings", str(dw), "--db", db]).exit_code == 0
+    args = ["server", "draw-sample", AREA, "--seed", "7", "--hmt", f"{AREA}-005", "--db", db]
+    first = json.loads(run([*args, "--json"]).output)[0]
+    assert first["seed"] == 7 and len(first["long2020"]) == 3  # 29 in the frame: 10 %
+    again = json.loads(run([*args, "--json"]).output)[0]
+    assert again["long2020"] == first["long2020"]
+    s = _open(db)
+    try:
+        with s.tx() as t:
+            seed = t.execute("SELECT sample_seed FROM areas WHERE area_id = ?", (AREA,)).fetchone()
+            forms = dict(t.execute("SELECT dwelling_id, form_id FROM dwellings").fetchall())
+    finally:
+        s.close()
+    assert seed[0] == 7 and forms[f"{AREA}-005"] == "hmt2020"
+    assert sorted(d for d, f in forms.items() if f == "long2020") == first["long2020"]
+    bad = run(["server", "draw-sample", "110105001001099", "--db", db])
+    assert bad.exit_code == ExitCode.BAD_INPUT and "no area" in bad.output

@@ -96,8 +96,8 @@ def test_one_more_step_adds_a_column_on_both_backends(
     db.close()
     step = Step(
         LATEST + 1,
-        "dwellings.form_id",
-        ("ALTER TABLE dwellings ADD COLUMN form_id TEXT NOT NULL DEFAULT 'short2020'",),
+        "dwellings.spare",
+        ("ALTER TABLE dwellings ADD COLUMN spare TEXT NOT NULL DEFAULT 'x'",),
     )
     monkeypatch.setattr(st, "STEPS", (*STEPS, step))
     monkeypatch.setattr(st, "LATEST", LATEST + 1)
@@ -105,9 +105,9 @@ def test_one_more_step_adds_a_column_on_both_backends(
     assert db.schema_version() == LATEST + 1
     rows = db.dwellings_since([AREA], 0)
     assert [r["dwelling_id"] for r in rows] == dwellings
-    assert {r["form_id"] for r in rows} == {"short2020"}
+    assert {r["spare"] for r in rows} == {"x"}
     db.add_dwelling(f"{AREA}-099", AREA, "new", "ordinary", "")  # inserts still fit
-    assert db.dwellings_since([AREA], 0)[-1]["form_id"] == "short2020"
+    assert db.dwellings_since([AREA], 0)[-1]["spare"] == "x"
     db.close()
 
 

@@ -56,7 +56,7 @@ def test_progress_counts_every_state_and_marks_stale_devices(office: Office) -> 
     _decide(office, found, "approve")
     boss = office.client("boss")
     got = conforms(boss.get(f"{SUP}/progress")).json()
-    assert got["long_form_tracked"] is False and got["stale_hours"] == 24
+    assert got["long_form_tracked"] is True and got["stale_hours"] == 24
     a, b = got["enumerators"]
     assert (a["account"], a["stale"], a["last_sync"]) == ("alice", False, got["server_time"])
     assert a["counts"] == {
