@@ -32,10 +32,11 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -113,33 +114,57 @@ class Tally:
     statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     errors: list[str] = field(default_factory=list)
     probe: list[float] = field(default_factory=list)
+    retries: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+async def call(
+    tally: Tally, route: str, send: Callable[[], Awaitable[httpx.Response]]
+) -> httpx.Response | None:
+    """One request as a device makes it: a dropped connection (a kept-alive socket the server
+    closed just then) is retried, as the real client does, up to 3 times; counted apart."""
+    for attempt in range(4):
+        t = time.perf_counter()
+        try:
+            r = await send()
+        except httpx.TransportError as exc:
+            tally.retries[f"{route}: {type(exc).__name__}"] += 1
+            if attempt == 3:
+                tally.errors.append(f"{route} {type(exc).__name__}")
+                return None
+            continue
+        tally.latency[route].append(time.perf_counter() - t)
+        return r
+    return None
 
 
 async def device(
     client: httpx.AsyncClient, i: int, batch: int, tally: Tally, gate: asyncio.Semaphore
 ) -> None:
     async with gate:
-        t = time.perf_counter()
-        r = await client.post(f"{API}/login", json={"account": f"dev{i}", "password": PASSWORD})
-        tally.latency["POST /login"].append(time.perf_counter() - t)
-        if r.status_code != 200:
-            tally.errors.append(f"login {r.status_code}")
+        login = {"account": f"dev{i}", "password": PASSWORD}
+        r = await call(tally, "POST /login", lambda: client.post(f"{API}/login", json=login))
+        if r is None or r.status_code != 200:
+            tally.errors.append(f"login {r.status_code if r else '-'}")
             return
         auth = {"Authorization": f"Bearer {r.json()['token']}"}
-        t = time.perf_counter()
-        r = await client.get(f"{API}/assignments", params={"since": "0"}, headers=auth)
-        tally.latency["GET /assignments"].append(time.perf_counter() - t)
-        if r.status_code != 200:
-            tally.errors.append(f"assignments {r.status_code}")
+        r = await call(
+            tally,
+            "GET /assignments",
+            lambda: client.get(f"{API}/assignments", params={"since": "0"}, headers=auth),
+        )
+        if r is None or r.status_code != 200:
+            tally.errors.append(f"assignments {r.status_code if r else '-'}")
             return
         dwellings = sorted(d["dwelling_id"] for d in r.json()["dwellings"])
         headers = {**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"}
         for body in bodies(dwellings, batch):
-            t = time.perf_counter()
-            r = await client.post(f"{API}/households/batch", content=body, headers=headers)
-            tally.latency["POST /households/batch"].append(time.perf_counter() - t)
-            if r.status_code != 200:
-                tally.errors.append(f"batch {r.status_code}")
+            r = await call(
+                tally,
+                "POST /households/batch",
+                partial(client.post, f"{API}/households/batch", content=body, headers=headers),
+            )
+            if r is None or r.status_code != 200:
+                tally.errors.append(f"batch {r.status_code if r else '-'}")
                 continue
             for result in r.json()["results"]:
                 tally.statuses[result["status"]] += 1
@@ -148,7 +173,11 @@ async def device(
 async def probe(client: httpx.AsyncClient, tally: Tally, done: asyncio.Event) -> None:
     while not done.is_set():
         t = time.perf_counter()
-        r = await client.get(f"{API}/time")
+        try:
+            r = await client.get(f"{API}/time")
+        except httpx.TransportError as exc:
+            tally.retries[f"GET /time: {type(exc).__name__}"] += 1
+            continue
         tally.probe.append(time.perf_counter() - t)
         if r.status_code != 200:
             tally.errors.append(f"time {r.status_code}")
@@ -262,6 +291,7 @@ def run_one(
         "time_n": len(tally.probe),
         "errors": len(tally.errors) + sum(v for k, v in tally.statuses.items() if k != "stored"),
         "error_kinds": sorted(set(tally.errors))[:5],
+        "retries": dict(tally.retries),
         "duplicates": rows - cases,
         "lost": expected - cases,
         "rss": {pid: (before.get(pid, 0), after.get(pid, 0)) for pid in pids},
@@ -301,6 +331,8 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     for r in results:
         for pid, (b, a) in r["rss"].items():
             print(f"  {r['name']} pid {pid}: RSS {b / 1024:.0f} -> {a / 1024:.0f} MiB")
+        if r["retries"]:
+            print(f"  {r['name']} dropped connections retried: {r['retries']}")
         if r["error_kinds"]:
             print(f"  {r['name']} error kinds: {r['error_kinds']}")
     if len(results) == 2 and results[0]["hh_per_s"]:

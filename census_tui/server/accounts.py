@@ -39,10 +39,18 @@ class KdfSlots:
         self.running = 0
         self.peak = 0
         self.total = 0
+        self.inside = 0
+        self.peak_inside = 0
+        """Threads in :meth:`hold`, waiting for a slot or holding one, and their most at once:
+        the server's async gate (app.py ``_hashing``) keeps it at :attr:`size`, so a burst of
+        logins waits on the event loop instead of holding the thread pool's threads."""
 
     @contextmanager
     def hold(self) -> Iterator[None]:
         """Wait for a free slot and keep it for the block."""
+        with self._changed:
+            self.inside += 1
+            self.peak_inside = max(self.peak_inside, self.inside)
         with self._slots:
             with self._changed:
                 self.running += 1
@@ -54,6 +62,7 @@ class KdfSlots:
             finally:
                 with self._changed:
                     self.running -= 1
+                    self.inside -= 1
                     self._changed.notify_all()
 
     def wait_until(self, ready: Callable[[KdfSlots], bool], timeout: float) -> bool:

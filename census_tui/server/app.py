@@ -17,12 +17,13 @@ cannot be reached (PostgreSQL restarting), the request fails as a whole with 503
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -36,7 +37,7 @@ from census_tui.clock import iso
 from census_tui.errors import BadInput
 from census_tui.i18n import Msg
 from census_tui.server import checks
-from census_tui.server.accounts import password_acceptable
+from census_tui.server.accounts import KDF_SLOTS, password_acceptable
 from census_tui.server.openapi import OPENAPI
 from census_tui.server.storage import (
     MAX_REVISION_STEP,
@@ -59,6 +60,8 @@ from census_tui.server.wire import (
     read_json,
 )
 from census_tui.visit.outcomes import REPORTED_OUTCOMES
+
+T = TypeVar("T")
 
 API = "/api/v1"
 API_VERSION = 1
@@ -210,6 +213,17 @@ async def openapi(request: Request) -> Response:
     return answer(OPENAPI)
 
 
+async def _hashing(request: Request, fn: Callable[..., T], *args: Any) -> T:
+    """Run ``fn`` (which hashes a password) in the thread pool once one of the process's
+    ``KDF_SLOTS`` is free: a burst of logins waits here, on the event loop, instead of holding
+    the pool's threads while they wait for a hashing slot (other requests keep their threads)."""
+    gate = request.app.state.kdf_gate
+    if gate is None:  # made on the worker's own loop at first use
+        gate = request.app.state.kdf_gate = asyncio.Semaphore(KDF_SLOTS)
+    async with gate:
+        return await run_in_threadpool(fn, *args)
+
+
 @_guard
 async def login(request: Request) -> Response:
     account, password = _strings(await read_json(request, limit=SMALL_BODY), "account", "password")
@@ -218,7 +232,7 @@ async def login(request: Request) -> Response:
     attempt = await run_in_threadpool(throttle.begin, key, by_address(_address(request)))
     if attempt.wait:
         raise _throttled(attempt.wait)
-    found = await run_in_threadpool(db.login, account, password)
+    found = await _hashing(request, db.login, account, password)
     if found is None:
         raise Refused(401, "bad_credentials", Msg("账号或密码错误", "wrong account or password"))
     await run_in_threadpool(lambda: throttle.forgive(attempt, clear=key))
@@ -274,7 +288,7 @@ async def password(request: Request) -> Response:
     if attempt.wait:
         raise _throttled(attempt.wait)
     db, token = _db(request), _token(request)
-    if not await run_in_threadpool(lambda: db.change_password(acc.account, old, new, keep=token)):
+    if not await _hashing(request, lambda: db.change_password(acc.account, old, new, keep=token)):
         raise Refused(401, "bad_credentials", Msg("原密码错误", "wrong current password"))
     await run_in_threadpool(lambda: throttle.forgive(attempt, clear=key))
     return answer({"ok": True})
@@ -607,5 +621,6 @@ def make_app(db: Storage, *, close_on_shutdown: bool = False) -> Starlette:
         lifespan=lifespan,
     )
     app.state.db = db
+    app.state.kdf_gate = None
     app.state.throttle = Throttle(db, window=FAIL_WINDOW)
     return app

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from census_tui.server import accounts
+from census_tui.server import app as server_app
 from tests.server_security.conftest import V1, Site
 
 KNOWN, UNKNOWN = 4, 8
@@ -31,6 +32,7 @@ def test_a_burst_of_logins_runs_at_most_the_bound_at_once(
 ) -> None:
     slots = accounts.KdfSlots(2)  # the bound of a 2-core machine, whatever this one has
     monkeypatch.setattr(accounts, "SLOTS", slots)
+    monkeypatch.setattr(server_app, "KDF_SLOTS", 2)  # the async gate, made at the first login
     accounts_tried = ["alice"] * KNOWN + ["bob"] * KNOWN
     accounts_tried += [f"nobody{i}" for i in range(UNKNOWN)]
     start = threading.Barrier(len(accounts_tried) + 1)
@@ -56,3 +58,5 @@ def test_a_burst_of_logins_runs_at_most_the_bound_at_once(
     assert codes == [401] * len(accounts_tried)
     assert slots.total == len(accounts_tried)  # one scrypt a login, unknown accounts too
     assert slots.peak == slots.size and slots.running == 0  # the bound, reached, never passed
+    # The async gate: no thread of the pool ever waited for a hashing slot.
+    assert slots.peak_inside == slots.size
