@@ -234,6 +234,7 @@ async def login(request: Request) -> Response:
         raise _throttled(attempt.wait)
     found = await _hashing(request, db.login, account, password)
     if found is None:
+        await run_in_threadpool(throttle.failed, attempt)
         raise Refused(401, "bad_credentials", Msg("账号或密码错误", "wrong account or password"))
     await run_in_threadpool(lambda: throttle.forgive(attempt, clear=key))
     token, acc = found

@@ -841,7 +841,10 @@ class Storage(SupervisorStore, abc.ABC):
 
     # -- failed attempts: the login throttle (throttle.py), shared by every worker --------------
     def begin_attempt(
-        self, limits: Sequence[tuple[str, int]], window: float
+        self,
+        limits: Sequence[tuple[str, int]],
+        window: float,
+        check_only: Sequence[tuple[str, int]] = (),
     ) -> tuple[int, tuple[int, ...]]:
         """Count one attempt as a failure of every key of ``limits`` (``(key, limit)``), unless
         a key already has ``limit`` failures in the last ``window`` seconds of the clock.
@@ -849,14 +852,16 @@ class Storage(SupervisorStore, abc.ABC):
         Returns ``(0, the ids of the rows stored)``, or ``(seconds to wait, ())`` with nothing
         stored. The keys are locked for the transaction (an advisory lock per key on
         PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` serialises every writer), so parallel attempts
-        through several worker processes take turns: none slips in between check and count."""
+        through several worker processes take turns: none slips in between check and count.
+        ``check_only`` keys are checked the same way but not counted (:meth:`record_failures`
+        counts them once an attempt has failed)."""
         now = self.clock.now().timestamp()
         with self.tx() as t:
             if self.dialect == "postgres":
                 for lock in sorted({_key_lock(key) for key, _ in limits}):  # one order: no deadlock
                     t.execute("SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))", (lock,))
             wait = 0
-            for key, limit in limits:
+            for key, limit in (*limits, *check_only):
                 row = t.execute(Q_NTH_FAILURE, (key, now - window, limit - 1)).fetchone()
                 if row is not None:  # the limit-th latest failure ends the wait when it expires
                     left = math.ceil(float(row[0]) + window - now)
@@ -873,6 +878,13 @@ class Storage(SupervisorStore, abc.ABC):
                 for key, _ in limits
             )
         return 0, ids
+
+    def record_failures(self, keys: Sequence[str]) -> None:
+        """One failure now for each key (the attempt failed)."""
+        now = self.clock.now().timestamp()
+        with self.tx() as t:
+            for key in keys:
+                t.execute("INSERT INTO failed_attempts (key, at) VALUES (?, ?)", (key, now))
 
     def forgive_attempts(
         self, ids: Sequence[int], *, clear: str | None = None, window: float = 0.0

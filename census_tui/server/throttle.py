@@ -9,9 +9,14 @@ same number of guesses as one process would, whichever worker each guess reaches
 storage's injectable clock (tests move it instead of sleeping); rows older than the window are
 swept as attempts come, at most once a :data:`SWEEP_EVERY` per process.
 
-An attempt counts as a failure from the moment it starts (:meth:`Throttle.begin`, which checks
-and counts in one transaction holding the keys' locks) and is forgiven when it succeeds
-(:meth:`Throttle.forgive`), so parallel guesses cannot slip in between the check and the answer.
+An attempt counts against its account as a failure from the moment it starts
+(:meth:`Throttle.begin`, which checks and counts in one transaction holding the keys' locks) and
+is forgiven when it succeeds (:meth:`Throttle.forgive`), so parallel guesses at one account
+cannot slip in between the check and the answer. The client address is checked at the start
+too, but counted only once an attempt has failed (:meth:`Throttle.failed`): many devices
+behind one address (an office's NAT, a reverse proxy) logging in at the same moment must not be
+refused for attempts still running (the load bench found 429s for correct passwords); parallel
+guesses from one address can exceed its limit by the attempts in flight, never an account's.
 Every method may block on the database: the application calls them in its thread pool.
 """
 
@@ -34,6 +39,8 @@ class Key:
 
     key: str
     limit: int
+    lenient: bool = False
+    """Counted only when an attempt fails (the address), not from its start (the account)."""
 
 
 def by_account(account: str) -> Key:
@@ -41,7 +48,7 @@ def by_account(account: str) -> Key:
 
 
 def by_address(address: str) -> Key:
-    return Key(f"address:{address}", ADDRESS_FAILS)
+    return Key(f"address:{address}", ADDRESS_FAILS, lenient=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +58,8 @@ class Attempt:
 
     wait: int
     ids: tuple[int, ...] = ()
+    later: tuple[str, ...] = ()
+    """Keys to count only if the attempt fails (:meth:`Throttle.failed`)."""
 
 
 class Throttle:
@@ -66,8 +75,15 @@ class Throttle:
         """Count an attempt as a failure of every key until :meth:`forgive` says it succeeded,
         or, when a key has had its limit, count nothing and say how long to wait."""
         self._sweep_when_due()
-        wait, ids = self.db.begin_attempt([(k.key, k.limit) for k in keys], self.window)
-        return Attempt(wait, ids)
+        counted = [(k.key, k.limit) for k in keys if not k.lenient]
+        checked = [(k.key, k.limit) for k in keys if k.lenient]
+        wait, ids = self.db.begin_attempt(counted, self.window, check_only=checked)
+        return Attempt(wait, ids, tuple(k for k, _ in checked))
+
+    def failed(self, attempt: Attempt) -> None:
+        """The attempt failed: count it against its lenient keys (the client address) too."""
+        if attempt.later:
+            self.db.record_failures(attempt.later)
 
     def forgive(self, attempt: Attempt, *, clear: Key | None = None) -> None:
         """The attempt succeeded: it is not a failure. ``clear`` also forgets every failure of

@@ -140,15 +140,32 @@ def test_parallel_guesses_through_both_workers_never_pass_the_limits(pair: Pair)
     guesses = [partial(pair.login, i % 2, "bob", GUESS) for i in range(ACCOUNT_FAILS + 7)]
     codes = _at_once(guesses)
     assert sorted(codes) == [401] * ACCOUNT_FAILS + [429] * 7, codes
-    # the address has had 5 failures: 25 more unknown accounts fail, the rest are refused
+    # The address has had 5 failures. Its failures count when they happen (not from the start,
+    # see throttle.py): a burst of unknown accounts may pass the limit by the guesses in flight,
+    # but every failure is counted and the next guess is refused.
     names = [f"nobody{i}" for i in range(ADDRESS_FAILS)]
     codes = _at_once([partial(pair.login, i % 2, n, GUESS) for i, n in enumerate(names)])
+    failed = codes.count(401)
     left = ADDRESS_FAILS - ACCOUNT_FAILS
-    assert sorted(codes) == [401] * left + [429] * ACCOUNT_FAILS, codes
+    assert left <= failed and failed + codes.count(429) == len(names), codes
+    assert pair.login(1, "nobody-else", GUESS).status_code == 429
     keys = [key for key, _ in pair.db.failed_attempts()]
-    assert keys.count("address:127.0.0.1") == ADDRESS_FAILS
+    assert keys.count("address:127.0.0.1") == ACCOUNT_FAILS + failed
     assert keys.count("account:bob") == ACCOUNT_FAILS
-    assert len(keys) == ADDRESS_FAILS + ACCOUNT_FAILS + left  # refused guesses stored nothing
+    assert len(keys) == 2 * ACCOUNT_FAILS + 2 * failed  # refused guesses stored nothing
+
+
+def test_devices_behind_one_address_log_in_at_once(pair: Pair) -> None:
+    """More devices than the address limit, behind one address (an office's NAT), log in at
+    the same moment with their right passwords: none is refused (the load bench found 429s)."""
+    n = ADDRESS_FAILS + 6
+    for i in range(n):
+        add_enumerator(
+            pair.db, f"dev{i}", PASSWORD_A, f"1101050020{i:05d}", dwellings=1, ready=True
+        )
+    codes = _at_once([partial(pair.login, i % 2, f"dev{i}", PASSWORD_A) for i in range(n)])
+    assert codes == [200] * n, codes
+    assert pair.db.failed_attempts() == []
 
 
 def test_wrong_current_passwords_count_across_workers(pair: Pair) -> None:
