@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -272,8 +273,21 @@ def run_one(
     with server(db, key, workers) as (url, proc):
         pids = server_pids(proc.pid)
         before = rss_kib(pids)
+        samples: list[dict[int, int]] = []
+        stop = threading.Event()
+
+        def sample() -> None:  # RSS once a second during the load, to see whether it levels off
+            while not stop.wait(1.0):
+                samples.append(rss_kib(pids))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         elapsed = asyncio.run(load(url, args.devices, args.batch, args.concurrency, tally))
+        stop.set()
+        sampler.join()
         after = rss_kib(pids)
+        quarter = samples[len(samples) // 4] if samples else after
+        half = samples[len(samples) // 2] if samples else after
     storage = open_storage(db, key_file=key)
     with storage.tx() as tx:
         stored = tx.execute("SELECT count(*), count(DISTINCT case_uuid) FROM households")
@@ -294,7 +308,10 @@ def run_one(
         "retries": dict(tally.retries),
         "duplicates": rows - cases,
         "lost": expected - cases,
-        "rss": {pid: (before.get(pid, 0), after.get(pid, 0)) for pid in pids},
+        "rss": {
+            pid: (before.get(pid, 0), quarter.get(pid, 0), half.get(pid, 0), after.get(pid, 0))
+            for pid in pids
+        },
     }
 
 
@@ -329,8 +346,11 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
         [f"{r['errors']} / {r['duplicates']} / {r['lost']}" for r in results],
     )
     for r in results:
-        for pid, (b, a) in r["rss"].items():
-            print(f"  {r['name']} pid {pid}: RSS {b / 1024:.0f} -> {a / 1024:.0f} MiB")
+        for pid, (b, q, h, a) in r["rss"].items():
+            print(
+                f"  {r['name']} pid {pid}: RSS MiB before {b / 1024:.0f}, at 1/4 of the load "
+                f"{q / 1024:.0f}, at 1/2 {h / 1024:.0f}, at the end {a / 1024:.0f}"
+            )
         if r["retries"]:
             print(f"  {r['name']} dropped connections retried: {r['retries']}")
         if r["error_kinds"]:
