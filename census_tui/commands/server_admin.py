@@ -11,6 +11,8 @@ and column. Initial passwords of imported or reset accounts are written once to
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -60,10 +62,16 @@ def _read(path: Path) -> bytes:
         raise BadInput(NOT_READABLE.format(path=path.name)) from None
 
 
-def _open(ctx: typer.Context, db: str | None) -> Storage:
+@contextmanager
+def _storage(ctx: typer.Context, db: str | None) -> Iterator[Storage]:
+    """The server database of ``--db``, closed after the block."""
     from census_tui.commands.server import _db, _open_existing
 
-    return _open_existing(_db(ctx, db))
+    storage = _open_existing(_db(ctx, db))
+    try:
+        yield storage
+    finally:
+        storage.close()
 
 
 def _write_passwords(path: Path, issued: list[Issued]) -> None:
@@ -117,11 +125,8 @@ def register(group: typer.Typer) -> None:
 
         with guarded(lang_of(ctx)):
             rows = admin_csv.parse_areas(_read(path), encoding)
-            storage = _open(ctx, db)
-            try:
+            with _storage(ctx, db) as storage:
                 n = admin.import_areas(storage, rows)
-            finally:
-                storage.close()
         _done(as_json, {"imported": n}, Msg(f"已导入 {n} 个普查小区", f"{n} areas imported"))
 
     @group.command("import-dwellings")
@@ -138,14 +143,11 @@ def register(group: typer.Typer) -> None:
 
         with guarded(lang_of(ctx)):
             data = _read(path)
-            storage = _open(ctx, db)
-            try:
+            with _storage(ctx, db) as storage:
                 rows = admin_csv.parse_dwellings(
                     data, encoding, known_areas=admin.area_ids(storage)
                 )
                 n = admin.import_dwellings(storage, rows)
-            finally:
-                storage.close()
         _done(as_json, {"imported": n}, Msg(f"已导入 {n} 个住房单元", f"{n} dwellings imported"))
 
     @group.command("import-accounts")
@@ -165,12 +167,9 @@ def register(group: typer.Typer) -> None:
             if passwords_out.exists():
                 raise BadInput(OUT_EXISTS.format(path=passwords_out.name))
             data = _read(path)
-            storage = _open(ctx, db)
-            try:
+            with _storage(ctx, db) as storage:
                 rows = admin_csv.parse_accounts(data, encoding, known_areas=admin.area_ids(storage))
                 issued = admin.import_accounts(storage, rows)
-            finally:
-                storage.close()
             _write_passwords(passwords_out, issued)
         _done(
             as_json,
@@ -187,12 +186,8 @@ def register(group: typer.Typer) -> None:
         """List the areas with their number of dwellings."""
         from census_tui.server import admin
 
-        with guarded(lang_of(ctx)):
-            storage = _open(ctx, db)
-            try:
-                rows = admin.list_areas(storage)
-            finally:
-                storage.close()
+        with guarded(lang_of(ctx)), _storage(ctx, db) as storage:
+            rows = admin.list_areas(storage)
         if as_json:
             emit_json(rows)
         else:
@@ -208,12 +203,8 @@ def register(group: typer.Typer) -> None:
         """List the dwellings (of one area with --area)."""
         from census_tui.server import admin
 
-        with guarded(lang_of(ctx)):
-            storage = _open(ctx, db)
-            try:
-                rows = admin.list_dwellings(storage, area)
-            finally:
-                storage.close()
+        with guarded(lang_of(ctx)), _storage(ctx, db) as storage:
+            rows = admin.list_dwellings(storage, area)
         if as_json:
             emit_json(rows)
         else:
@@ -225,12 +216,8 @@ def register(group: typer.Typer) -> None:
         numbers, no password hashes)."""
         from census_tui.server import admin
 
-        with guarded(lang_of(ctx)):
-            storage = _open(ctx, db)
-            try:
-                rows = admin.list_accounts(storage)
-            finally:
-                storage.close()
+        with guarded(lang_of(ctx)), _storage(ctx, db) as storage:
+            rows = admin.list_accounts(storage)
         if as_json:
             emit_json(rows)
         else:
@@ -255,11 +242,8 @@ def register(group: typer.Typer) -> None:
         with guarded(lang_of(ctx)):
             if passwords_out is not None and passwords_out.exists():
                 raise BadInput(OUT_EXISTS.format(path=passwords_out.name))
-            storage = _open(ctx, db)
-            try:
+            with _storage(ctx, db) as storage:
                 issued = admin.reset_password(storage, account)
-            finally:
-                storage.close()
             if passwords_out is not None:
                 _write_passwords(passwords_out, [issued])
         if passwords_out is not None:
@@ -284,12 +268,8 @@ def register(group: typer.Typer) -> None:
         enables it again)."""
         from census_tui.server import admin
 
-        with guarded(lang_of(ctx)):
-            storage = _open(ctx, db)
-            try:
-                changed = admin.disable_account(storage, account)
-            finally:
-                storage.close()
+        with guarded(lang_of(ctx)), _storage(ctx, db) as storage:
+            changed = admin.disable_account(storage, account)
         _done(
             as_json,
             {"account": account, "disabled": True, "changed": changed},
@@ -321,36 +301,32 @@ def register(group: typer.Typer) -> None:
 
         chosen = seed if seed is not None else secrets.randbelow(2**31)
         out: list[dict[str, object]] = []
-        with guarded(lang_of(ctx)):
-            storage = _open(ctx, db)
-            try:
-                known = admin.area_ids(storage)
-                for area in areas:
-                    if area not in known:
-                        raise BadInput(
-                            Msg(f"服务器上没有普查小区 {area}", f"no area {area} on the server")
-                        )
-                for d in hmt or []:
-                    if d.partition("-")[0] not in areas:
-                        raise BadInput(
-                            Msg(
-                                f"--hmt {d} 不属于所列普查小区",
-                                f"--hmt {d} is not in the areas given",
-                            )
-                        )
-                for area in areas:
-                    own = [d for d in hmt or [] if d.partition("-")[0] == area]
-                    forms = storage.draw_sample(area, chosen, hmt=own)
-                    out.append(
-                        {
-                            "area_id": area,
-                            "seed": chosen,
-                            "dwellings": len(forms),
-                            "long2020": sorted(d for d, f in forms.items() if f == "long2020"),
-                        }
+        with guarded(lang_of(ctx)), _storage(ctx, db) as storage:
+            known = admin.area_ids(storage)
+            for area in areas:
+                if area not in known:
+                    raise BadInput(
+                        Msg(f"服务器上没有普查小区 {area}", f"no area {area} on the server")
                     )
-            finally:
-                storage.close()
+            for d in hmt or []:
+                if d.partition("-")[0] not in areas:
+                    raise BadInput(
+                        Msg(
+                            f"--hmt {d} 不属于所列普查小区",
+                            f"--hmt {d} is not in the areas given",
+                        )
+                    )
+            for area in areas:
+                own = [d for d in hmt or [] if d.partition("-")[0] == area]
+                forms = storage.draw_sample(area, chosen, hmt=own)
+                out.append(
+                    {
+                        "area_id": area,
+                        "seed": chosen,
+                        "dwellings": len(forms),
+                        "long2020": sorted(d for d, f in forms.items() if f == "long2020"),
+                    }
+                )
         if as_json:
             emit_json(out)
             return
