@@ -8,11 +8,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,15 +21,10 @@ from census_tui.exitcodes import ExitCode
 from census_tui.server.pg_storage import PostgresStorage
 from census_tui.server.seed import add_enumerator
 from tests.cli.conftest import run
+from tests.serverproc import free_port, wait_listening
 from tests.sync.support import AREA_A, AREA_B, PASSWORD_A, PASSWORD_B, household_payload
 
 V1 = "/api/v1"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -45,7 +38,7 @@ def two_workers(pg_url: str, tmp_path: Path) -> Iterator[tuple[str, list[str], l
         db, "bob", PASSWORD_B, AREA_B, dwellings=5, ready=True, id_number="11010519491231002X"
     )
     db.close()
-    port = _free_port()
+    port = free_port()
     cmd = [sys.executable, "-m", "census_tui", "server", "run", "--db", pg_url]
     cmd += ["--workers", "2", "--port", str(port), "--key-file", str(key)]
     server = subprocess.Popen(
@@ -53,13 +46,10 @@ def two_workers(pg_url: str, tmp_path: Path) -> Iterator[tuple[str, list[str], l
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):  # until the workers accept (start-up imports take a second or two)
-            assert server.poll() is None, server.communicate()
-            try:
-                if httpx.get(f"{url}{V1}/time", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
+        wait_listening(
+            server, port, lambda: str(server.communicate()) if server.poll() is not None else ""
+        )
+        assert httpx.get(f"{url}{V1}/time", timeout=30).status_code == 200
         yield url, a, b
     finally:
         server.send_signal(signal.SIGINT)

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +31,7 @@ from census_tui.sync.engine import sync_store
 from census_tui.sync.login import begin_first_login
 from census_tui.sync.pins import META_CA_PEM
 from tests.server_tls.conftest import Pki
+from tests.serverproc import free_port, wait_listening
 from tests.sync.support import (
     AREA_A,
     CHEAP_KDF,
@@ -52,27 +51,8 @@ class Running:
     log: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_listening(run: Running, port: int, timeout: float = 30.0) -> None:
-    """Until the process accepts connections on ``port`` (it fails fast while not yet bound);
-    between attempts this waits on the process itself, so an early exit is seen at once."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=2):
-                return
-        except OSError:
-            try:
-                code = run.proc.wait(timeout=0.05)
-            except subprocess.TimeoutExpired:
-                continue
-            raise AssertionError(f"server exited {code}: {run.log.read_text()}") from None
-    raise AssertionError(f"server not listening after {timeout} s: {run.log.read_text()}")
+def _wait_listening(run: Running, port: int) -> None:
+    wait_listening(run.proc, port, run.log.read_text)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +62,7 @@ def server(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runni
     db = ServerDB(db_path)
     add_enumerator(db, "alice", PASSWORD_A, AREA_A, dwellings=5, ready=True)
     db.close()
-    port = _free_port()
+    port = free_port()
     log = d / "server.log"
     args = [
         *("server", "run", "--db", str(db_path), "--host", "127.0.0.1", "--port", str(port)),
