@@ -301,21 +301,12 @@ class SupervisorStore:
         items: Callable[[str, str], list[tuple[str, str]]],
         request_digest: str,
     ) -> Written:
-        owner = t.execute(
-            "SELECT area_id FROM cases WHERE case_uuid = ?" + self.lock_clause, (case_uuid,)
-        ).fetchone()
-        if owner is None:
-            return Written("missing")
-        if t.execute(Q_IN_SCOPE, (supervisor, owner[0])).fetchone() is None:
-            return Written("forbidden")
-        top = t.execute(
-            "SELECT revision, payload FROM households WHERE case_uuid = ?"
-            " ORDER BY revision DESC LIMIT 1",
-            (case_uuid,),
-        ).fetchone()
-        if int(top[0]) != revision:
-            return Written("moved", server_revision=int(top[0]))
-        payload = str(top[1])
+        found = self._latest_in_scope(t, supervisor, case_uuid, lock=True)
+        if isinstance(found, Written):
+            return found
+        area_id, latest, payload = found
+        if latest != revision:
+            return Written("moved", server_revision=latest)
         try:
             form_id = str(json.loads(payload).get("form_id", "short2020"))
         except (ValueError, AttributeError):
@@ -330,7 +321,7 @@ class SupervisorStore:
                 seq,
                 case_uuid,
                 revision,
-                owner[0],
+                area_id,
                 action,
                 comment,
                 supervisor,
@@ -426,6 +417,26 @@ class SupervisorStore:
         )
         return {str(r[0]) for r in rows}
 
+    def _latest_in_scope(
+        self, t: Tx, supervisor: str, case_uuid: str, *, lock: bool = False
+    ) -> Written | tuple[str, int, str]:
+        """The case's area and latest revision with its payload, if the case exists and is in
+        the supervisor's scope (``lock``: its owner row locked for the transaction)."""
+        owner = t.execute(
+            "SELECT area_id FROM cases WHERE case_uuid = ?" + (self.lock_clause if lock else ""),
+            (case_uuid,),
+        ).fetchone()
+        if owner is None:
+            return Written("missing")
+        if t.execute(Q_IN_SCOPE, (supervisor, owner[0])).fetchone() is None:
+            return Written("forbidden")
+        top = t.execute(
+            "SELECT revision, payload FROM households WHERE case_uuid = ?"
+            " ORDER BY revision DESC LIMIT 1",
+            (case_uuid,),
+        ).fetchone()
+        return str(owner[0]), int(top[0]), str(top[1])
+
     def _kept(self, t: Tx, table: str, key: str, value: str, request_digest: str) -> Written | None:
         """The stored answer of an idempotent write (``duplicate``), a ``conflict`` when the
         UUID came with other content, None when it is new. ``table``/``key`` are constants."""
@@ -454,19 +465,11 @@ class SupervisorStore:
                 before = self._kept(t, "revisits", "revisit_uuid", revisit_uuid, request_digest)
                 if before is not None:
                     return before
-                owner = t.execute(
-                    "SELECT area_id FROM cases WHERE case_uuid = ?", (case_uuid,)
-                ).fetchone()
-                if owner is None:
-                    return Written("missing")
-                if t.execute(Q_IN_SCOPE, (supervisor, owner[0])).fetchone() is None:
-                    return Written("forbidden")
-                top = t.execute(
-                    "SELECT revision, payload FROM households WHERE case_uuid = ?"
-                    " ORDER BY revision DESC LIMIT 1",
-                    (case_uuid,),
-                ).fetchone()
-                answer = make(int(top[0]), str(top[1]))
+                found = self._latest_in_scope(t, supervisor, case_uuid)
+                if isinstance(found, Written):
+                    return found
+                _, latest, stored = found
+                answer = make(latest, stored)
                 claimed = t.execute(
                     "INSERT INTO revisits (revisit_uuid, supervisor, case_uuid, revision,"
                     " payload, sha256, at, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -475,7 +478,7 @@ class SupervisorStore:
                         revisit_uuid,
                         supervisor,
                         case_uuid,
-                        int(top[0]),
+                        latest,
                         payload,
                         request_digest,
                         answer["at"],
@@ -487,5 +490,5 @@ class SupervisorStore:
                 return Written("stored", answer)
         except _Raced:
             with self.tx() as t:
-                found = self._kept(t, "revisits", "revisit_uuid", revisit_uuid, request_digest)
-            return found or Written("conflict")
+                kept = self._kept(t, "revisits", "revisit_uuid", revisit_uuid, request_digest)
+            return kept or Written("conflict")
