@@ -11,51 +11,20 @@ from rich.console import Console
 from rich.table import Table
 
 from census_tui.i18n import Lang, Msg
-
-STATE_NAMES: dict[str, Msg] = {
-    "to_visit": Msg("待访", "todo"),
-    "uploaded": Msg("待审", "await"),
-    "returned": Msg("退回", "ret"),
-    "approved": Msg("通过", "appr"),
-    "refused": Msg("拒访", "ref"),
-    "vacant": Msg("空户", "vac"),
-    "no_contact": Msg("未遇", "n/c"),
-}
-STATE_LONG: dict[str, Msg] = {
-    "to_visit": Msg("待访", "to visit"),
-    "uploaded": Msg("待审核", "awaiting review"),
-    "returned": Msg("已退回", "returned"),
-    "approved": Msg("已通过", "approved"),
-    "refused": Msg("拒访", "refused"),
-    "vacant": Msg("空户", "vacant"),
-    "no_contact": Msg("未遇", "no contact"),
-}
-CASE_STATES: dict[str, Msg] = {
-    "uploaded": Msg("待审核", "waiting for review"),
-    "returned": Msg("已退回", "returned"),
-    "approved": Msg("已通过", "approved"),
-}
-STATUS_NAMES: dict[str, Msg] = {
-    "error": Msg("错误", "error"),
-    "unconfirmed": Msg("未确认", "unconfirmed"),
-    "confirmed": Msg("已确认", "confirmed"),
-}
-ACTIONS: dict[str, Msg] = {"returned": Msg("退回", "returned"), "approved": Msg("通过", "approved")}
-KINDS: dict[str, Msg] = {
-    "count": Msg("人数不同", "persons counted"),
-    "different": Msg("不一致", "differs"),
-    "missing": Msg("复核未见", "not found again"),
-    "extra": Msg("复核新增", "found only now"),
-}
+from census_tui.supervision.words import (
+    ACTIONS,
+    CASE_STATES,
+    STATE_LONG,
+    STATE_NAMES,
+    STATUS_NAMES,
+)
+from census_tui.supervision.words import (
+    word as _word,
+)
 
 
 def _console() -> Console:
     return Console(highlight=False, soft_wrap=False, emoji=False)
-
-
-def _word(table: dict[str, Msg], key: str, lang: Lang) -> str:
-    found = table.get(key)
-    return found(lang) if found else key
 
 
 def _when(text: Any) -> str:

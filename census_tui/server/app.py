@@ -250,6 +250,7 @@ async def login(request: Request) -> Response:
             "verified": acc.verified,
             "training": training,
             "recovery_public_key": public_key,
+            "role": acc.role,
             "card": {
                 "name": acc.name,
                 "work_id": acc.work_id,

@@ -247,7 +247,14 @@ SCHEMAS: dict[str, Any] = {
                 "description": "base64 of the office's 32-byte X25519 recovery public key",
             },
             "card": _ref("Card"),
-        }
+        },
+        {
+            "role": {
+                "type": "string",
+                "enum": ["enumerator", "supervisor"],
+                "description": "which screens the client opens (absent: enumerator)",
+            }
+        },
     ),
     "Ok": _obj({"ok": {"const": True}}),
     "Verified": _obj({"verified": {"const": True}}),

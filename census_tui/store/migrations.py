@@ -212,7 +212,46 @@ def _v4(conn: Connection) -> None:
     conn.execute("CREATE INDEX person_household ON person(household_uuid, kind, position)")
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
+_V5 = """
+-- the supervisor's cache (普查指导员, issue 19): the server's last answers, kept encrypted so
+-- that the screens work offline. sup_snapshot: one row per kind (scope, progress, queue,
+-- samples), the answer as JSON; sup_case: the case details of the review queue.
+CREATE TABLE sup_snapshot (
+    kind TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE sup_case (
+    case_uuid TEXT PRIMARY KEY,
+    area_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    fetched_at TEXT NOT NULL
+);
+CREATE INDEX sup_case_area ON sup_case(area_id);
+-- decisions and re-visits made on this device: queued until the server took them (or refused
+-- them: kept with the server's reason, never sent again); op_uuid is the UUID sent with it.
+CREATE TABLE sup_outbox (
+    op_uuid TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    case_uuid TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'refused')),
+    result TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sup_outbox_state ON sup_outbox(state, created_at)
+"""
+
+
+def _v5(conn: Connection) -> None:
+    """The supervisor's cache and outbox (issue 19): sup_snapshot, sup_case, sup_outbox."""
+    for statement in _V5.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5]
 """The registry. Append, never edit: ``MIGRATIONS.append(_v3)`` in this module."""
 
 

@@ -17,6 +17,7 @@ META_TOKEN = "token"
 META_ENUMERATOR_CARD = "enumerator_card"  # JSON
 META_TRAINING = "training"  # "1" or "0"
 META_AREA = "area"  # the current 普查小区 code
+META_ROLE = "role"  # "enumerator" (also when unset: profiles older than roles) or "supervisor"
 
 
 @dataclass(frozen=True, slots=True)

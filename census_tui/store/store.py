@@ -29,6 +29,7 @@ from census_tui.store.journal import JournalMixin
 from census_tui.store.lockout import Lockout
 from census_tui.store.lookups import LookupsMixin
 from census_tui.store.roster import RosterMixin
+from census_tui.store.supervision import SupervisionMixin
 
 DB_FILE = "census.db"
 ENVELOPE_FILE = "envelope.json"
@@ -40,7 +41,7 @@ def check_password_text(password: str) -> None:
         raise bad_value("password")
 
 
-class Store(CasesMixin, FieldworkMixin, JournalMixin, LookupsMixin, RosterMixin):
+class Store(CasesMixin, FieldworkMixin, JournalMixin, LookupsMixin, RosterMixin, SupervisionMixin):
     """An unlocked profile. Use as a context manager or call :meth:`close`."""
 
     def __init__(

@@ -30,6 +30,7 @@ from census_tui.store import (
     META_ACCOUNT,
     META_AREA,
     META_ENUMERATOR_CARD,
+    META_ROLE,
     META_SERVER_URL,
     META_TOKEN,
     META_TRAINING,
@@ -89,6 +90,11 @@ class FirstLogin:
         self.must_verify_identity = not answer.verified
         self.training = answer.training
         self.card: Card = answer.card
+
+    @property
+    def role(self) -> str:
+        """``enumerator`` or ``supervisor``: which session the profile opens."""
+        return self._answer.role
 
     def change_password(self, new_password: str) -> None:
         """Change the initial password on the server (online). Safe to call again after a lost
@@ -159,12 +165,13 @@ def profile_name(account: str) -> str:
 
 
 def save_login(store: Store, url: str, answer: LoginAnswer) -> None:
-    """Token, server and card into the encrypted store (meta). Not the training flag nor the
+    """Token, server, card and role into the encrypted store (meta). Not the training flag nor the
     pins: those are set once, at the first login (:meth:`FirstLogin.finish`)."""
     store.set_meta(META_ACCOUNT, answer.account)
     store.set_meta(META_SERVER_URL, url)
     store.set_meta(META_TOKEN, answer.token)
     store.set_meta(META_ENUMERATOR_CARD, json.dumps(answer.card.to_dict(), ensure_ascii=False))
+    store.set_meta(META_ROLE, answer.role)
     if answer.card.area_id and not store.get_meta(META_AREA):
         store.set_meta(META_AREA, answer.card.area_id)
 

@@ -125,6 +125,11 @@ class LoginAnswer:
     training: bool
     recovery_public_key: str
     card: Card
+    role: str = "enumerator"
+    """``enumerator`` or ``supervisor`` (absent in an older server's answer: enumerator)."""
+
+
+ROLES = ("enumerator", "supervisor")
 
 
 def login_answer(doc: Any) -> LoginAnswer:
@@ -139,10 +144,14 @@ def login_answer(doc: Any) -> LoginAnswer:
             "recovery_public_key": "str",
             "card": "dict",
         },
+        {"role": "str"},
         where="login",
     )
     if not d["token"]:
         raise BadAnswer("login: empty token")
+    role = d.get("role", "enumerator")
+    if role not in ROLES:
+        raise BadAnswer("login: role")
     return LoginAnswer(
         d["token"],
         d["account"],
@@ -151,6 +160,7 @@ def login_answer(doc: Any) -> LoginAnswer:
         d["training"],
         d["recovery_public_key"],
         card(d["card"]),
+        role,
     )
 
 
