@@ -3,7 +3,10 @@
 Everything lives in its own directory (``<data dir>/demo`` unless told otherwise), apart from
 real profiles. The server is the reference server seeded with the training area; the practice
 profile is made by a real first login against it (password change, real-name verification),
-so a newcomer sees exactly what an enumerator sees. No Textual here: the command starts the TUI.
+so a newcomer sees exactly what an enumerator sees. ``supervisor=True`` opens the training
+supervisor's profile instead (``demo-sup``, issue 19 §8), made the same way, over the same
+server: three practice enumerators' uploaded work waits in its review queue. No Textual here:
+the command starts the TUI.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from census_tui import paths
 from census_tui.clock import Clock
@@ -44,9 +48,12 @@ def demo_home(explicit: Path | None = None) -> Path:
     return explicit if explicit is not None else paths.home() / "demo"
 
 
-def start_demo(base: Path, *, clock: Clock, fresh: bool = False) -> DemoSite:
+def start_demo(
+    base: Path, *, clock: Clock, fresh: bool = False, supervisor: bool = False
+) -> DemoSite:
     """Start the training server on a free loopback port and make sure the practice profile
-    exists and points at it. Returns once both are ready."""
+    (the enumerator's, or with ``supervisor`` the supervisor's) exists and points at it.
+    Returns once both are ready."""
     from census_tui.server.run import ServerThread, open_db
     from census_tui.server.seed import DEMO_ACCOUNT, DEMO_PASSWORD
 
@@ -55,6 +62,12 @@ def start_demo(base: Path, *, clock: Clock, fresh: bool = False) -> DemoSite:
     base.mkdir(parents=True, exist_ok=True)
     db = open_db(base / "server.db", demo=True)
     server = ServerThread(db).start()
+    if supervisor:
+        try:
+            return _supervisor_site(base, server, clock)
+        except BaseException:
+            server.stop()
+            raise
     try:
         name = profile_name(DEMO_ACCOUNT)
         if name not in paths.list_profiles(base):
@@ -77,6 +90,39 @@ def start_demo(base: Path, *, clock: Clock, fresh: bool = False) -> DemoSite:
         server.stop()
         raise
     return DemoSite(base, server, server.url, DEMO_ACCOUNT, DEMO_NEW_PASSWORD)
+
+
+def _supervisor_site(base: Path, server: Any, clock: Clock) -> DemoSite:
+    """The training supervisor's profile: a real first login (password change, real-name
+    verification), then a first refresh, as the gate does for a supervisor."""
+    from census_tui.server.seed import DEMO_PASSWORD, DEMO_SUPERVISOR
+    from census_tui.supervision.service import SupervisorSession
+
+    name = profile_name(DEMO_SUPERVISOR)
+    if name not in paths.list_profiles(base):
+        store = first_login(
+            server.url,
+            DEMO_SUPERVISOR,
+            DEMO_PASSWORD,
+            ask_new_password=lambda: DEMO_NEW_PASSWORD,
+            ask_real_name=lambda: DEMO_SUPERVISOR_IDENTITY,
+            clock=clock,
+            base=base,
+        )
+        session = SupervisorSession(store, clock=clock, profile=name, base=base)
+        try:
+            session.refresh()  # a failure leaves the cache empty: the screen's `s` retries
+        finally:
+            session.close()
+    else:
+        store = unlock(name, DEMO_NEW_PASSWORD, base=base, clock=clock)
+        store.set_meta(META_SERVER_URL, server.url)  # a new free port every run
+        store.close()
+    return DemoSite(base, server, server.url, DEMO_SUPERVISOR, DEMO_NEW_PASSWORD)
+
+
+DEMO_SUPERVISOR_IDENTITY = ("演示普查指导员", "310104198812240043")
+"""The demo supervisor's made-up real name and ID number, as the server has them."""
 
 
 def _first_day(store: Store, clock: Clock) -> None:
