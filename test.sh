@@ -18,4 +18,6 @@ echo "== mypy"
 echo "== lint-imports"
 "$bin/lint-imports" --no-logo --no-cache
 echo "== pytest"
-exec "$bin/python" -m pytest -q "$@"
+# On every core (pytest-xdist), a test file per worker at a time: a file's module-scoped
+# servers and profiles stay in one process. PostgreSQL clusters are per worker (tests/pg.py).
+exec "$bin/python" -m pytest -q -n auto --dist loadfile "$@"
