@@ -2,14 +2,15 @@
 
 ``make_app(gate, lang=..., clock=..., idle_minutes=...)`` builds the App with its services
 injected; the CLI (``census_tui.commands.tui``) and the tests use the same factory. Screens reach
-the services only through ``app.gate`` (before login) and ``app.session`` (after).
+the services only through ``app.gate`` (before login) and ``app.session`` (after an enumerator's
+login) or ``app.supervision`` (after a supervisor's: the login answer's role picks the screens).
 """
 
 from __future__ import annotations
 
 import gc
 from contextlib import suppress
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -24,6 +25,7 @@ from census_tui.tui_compat import QuietCrashApp
 from census_tui.widgets.typeahead import PASS_THROUGH, TypeAhead
 
 if TYPE_CHECKING:
+    from census_tui.supervision.api import Supervision
     from census_tui.visit.api import Gate, Session
 
 MIN_WIDTH, MIN_HEIGHT = 40, 16
@@ -88,6 +90,13 @@ class CensusApp(QuietCrashApp):
         self.clock = clock
         self.idle_seconds = idle_minutes * 60
         self.session: Session | None = None
+        """An enumerator's unlocked profile (None before login, or for a supervisor)."""
+        self.supervision: Supervision | None = None
+        """A supervisor's unlocked profile (普查指导员; None before login, or for an
+        enumerator)."""
+        self.sup_offline = False
+        """The supervisor's last refresh could not reach the server: the screens say that what
+        they show is the device's copy, with its age."""
         self.last_activity = clock.monotonic()
         self.locked = False
         self.typeahead = TypeAhead()
@@ -107,13 +116,27 @@ class CensusApp(QuietCrashApp):
         self.set_interval(5.0, self.check_idle_lock)
         self._check_size()
 
-    def logged_in(self, session: Session) -> None:
-        """Called by the login screen with a fresh session: go to the dashboard."""
+    def logged_in(self, session: Session | Supervision) -> None:
+        """Called by the login screen with a fresh session: an enumerator's goes to the
+        dashboard, a supervisor's (``role`` "supervisor") to the progress screen."""
+        self.last_activity = self.clock.monotonic()
+        if getattr(session, "role", "") == "supervisor":
+            from census_tui.screens.sup_progress import ProgressScreen
+
+            self.supervision = cast("Supervision", session)
+            self.sup_offline = False
+            self.switch_screen(ProgressScreen())
+            return
         from census_tui.screens.dashboard import DashboardScreen
 
-        self.session = session
-        self.last_activity = self.clock.monotonic()
+        self.session = cast("Session", session)
         self.switch_screen(DashboardScreen())
+
+    @property
+    def profile(self) -> Session | Supervision | None:
+        """Whichever session is open (an enumerator's or a supervisor's): what locks, unlocks
+        and closes."""
+        return self.session if self.session is not None else self.supervision
 
     # ------------------------------------------------------------------ language and theme
     def t(self, msg: Msg) -> str:
@@ -260,7 +283,7 @@ class CensusApp(QuietCrashApp):
 
     def check_idle_lock(self) -> None:
         """Lock the session once the enumerator has been idle for the configured time."""
-        if self.session is None or self.locked or self.idle_seconds <= 0:
+        if self.profile is None or self.locked or self.idle_seconds <= 0:
             return
         if self.clock.monotonic() - self.last_activity >= self.idle_seconds:
             self.lock_now()
@@ -269,11 +292,12 @@ class CensusApp(QuietCrashApp):
         """Hide everything behind the lock screen until the password is typed again."""
         from census_tui.screens.lock import LockScreen
 
-        if self.session is None or self.locked:
+        profile = self.profile
+        if profile is None or self.locked:
             return
         self.locked = True
         try:
-            self.session.lock()
+            profile.lock()
         except CensusError as err:
             self.report_failure(err)
         self.push_screen(LockScreen())
@@ -294,9 +318,10 @@ class CensusApp(QuietCrashApp):
             self.pop_screen()
 
     def on_unmount(self) -> None:
-        if self.session is not None:
+        profile = self.profile
+        if profile is not None:
             with suppress(CensusError):
-                self.session.close()
+                profile.close()
 
 
 def make_app(

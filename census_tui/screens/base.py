@@ -18,6 +18,7 @@ from census_tui.widgets.text import Lines, T, TButton, TrainingBanner, ascii_con
 
 if TYPE_CHECKING:
     from census_tui.app import CensusApp
+    from census_tui.supervision.api import Supervision
     from census_tui.visit.api import Session
 
 GLOBAL_HELP: list[tuple[str, Msg]] = [
@@ -50,9 +51,10 @@ def with_common_css(cls: type) -> None:
 
 
 def training_banner(app: object) -> Iterator[Widget]:
-    """培训模式, composed with a screen of a training session (none without a session: the
-    login screen, or a screen run alone in a benchmark)."""
-    session = getattr(app, "session", None)
+    """培训模式, composed with a screen of a training session, an enumerator's or a
+    supervisor's (none without a session: the login screen, or a screen run alone in a
+    benchmark)."""
+    session = getattr(app, "session", None) or getattr(app, "supervision", None)
     if session is not None and getattr(session, "training", False):
         yield TrainingBanner()
 
@@ -72,6 +74,13 @@ class _Shared:
         session = self.capp.session
         assert session is not None, "screen needs a session"
         return session
+
+    @property
+    def supervision(self) -> Supervision:
+        """The supervisor's session (the supervisor's screens, ``screens/sup_*.py``)."""
+        supervision = self.capp.supervision
+        assert supervision is not None, "screen needs a supervisor's session"
+        return supervision
 
     @property
     def lang(self) -> Lang:

@@ -41,7 +41,9 @@ class LockScreen(CensusScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _unlock(self, password: str) -> None:
-        self.session.unlock_again(password)
+        profile = self.capp.profile  # an enumerator's session or a supervisor's
+        assert profile is not None, "the lock needs a session"
+        profile.unlock_again(password)
         self.post_message(self.Unlocked())
 
     def on_lock_screen_unlocked(self) -> None:

@@ -25,11 +25,11 @@ from census_tui.screens.base import CensusScreen
 from census_tui.widgets.text import T, TButton, TrainingBanner
 
 if TYPE_CHECKING:
+    from census_tui.supervision.api import Supervision
     from census_tui.visit.api import FirstLogin, Session
 
-M_TITLE = Msg(
-    "第七次全国人口普查 · 普查员登录", "7th National Population Census · Enumerator login"
-)
+M_TITLE = Msg("第七次全国人口普查 · 两员登录", "7th National Population Census · Field staff login")
+"""Enumerators and supervisors (两员) log in here alike; the profile's role picks the screens."""
 M_PROFILE = Msg("选择账号(↑↓),输入密码后按回车", "Pick your account (↑↓), type the password, Enter")
 M_ACCOUNT_ONE = Msg("账号 {p}:输入密码后按回车", "Account {p}: type the password, Enter")
 M_PASSWORD = Msg("密码", "Password")
@@ -75,7 +75,9 @@ class LoginScreen(CensusScreen):
     BINDINGS: ClassVar[list[BindingType]] = [("f5", "first_login", "first login")]
 
     class Unlocked(Message):
-        def __init__(self, session: Session) -> None:
+        """An enumerator's session, or a supervisor's (the app picks the screens by role)."""
+
+        def __init__(self, session: Session | Supervision) -> None:
             super().__init__()
             self.session = session
 
@@ -225,7 +227,7 @@ class LoginScreen(CensusScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _unlock(self, profile: str, password: str) -> None:
-        self.post_message(self.Unlocked(self.capp.gate.unlock(profile, password)))
+        self.post_message(self.Unlocked(self.capp.gate.open(profile, password)))
 
     def on_login_screen_unlocked(self, message: Unlocked) -> None:
         self.capp.logged_in(message.session)

@@ -22,7 +22,7 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 UPDATE = os.environ.get("CENSUS_TUI_UPDATE_SNAPSHOTS") == "1"
 
 EXPECT: dict[str, tuple[str, str]] = {
-    "login": ("普查员登录", "Enumerator login"),
+    "login": ("两员登录", "Field staff login"),
     "dashboard": ("D0001", "D0001"),
     "visit": ("记录入户", "attempt"),
     "attempt": ("记录入户尝试", "Record an attempt"),
