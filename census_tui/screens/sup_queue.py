@@ -138,39 +138,45 @@ class QueueScreen(SupScreen):
 
     # ------------------------------------------------------------------ the table
     def _columns(self) -> list[Column]:
+        """Mark, dwelling, who, then what fits; the address takes the rest of the line (its
+        end, where flats differ). The "Send" column only while a decision waits here."""
         width = self.app.size.width
-        narrow = width < 60
-        pending = Column(
-            Msg("待发", "Send"),
-            4 if self.capp.lang == "zh" else 7,
-            lambda r, lang: SHORT_PENDING[r.pending](lang) if r.pending in SHORT_PENDING else "",
-            lambda r: r.pending,
-        )
-        mark = Column(Msg("", ""), 1, lambda r, lang: "!" if r.flagged else "", lambda r: 0)
-        dwelling = Column(Msg("住户", "Dwel."), 7, lambda r, lang: _dwelling(r), lambda r: 0)
-        if narrow:
-            # the rest of the line after the scrollbar (2) and each column's padding
-            address = max(8, width - 2 - 1 - 7 - pending.cells(self.capp.lang) - 4 * 2)
-            return [
-                mark,
-                dwelling,
-                Column(
-                    Msg("地址", "Address"),
-                    address,
-                    lambda r, lang: tail(r.address, address),
-                    lambda r: 0,
-                ),
-                pending,
-            ]
-        return [
-            mark,
-            dwelling,
-            Column(Msg("地址", "Address"), 20, lambda r, lang: tail(r.address, 20), lambda r: 0),
+        lang = self.capp.lang
+        rows = self.queue.rows if self.queue is not None else ()
+        columns = [
+            Column(Msg("", ""), 1, lambda r, lang: "!" if r.flagged else "", lambda r: 0),
+            Column(Msg("住户", "Dwel."), 7, lambda r, lang: _dwelling(r), lambda r: 0),
             Column(Msg("普查员", "By"), 8, lambda r, lang: r.account, lambda r: 0),
-            Column(Msg("人", "Pers"), 4, lambda r, lang: str(r.persons), lambda r: 0),
-            Column(Msg("提示", "Flags"), 12, lambda r, lang: ",".join(r.flags), lambda r: 0),
-            pending,
         ]
+        if width >= 60:
+            columns += [
+                Column(Msg("人", "Pers"), 4, lambda r, lang: str(r.persons), lambda r: 0),
+                Column(Msg("提示", "Flags"), 12, lambda r, lang: ",".join(r.flags), lambda r: 0),
+            ]
+        if any(r.pending for r in rows):
+            columns.append(
+                Column(
+                    Msg("待发", "Send"),
+                    4 if lang == "zh" else 7,
+                    lambda r, lang: (
+                        SHORT_PENDING[r.pending](lang) if r.pending in SHORT_PENDING else ""
+                    ),
+                    lambda r: r.pending,
+                )
+            )
+        # the rest of the line after the scrollbar (2) and each column's padding (2)
+        used = sum(c.cells(lang) for c in columns) + 2 * (len(columns) + 1) + 2
+        address = max(8, width - used)
+        columns.insert(
+            2,
+            Column(
+                Msg("地址", "Address"),
+                address,
+                lambda r, lang: tail(r.address, address),
+                lambda r: 0,
+            ),
+        )
+        return columns
 
     def _build(self) -> None:
         if self.queue is None:
