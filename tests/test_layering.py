@@ -18,6 +18,7 @@ DOMAIN = (
     "roster",
     "diagnostics",
     "security",
+    "supervision",
 )
 PKG_DIR = Path(census_tui.__file__).parent
 
@@ -70,3 +71,14 @@ def test_cli_help_does_not_import_textual_or_server() -> None:
     top = {m.split(".")[0] for m in out.split()}
     assert "textual" not in top
     assert "starlette" not in top and "uvicorn" not in top
+
+
+def test_opening_a_profile_loads_no_http_client() -> None:
+    """The gate and both sessions load without httpx: the first screen after login shows the
+    device's copy, and the HTTP client is imported when the server is first called
+    (bench/bench_supervisor.py measured ~100 ms of imports on the login path otherwise)."""
+    loaded = _loaded_after_import(
+        ["census_tui.visit.gate", "census_tui.supervision.service", "census_tui.visit.service"]
+    )
+    assert "census_tui.supervision.service" in loaded
+    assert "httpx" not in loaded and "census_tui.sync.supervisor" not in loaded

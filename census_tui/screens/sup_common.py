@@ -19,6 +19,7 @@ from textual.worker import Worker
 from census_tui.errors import AuthError
 from census_tui.i18n import Lang, Msg
 from census_tui.screens.base import CensusScreen
+from census_tui.supervision.api import PHASE_SAVED
 from census_tui.widgets.text import T
 from census_tui.widgets.window_table import WindowTable
 
@@ -164,6 +165,10 @@ class SupScreen(CensusScreen):
     def on_sup_screen_refresh_advanced(self, message: RefreshAdvanced) -> None:
         p = message.progress
         self.status(M_REFRESH_STEP.format(done=p.done, total=max(p.total, p.done)))
+        if p.phase == PHASE_SAVED:
+            # progress and the queue are fresh already: show them while the cases come
+            self.capp.sup_offline = False
+            self.reload()
 
     def on_sup_screen_refreshed(self, message: Refreshed) -> None:
         out = message.outcome

@@ -252,11 +252,17 @@ class RefreshOutcome:
     """Why the server could not be reached or answered (the cache is kept as it was)."""
 
 
+PHASE_SAVED = "saved"
+"""Refresh phase: scope, progress, queue and samples are stored; the screens redraw them then,
+while the case details are still being fetched."""
+
+
 @dataclass(frozen=True, slots=True)
 class RefreshProgress:
     done: int
     total: int
     phase: str
+    """send (queued decisions) | fetch | :data:`PHASE_SAVED` | cases."""
 
 
 class Supervision(Protocol):

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from census_tui.clock import Clock
 from census_tui.errors import AuthError, BadInput, CensusError, ConflictError, NetworkError
@@ -38,6 +38,7 @@ from census_tui.store import META_ACCOUNT, META_SERVER_URL, META_TOKEN, META_TRA
 from census_tui.store.errors import NotFound
 from census_tui.supervision import views
 from census_tui.supervision.api import (
+    PHASE_SAVED,
     CaseView,
     Decision,
     ItemRef,
@@ -49,8 +50,14 @@ from census_tui.supervision.api import (
     RevisitResult,
     Sample,
 )
-from census_tui.sync.supervisor import NotAllowed, SupervisorApi, new_id
-from census_tui.sync.transport import RetryPolicy
+
+if TYPE_CHECKING:
+    from census_tui.sync.supervisor import SupervisorApi
+    from census_tui.sync.transport import RetryPolicy
+
+# The HTTP client (census_tui.sync.supervisor: httpx) is imported where the server is called,
+# not with this module: the gate opens this session at login, and the supervisor's first screen
+# shows the device's copy before anything talks to the server (bench/bench_supervisor.py).
 
 _log = logging.getLogger(__name__)
 """Counts and case UUIDs only."""
@@ -120,6 +127,8 @@ WHAT: dict[str, Msg] = {
 def default_policy() -> RetryPolicy:
     """A few quick attempts: every write carries its UUID, so a retry is stored once; a device
     without a network learns it in seconds, not minutes."""
+    from census_tui.sync.transport import RetryPolicy
+
     return RetryPolicy(
         attempts=2, backoff_base=0.5, deadline=60.0, connect_timeout=5.0, read_timeout=30.0
     )
@@ -154,7 +163,7 @@ class SupervisorSession:
         self.clock = clock
         self.profile = profile
         self.base = base
-        self.policy = policy or default_policy()
+        self._policy = policy
         self.case_budget = case_budget
         self.training = store.get_meta(META_TRAINING) == "1"
         self.account = store.get_meta(META_ACCOUNT) or profile
@@ -164,9 +173,21 @@ class SupervisorSession:
 
     # --- the server ---------------------------------------------------------------------------
 
+    @property
+    def policy(self) -> RetryPolicy:
+        """How the server is called (made when first needed: see the imports above)."""
+        if self._policy is None:
+            self._policy = default_policy()
+        return self._policy
+
+    @policy.setter
+    def policy(self, policy: RetryPolicy) -> None:
+        self._policy = policy
+
     @contextmanager
     def _api(self) -> Iterator[SupervisorApi]:
         from census_tui.sync.pins import pinned_ca
+        from census_tui.sync.supervisor import SupervisorApi
 
         url = self.store.get_meta(META_SERVER_URL)
         if not url:
@@ -267,7 +288,7 @@ class SupervisorSession:
     # --- decisions -------------------------------------------------------------------------
 
     def _decide(self, kind: str, case_uuid: str, body: dict[str, Any]) -> Decision:
-        from census_tui.sync.supervisor import check_case
+        from census_tui.sync.supervisor import NotAllowed, check_case, new_id
 
         check_case(case_uuid)
         if case_uuid in self._pending_map():
@@ -354,6 +375,8 @@ class SupervisorSession:
         count: int | None = None,
         seed: int | None = None,
     ) -> Sample:
+        from census_tui.sync.supervisor import new_id
+
         sample_uuid = new_id()
         try:
             with self._api() as api:
@@ -385,7 +408,7 @@ class SupervisorSession:
     def revisit(
         self, case_uuid: str, persons: Sequence[KeyPerson], note: str = ""
     ) -> RevisitResult:
-        from census_tui.sync.supervisor import check_case
+        from census_tui.sync.supervisor import NotAllowed, check_case, new_id
 
         check_case(case_uuid)
         body: dict[str, Any] = {
@@ -460,6 +483,8 @@ class SupervisorSession:
     # --- refresh ---------------------------------------------------------------------------
 
     def refresh(self, progress: Callable[[RefreshProgress], None] | None = None) -> RefreshOutcome:
+        from census_tui.sync.supervisor import NotAllowed
+
         def tell(done: int, total: int, phase: str) -> None:
             if progress is not None:
                 progress(RefreshProgress(done, total, phase))
@@ -499,7 +524,7 @@ class SupervisorSession:
                     for kind, body in answers.items():
                         self.store.sup_put_snapshot(kind, body)
                 self._forget(answers["scope"], answers["queue"])
-                tell(4, 4, "fetch")
+                tell(4, 4, PHASE_SAVED)
                 self._fetch_cases(api, answers["queue"], tell)
         except NotAllowed as err:
             return RefreshOutcome(sent, tuple(refused), self._held(), err.msg)
@@ -536,6 +561,8 @@ class SupervisorSession:
     def _fetch_cases(
         self, api: SupervisorApi, queue: Any, tell: Callable[[int, int, str], None]
     ) -> None:
+        from census_tui.sync.supervisor import NotAllowed
+
         held = self.store.sup_case_index()
         wanted = [
             (str(c.get("case_uuid", "")), c.get("revision"))
