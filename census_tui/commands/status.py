@@ -1,5 +1,8 @@
-"""``census-tui status``: profile, area, dwelling ids with case states, counts, outbox, the
-last sync log entries. No personal data (see ``census_tui.diagnostics.status``)."""
+"""``census-tui status``: profile, role, area, dwelling ids with case states, counts, outbox,
+the last sync log entries; for a supervisor's profile, the cases held on the device, the
+decisions and re-visits waiting to be sent, those refused with the server's reasons, and when
+progress and the review queue were last fetched. No personal data (see
+``census_tui.diagnostics.status``)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output."
 
 LABELS = {
     "profile": Msg("档案", "Profile"),
+    "role": Msg("身份", "Role"),
     "server": Msg("服务器", "Server"),
     "training": Msg("培训模式", "Training"),
     "area": Msg("普查小区", "Area"),
@@ -28,6 +32,26 @@ LABELS = {
     "outbox_depth": Msg("待上传", "Waiting to be sent"),
     "outbox_oldest": Msg("最早待上传", "Oldest waiting since"),
 }
+ROLES = {
+    "enumerator": Msg("普查员", "enumerator"),
+    "supervisor": Msg("普查指导员", "supervisor"),
+}
+SUP_LABELS = {
+    "cases_held": Msg("本机保存的待审户", "Cases held on this device"),
+    "decisions_waiting": Msg("待发送的审核决定", "Decisions waiting to be sent"),
+    "revisits_waiting": Msg("待发送的复查", "Re-visits waiting to be sent"),
+    "waiting_oldest": Msg("最早待发送", "Oldest waiting since"),
+    "sent": Msg("已发送", "Sent"),
+    "refused": Msg("被服务器拒绝", "Refused by the server"),
+    "progress_fetched_at": Msg("进度获取时间", "Progress last fetched"),
+    "queue_fetched_at": Msg("审核队列获取时间", "Review queue last fetched"),
+}
+SUP_KINDS = {
+    "approve": Msg("通过", "approval"),
+    "return": Msg("退回", "return"),
+    "revisit": Msg("复查", "re-visit"),
+}
+NEVER = Msg("从未", "never")
 
 
 def _by_state(counts: dict[str, int], lang: Lang) -> str:
@@ -37,14 +61,42 @@ def _by_state(counts: dict[str, int], lang: Lang) -> str:
     return f"{left}{inside}{right}"
 
 
-def render(report: dict[str, Any], lang: Lang) -> str:
-    """The human-readable status (plain text; the same facts as ``--json``, in words)."""
+def _head(report: dict[str, Any], keys: tuple[str, ...], lang: Lang) -> list[str]:
     lines = []
-    for key in ("profile", "server", "training", "area", "schema_version"):
+    for key in keys:
         value = report.get(key)
         if key == "training":
             value = Msg("是", "yes")(lang) if value else Msg("否", "no")(lang)
+        elif key == "role":
+            value = word(ROLES, str(value or "enumerator"), lang)
         lines.append(f"{LABELS[key](lang)}: {value if value is not None else '-'}")
+    return lines
+
+
+def render_supervisor(report: dict[str, Any], lang: Lang) -> str:
+    """A supervisor's profile: what the device holds and waits to send, the server's reasons
+    for what it refused, when progress and the queue were fetched (never a case's contents)."""
+    lines = _head(report, ("profile", "role", "server", "training", "schema_version"), lang)
+    sup = report["supervisor"]
+    for key, label in SUP_LABELS.items():
+        value = sup.get(key)
+        if value is None:
+            value = NEVER(lang) if key.endswith("_fetched_at") else "-"
+        lines.append(f"{label(lang)}: {value}")
+    refusals = sup.get("refusals") or []
+    if refusals:
+        lines.append(f"{Msg('服务器拒绝的原因', 'The server’s reasons')(lang)}:")
+    for r in refusals:
+        what = word(SUP_KINDS, r["kind"], lang)
+        lines.append(f"  {r['at']} {what} {r['case_uuid']}: {r['reason'].get(lang) or '-'}")
+    return "\n".join(lines)
+
+
+def render(report: dict[str, Any], lang: Lang) -> str:
+    """The human-readable status (plain text; the same facts as ``--json``, in words)."""
+    if report.get("role") == "supervisor":
+        return render_supervisor(report, lang)
+    lines = _head(report, ("profile", "role", "server", "training", "area", "schema_version"), lang)
     lines.append(
         f"{LABELS['dwellings'](lang)}: {report['dwellings']}"
         f"{_by_state(report['dwellings_by_state'], lang)}"
@@ -78,11 +130,13 @@ def register(app: typer.Typer) -> None:
     def status_cmd(
         ctx: typer.Context, profile: ProfileOpt = None, as_json: JsonOpt = False
     ) -> None:
-        """本机状态 / Profile, area, dwellings, counts by state, outbox, last sync entries.
+        """本机状态 / Profile, role, area, dwellings, counts by state, outbox, last sync entries.
 
         Shows ids, states and counts only, never personal data. Dwellings are counted by the
         state each shows; households only once their interview has begun (an appointment,
-        a refusal or a vacant dwelling is not a household). Needs the password
+        a refusal or a vacant dwelling is not a household). On a supervisor's profile: cases
+        held, decisions and re-visits waiting to be sent, refused ones with the server's
+        reasons, when progress and the review queue were last fetched. Needs the password
         (CENSUS_TUI_PASSWORD, a prompt, or one line on standard input). --json keeps the
         internal state keys.
         """

@@ -2,7 +2,8 @@
 
 Contents: ``manifest.json`` (what is inside, when, which version), ``diag.json`` (every check in
 both languages), ``versions.json``, ``status.json`` (schema version and counts only: no dwelling
-ids, no answers), and ``logs/`` (the rotating log files, redacted).
+ids, no answers; on a supervisor's profile the role and the supervisor's counts, never a cached
+case, a comment or the server's reasons), and ``logs/`` (the rotating log files, redacted).
 
 Redaction works on values, chosen by field, never on words picked out by pattern:
 
@@ -26,7 +27,7 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,9 @@ PERSONAL_FIELDS: tuple[str, ...] = (
     "event old/new of answer_set, person_removed, note, warning_confirmed (and its values)",
     "event data.comment of supervisor_returned / supervisor_approved",
     "meta enumerator_card (the enumerator's name and ID number)",
+    "supervisor's cache (sup_case, sup_snapshot): address, answers, reason, values, text,"
+    " respondent_name, comment, note, name (an enumerator's), item-keyed values",
+    "supervisor's outbox (sup_outbox): a decision's comment, a re-visit's answers and note",
 )
 """Every field of a profile that may hold a name, an ID number, a phone number, an address or
 free text: :func:`profile_secrets` reads exactly these, and nothing else (state names, codes,
@@ -98,6 +102,25 @@ PERSONAL_KEYS: frozenset[str] = frozenset(
     }
 )
 """JSON keys whose values are replaced whole in the bundle's JSON members, wherever they are."""
+
+SUP_PERSONAL_KEYS: frozenset[str] = frozenset(
+    {
+        "address",
+        "answers",
+        "reason",
+        "values",
+        "text",
+        "respondent_name",
+        "comment",
+        "note",
+        "doubt",
+        "name",
+    }
+)
+"""Keys of the supervisor's cached answers and queued ops whose values (all of them, however
+nested) may identify someone; so may any value under a questionnaire item id (``D1``, ``H6``)."""
+_ITEM_KEY = re.compile(r"[A-Z]{1,3}[0-9]+[A-Za-z]*")
+SUP_SNAPSHOTS = ("scope", "progress", "queue", "samples")
 
 _EVENT_VALUE_KINDS = frozenset({"answer_set", "person_removed", "note", "warning_confirmed"})
 _EVENT_COMMENT_KINDS = frozenset({"supervisor_returned", "supervisor_approved"})
@@ -308,6 +331,7 @@ def profile_secrets(store: Store) -> list[str]:
             add(event.data.get("comment"))
         if event.kind == "warning_confirmed" and isinstance(event.data, Mapping):
             add(event.data.get("values"))
+    _supervisor_secrets(store, add)
     card = store.get_meta(META_ENUMERATOR_CARD)
     if card:
         try:
@@ -316,3 +340,29 @@ def profile_secrets(store: Store) -> list[str]:
             doc = {}
         add(doc)
     return out
+
+
+def _supervisor_secrets(store: Store, add: Callable[[object], None]) -> None:
+    """The personal values of a supervisor's cache and outbox (empty on an enumerator's)."""
+
+    def walk(doc: object) -> None:
+        if isinstance(doc, Mapping):
+            for key, value in doc.items():
+                if str(key) in SUP_PERSONAL_KEYS or _ITEM_KEY.fullmatch(str(key)):
+                    add(value)
+                else:
+                    walk(value)
+        elif isinstance(doc, list | tuple):
+            for item in doc:
+                walk(item)
+
+    for case_uuid in store.sup_case_index():
+        cached = store.sup_case(case_uuid)
+        if cached is not None:
+            walk(cached.body)
+    for kind in SUP_SNAPSHOTS:
+        snap = store.sup_snapshot(kind)
+        if snap is not None:
+            walk(snap.body)
+    for op in store.sup_ops():
+        walk(op.body)

@@ -1,4 +1,5 @@
-"""Checks of the enumerator's profile: files, unlock, integrity, schema, outbox, sync errors.
+"""Checks of the profile: files, unlock, integrity, schema, outbox, sync errors, and on a
+supervisor's profile the supervisor's outbox (decisions and re-visits waiting or refused).
 
 Without the password only the file checks run; the others say they were skipped and why. The
 unlock goes through ``census_tui.store.unlock``, so a wrong password here counts towards the
@@ -331,4 +332,87 @@ def _sync_errors(store: Store) -> Iterator[CheckResult]:
         yield ok("sync.last_errors", detail, **data)
 
 
-STORE_CHECKS = (check_profile_files, check_store)
+SUP_OUTBOX_ID = "supervisor.outbox"
+NOT_SUPERVISOR = Msg(
+    "普查员档案，没有指导员待发送队列，已跳过。",
+    "Skipped: an enumerator's profile has no supervisor's outbox.",
+)
+
+
+def check_supervisor_outbox(ctx: DiagContext) -> Iterator[CheckResult]:
+    """supervisor.outbox: a supervisor's decisions and re-visits waiting to be sent (how many,
+    the oldest's age) and those the server refused (kept, never resent). Counts only: the
+    server's reasons are shown by ``status`` on the device, never put into a bundle."""
+    from census_tui.diagnostics.status import is_supervisor, supervisor_counts
+
+    if ctx.profile is None:
+        yield skipped(SUP_OUTBOX_ID, Msg("没有档案，已跳过。", "Skipped: no profile."))
+        return
+    opened = open_store(ctx)
+    if opened is None:
+        yield skipped(SUP_OUTBOX_ID, NEEDS_PASSWORD)
+        return
+    if isinstance(opened, CensusError):
+        yield skipped(SUP_OUTBOX_ID, NO_STORE)
+        return
+    if not is_supervisor(opened):
+        yield skipped(SUP_OUTBOX_ID, NOT_SUPERVISOR)
+        return
+    counts = supervisor_counts(opened)
+    waiting = int(counts["decisions_waiting"]) + int(counts["revisits_waiting"])
+    refused = int(counts["refused"])
+    oldest = opened.sup_oldest_queued()
+    hours = (
+        None
+        if oldest is None
+        else round(max(0.0, (ctx.clock.now() - oldest).total_seconds() / 3600), 1)
+    )
+    data: dict[str, int | float | None] = {
+        "waiting": waiting,
+        "decisions_waiting": int(counts["decisions_waiting"]),
+        "revisits_waiting": int(counts["revisits_waiting"]),
+        "refused": refused,
+        "oldest_hours": hours,
+        "cases_held": int(counts["cases_held"]),
+    }
+    if waiting and hours is not None:
+        detail = Msg(
+            f"待发送的审核决定和复查 {waiting} 条，最早的已等待 {hours:.1f} 小时；"
+            f"被服务器拒绝 {refused} 条。",
+            f"{waiting} decision(s) and re-visit(s) waiting to be sent, the oldest for"
+            f" {hours:.1f} h; {refused} refused by the server.",
+        )
+    else:
+        detail = Msg(
+            f"没有待发送的审核决定或复查；被服务器拒绝 {refused} 条。",
+            f"No decision or re-visit waiting to be sent; {refused} refused by the server.",
+        )
+    if refused:
+        yield warn(
+            SUP_OUTBOX_ID,
+            detail,
+            Msg(
+                "被拒绝的决定保存在本机，不会重发：原因见 census-tui status；在审核队列中重新"
+                "打开该户，按最新内容重新审核。",
+                "Refused decisions are kept on this device and never sent again: census-tui"
+                " status shows the server's reasons; open the case again from the review queue"
+                " and decide on what it holds now.",
+            ),
+            **data,
+        )
+    elif hours is not None and hours > OUTBOX_WARN_HOURS:
+        yield warn(
+            SUP_OUTBOX_ID,
+            detail,
+            Msg(
+                "尽快联网，在进度界面按 s 同步；不要注销或重装。",
+                "Connect as soon as possible and press s on the progress screen to sync; do not"
+                " log out or reinstall.",
+            ),
+            **data,
+        )
+    else:
+        yield ok(SUP_OUTBOX_ID, detail, **data)
+
+
+STORE_CHECKS = (check_profile_files, check_store, check_supervisor_outbox)

@@ -157,3 +157,39 @@ class SupervisionMixin(StoreBase):
         with self.transaction(write=False):
             row = self._one("SELECT count(*) FROM sup_outbox WHERE state = 'queued'")
         return int(row[0]) if row else 0
+
+    # --- counts for support (status, diag, the bundle): no body is read ---------------------
+
+    def sup_tally(self) -> dict[tuple[str, str], int]:
+        """How many ops of each (kind, state) the outbox holds; bodies are not read."""
+        with self.transaction(write=False):
+            rows = self._rows("SELECT kind, state, count(*) FROM sup_outbox GROUP BY kind, state")
+        return {(str(k), str(s)): int(n) for k, s, n in rows}
+
+    def sup_oldest_queued(self) -> datetime | None:
+        """When the oldest op still waiting to be sent was made (``None``: none waits)."""
+        with self.transaction(write=False):
+            row = self._one("SELECT min(created_at) FROM sup_outbox WHERE state = 'queued'")
+        return when(row[0]) if row and row[0] else None
+
+    def sup_refusals(self) -> list[tuple[str, str, datetime, str]]:
+        """The refused ops, oldest first: (kind, case UUID, made at, the server's reason as
+        stored: JSON text); bodies (comments, re-visit answers) are not read."""
+        with self.transaction(write=False):
+            rows = self._rows(
+                "SELECT kind, case_uuid, created_at, result FROM sup_outbox"
+                " WHERE state = 'refused' ORDER BY created_at, rowid"
+            )
+        return [(str(k), str(c), _at(a), str(r or "")) for k, c, a, r in rows]
+
+    def sup_fetched_at(self) -> dict[str, datetime]:
+        """When each cached answer (scope, progress, queue, samples) was fetched."""
+        with self.transaction(write=False):
+            rows = self._rows("SELECT kind, fetched_at FROM sup_snapshot")
+        return {str(k): _at(a) for k, a in rows}
+
+    def sup_case_count(self) -> int:
+        """How many cases' details are held on this device."""
+        with self.transaction(write=False):
+            row = self._one("SELECT count(*) FROM sup_case")
+        return int(row[0]) if row else 0
