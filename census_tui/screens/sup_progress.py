@@ -108,6 +108,7 @@ class ProgressScreen(SupScreen):
         ("x", Msg("只看超时未同步的", "only devices not synced for long")),
         ("←→", Msg("左右滚动表格", "scroll the table sideways")),
         ("s", Msg("从服务器更新", "update from the server")),
+        ("Enter", Msg("该普查员/小区的待审案例", "this enumerator's / area's cases to review")),
         ("v", Msg("审核队列(互查)", "review queue")),
         ("p", Msg("抽查与复核", "spot checks and re-visits")),
         ("l", Msg("锁定", "lock now")),
@@ -405,6 +406,16 @@ class ProgressScreen(SupScreen):
         from census_tui.screens.sup_queue import QueueScreen
 
         self.app.push_screen(QueueScreen())
+
+    def on_window_table_selected(self, event: SupTable.Selected) -> None:
+        """Enter on a row: the review queue filtered to that enumerator or area."""
+        from census_tui.screens.sup_queue import QueueScreen
+
+        event.stop()
+        row = self._current()
+        if row is not None:
+            needle = row.account if isinstance(row, EnumeratorProgress) else row.area_id
+            self.app.push_screen(QueueScreen(needle))
 
     def action_samples(self) -> None:
         """Spot checks and re-visits (抽查, 二次入户核实), imported when first opened."""

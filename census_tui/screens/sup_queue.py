@@ -83,15 +83,17 @@ class QueueScreen(SupScreen):
             super().__init__()
             self.queue = queue
 
-    def __init__(self) -> None:
+    def __init__(self, needle: str = "") -> None:
         super().__init__()
+        self.needle = needle
+        """The filter to start with (the progress screen's row: an account or an area)."""
         self.queue: Queue | None = None
         self.rows: Sequence[QueueRow] = ()
 
     def compose_body(self) -> ComposeResult:
         yield T(Msg("", ""), id="sq-title", lang=self.lang)
         yield T(Msg("", ""), id="sq-age", lang=self.lang)
-        yield Input(id="sq-filter", placeholder=M_FILTER.both())
+        yield Input(self.needle, id="sq-filter", placeholder=M_FILTER.both())
         yield SupTable(id="sq-table")
         yield T(Msg("", ""), id="sq-detail", lang=self.lang)
         yield T(M_KEYS, id="sup-status", lang=self.lang)

@@ -251,6 +251,12 @@ async def test_return_at_marked_questions_reaches_the_enumerator(office: Office)
         await pilot.press("o", "o")
         assert progress.sort == 1  # the second column: the last sync, oldest first
         assert [r.account for r in progress.rows] == ["bob", "alice"]
+        # Enter on a row: that enumerator's cases in the queue
+        progress.table.focus()
+        await pilot.press("home", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert [r.account for r in app.screen.rows] == ["bob"]
     with closing(office.client("alice")) as alice:
         returns = alice.get(f"{V1}/returns").json()["returns"]
     mine = [r for r in returns if r["case_uuid"] == office.cases["flagged"]]
