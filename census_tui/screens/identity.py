@@ -1,6 +1,7 @@
 """Identity presentation (身份核实, FIELDWORK.md step 2): the enumerator's card as the server
-issued it, a verification code the resident can check (also as a QR code where it fits; at
-40x16 the code as text only), and the checklist recorded in the event log."""
+issued it, a verification code the resident can check, also as a QR code where it fits (the
+server's check address with the work ID and the code, so a phone opens the answer; at 40x16 the
+code as text only), and the checklist recorded in the event log."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from textual.message import Message
 
 from census_tui.i18n import Msg
 from census_tui.screens.base import CensusScreen
-from census_tui.visit.identity import card_expired
+from census_tui.visit.identity import card_expired, check_address
 from census_tui.widgets.checkbox import TickBox
 from census_tui.widgets.text import T, TButton
 
@@ -27,14 +28,18 @@ CHECKS: dict[str, Msg] = {
     "purpose": Msg("已说明普查目的和保密规定", "Purpose & confidentiality stated"),
 }
 M_CODE = Msg("核验码:{code}", "Verification code: {code}")
+M_NO_CODE = Msg(
+    "本机尚无核验码:请联网重新登录一次(census-tui login)后再出示。",
+    "No verification code on this device yet: log in again online once (census-tui login).",
+)
 M_RECORD = Msg("记录 (Ctrl+S)", "Record (Ctrl+S)")
 M_RECORDED = Msg("身份核实已记录。", "Identity presentation recorded.")
 M_EXPIRED = Msg(
     "普查员证已过有效期({date}),请勿出示,请联系普查办换发。",
     "This enumerator card expired on {date}: do not show it; ask the census office for a new one.",
 )
-QR_MIN = (70, 22)
-"""Terminal size from which the QR code is drawn beside the card."""
+CARD_MIN = 32
+"""Columns the card keeps beside the QR code; narrower, the QR code is left out."""
 
 
 def card_text(card: EnumeratorCard) -> Msg:
@@ -76,22 +81,28 @@ class IdentityScreen(CensusScreen):
     def compose_body(self) -> ComposeResult:
         card = self.session.card()
         code = self.session.verification_code()
+        # the QR code holds the check address with the work ID and code (a phone opens the
+        # server's page), or only the code for a profile without a server address
+        qr = (check_address(self.session) or code) if code else ""
         with Horizontal(id="identity-row"):
             with VerticalScroll(id="identity-left"):
                 yield T(card_text(card), id="identity-card", lang=self.lang)
                 if card_expired(card, self.capp.clock.now().astimezone().date()):
                     expired = M_EXPIRED.format(date=card.valid_to)
                     yield T(expired, id="identity-expired", lang=self.lang)
-                yield T(M_CODE.format(code=code), id="identity-code", lang=self.lang)
+                shown = M_CODE.format(code=code) if code else M_NO_CODE
+                yield T(shown, id="identity-code", lang=self.lang)
                 for key, msg in CHECKS.items():
                     yield TickBox(msg(self.capp.lang), id=f"check-{key}")
                 yield TButton(M_RECORD, id="identity-record", variant="primary", lang=self.lang)
             with Vertical(id="identity-qr"):
-                width, height = QR_MIN
-                if self.app.size.width >= width and self.app.size.height >= height:
-                    from census_tui.widgets.qr import QrCode
+                if qr:
+                    from census_tui.widgets.qr import QrCode, qr_lines
 
-                    yield QrCode(code)
+                    lines = qr_lines(qr)
+                    width, height = len(lines[0]) + 2 + CARD_MIN, len(lines) + 1
+                    if self.app.size.width >= width and self.app.size.height >= height:
+                        yield QrCode(qr)
 
     def refresh_view(self) -> None:
         for key, msg in CHECKS.items():

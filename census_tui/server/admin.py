@@ -13,7 +13,9 @@ a random initial password that must be changed at the first login.
 A disabled account keeps its data and cases; its password hash is replaced by a marker no
 password matches (login costs the same work as for any account, so disabling is not visible
 from outside) and all its sessions end. ``reset-password`` gives a disabled account a new
-initial password and so enables it again.
+initial password and so enables it again. Both replace the account's card key (the nonce it is
+derived from, server/verify.py): every identity code the old key made fails from then on, and
+the device gets the new key at its next login.
 """
 
 from __future__ import annotations
@@ -189,6 +191,7 @@ def reset_password(storage: Storage, account: str) -> Issued:
         t.execute(
             "UPDATE accounts SET pw_hash = ?, must_change = 1 WHERE account = ?", (pw, account)
         )
+        storage.replace_card_key(t, account)
         t.execute("DELETE FROM sessions WHERE account = ?", (account,))
     return issued
 
@@ -206,5 +209,6 @@ def disable_account(storage: Storage, account: str) -> bool:
             "UPDATE accounts SET pw_hash = ? WHERE account = ?",
             (DISABLED + secrets.token_hex(8), account),
         )
+        storage.replace_card_key(t, account)
         t.execute("DELETE FROM sessions WHERE account = ?", (account,))
     return True

@@ -4,16 +4,23 @@ door, and the idle lock."""
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import logging
 from datetime import date
+from urllib.parse import urlencode
 
-from census_tui.store import META_ENUMERATOR_CARD, META_TOKEN, unlock
+from census_tui.store import META_CARD_KEY, META_ENUMERATOR_CARD, META_SERVER_URL, unlock
+from census_tui.sync.card_code import CHECK_PATH, census_day, code_for, decode_key
 from census_tui.visit.api import EnumeratorCard
 from census_tui.visit.core import SessionCore
 
 _log = logging.getLogger(__name__)
+
+
+def check_address(session: object) -> str:
+    """The identity check's address of ``session`` (:meth:`IdentityMixin.verification_url`),
+    "" for a session without one (the screens hold a ``Session`` protocol)."""
+    return session.verification_url() if isinstance(session, IdentityMixin) else ""
 
 
 def card_expired(card: EnumeratorCard, today: date) -> bool:
@@ -48,15 +55,30 @@ class IdentityMixin(SessionCore):
         )
 
     def verification_code(self) -> str:
-        """A short code for the resident to check with the census office's hotline.
+        """Today's identity code (核验码, 8 digits) for the resident to check, or "" when this
+        device has none.
 
-        HMAC of the work ID and today's date under the login token: the server, which issued
-        the token, computes the same code; anyone who copied a card cannot.
+        Derived from the card key the server gave at login (``sync/card_code.py``: HMAC of
+        the work ID and the census's date, Beijing time), so it changes every day and the
+        server's open check (``GET /api/v1/card-check``) computes the same. A practice profile
+        made without a server gets a practice code nobody can check; a real profile whose
+        last login predates card keys gets none (it shows how to get one).
         """
-        token = (self.store.get_meta(META_TOKEN) or self.account).encode()
-        day = self.clock.now().astimezone(self.tz).date().isoformat()
-        mac = hmac.new(token, f"{self.card().work_id}|{day}".encode(), hashlib.sha256)
-        return f"{int.from_bytes(mac.digest()[:5], 'big') % 10**8:08d}"
+        key = decode_key(self.store.get_meta(META_CARD_KEY) or "")
+        if key is None and self.training and not self.store.get_meta(META_SERVER_URL):
+            key = hashlib.sha256(f"practice|{self.account}".encode()).digest()
+        if key is None:
+            return ""
+        return code_for(key, self.card().work_id, census_day(self.clock.now()))
+
+    def verification_url(self) -> str:
+        """The check address with the work ID and today's code (what the QR code holds), or ""
+        without a code or a server address."""
+        code, url = self.verification_code(), self.store.get_meta(META_SERVER_URL) or ""
+        if not code or not url:
+            return ""
+        query = urlencode({"work_id": self.card().work_id, "code": code})
+        return f"{url.rstrip('/')}{CHECK_PATH}?{query}"
 
     def record_identity_shown(self, dwelling_id: str, checklist: dict[str, bool]) -> None:
         self.store.dwelling(dwelling_id)
