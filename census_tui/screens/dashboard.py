@@ -7,6 +7,13 @@ the screen stays instant. The rows come as a compact
 :class:`~census_tui.visit.worklist.Worklist` whose search text is lowercased once when it is
 built; a filter keystroke is a substring scan of that text that yields a list of row indices,
 and the table redraws the twenty-odd visible lines.
+
+Sync without a keypress (issue 20 §6): a timer asks the screen's
+:class:`~census_tui.sync.auto.AutoSync` every few seconds whether to sync (work waiting, the
+idle interval, backoff, never within a few seconds of a keystroke) and runs the sync in the
+same thread worker as ``s``; the UI thread only does arithmetic on the tick. The footer shows
+the outbox's depth and the last sync; a line above the list says when background syncs fail
+and when the device's clock is off the server's beyond ``SKEW_LIMIT_S``.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from textual.worker import Worker
 
 from census_tui.i18n import Msg
 from census_tui.screens.base import CensusScreen
+from census_tui.sync.auto import SKEW_LIMIT_S, AutoSync
 from census_tui.sync.messages import (
     CALL_SUPERVISOR,
     TOKEN_REFUSED,
@@ -48,6 +56,18 @@ M_FILTER = Msg("筛选:地址或姓名 (/)", "Filter: address or name (/)")
 M_FILTERING = Msg("筛选:回车打开第一条,Esc 回到列表", "Filter: Enter opens the first, Esc list")
 M_LOADING = Msg("正在读取…", "Loading…")
 M_NEVER = Msg("从未同步", "never synced")
+M_NEVER_WAITING = Msg("从未同步 · 待上传 {n}", "never synced · to send {n}")
+M_AUTO_SYNCING = Msg("正在后台同步…", "Syncing in the background…")
+M_AUTO_FAILED = Msg(
+    "! 自动同步未成功:{why}。约 {minutes} 分钟后再试,按 s 立即同步",
+    "! Background sync failed: {why}. Next try in about {minutes} min; s syncs now",
+)
+M_SKEW = Msg(
+    "! 本机时间比服务器{way} {amount}:请校正本机的日期和时间",
+    "! This device's clock is {amount} {way} the server's: set the date and time",
+)
+M_BEHIND = Msg("慢", "behind")
+M_AHEAD = Msg("快", "ahead of")
 M_LAST = Msg("上次同步 {at} · 待上传 {n}", "Last sync {at} · to send {n}")
 M_SYNCING = Msg("正在同步…", "Syncing…")
 M_SYNCED = Msg(
@@ -133,8 +153,20 @@ class DashboardScreen(CensusScreen):
             super().__init__()
             self.msg = msg
 
+    AUTO_TICK: ClassVar[float] = 5.0
+    """Seconds between two checks whether to sync in the background (arithmetic only)."""
+
     def __init__(self) -> None:
         super().__init__()
+        self.auto: AutoSync | None = None
+        """The background sync's policy (made on mount, with the app's clock)."""
+        self._manual = False
+        """The running sync was asked for with ``s`` (its result is notified)."""
+        self._sync_after = False
+        """``s`` was pressed while a background sync ran: a sync of its own follows it (the
+        work that made the enumerator press it may have come after that one started)."""
+        self._auto_error: Msg | None = None
+        """Why the last background sync failed (cleared by the next success)."""
         self.board: Dashboard | None = None
         self.rows: Worklist = Worklist.of(())
         self.view: Sequence[int] = range(0)
@@ -146,6 +178,7 @@ class DashboardScreen(CensusScreen):
         yield T(Msg("", ""), id="dash-area", lang=self.lang)
         yield T(Msg("", ""), id="dash-counts", lang=self.lang)
         yield T(Msg("", ""), id="dash-refused", lang=self.lang)
+        yield T(Msg("", ""), id="dash-alert", lang=self.lang)
         yield Input(id="dash-filter", placeholder=M_FILTER.both())
         yield WindowTable(id="dash-table")
         with Horizontal(id="dash-foot"):
@@ -157,6 +190,8 @@ class DashboardScreen(CensusScreen):
             # The drill key is listed only where it works (HelpScreen reads KEYS_HELP).
             self.KEYS_HELP = [*type(self).KEYS_HELP, DRILL_HELP]  # type: ignore[misc]
         self.table.focus()
+        self.auto = AutoSync(self.capp.clock)
+        self.set_interval(self.AUTO_TICK, self.auto_tick)
         self.action_reload()
 
     @property
@@ -219,11 +254,36 @@ class DashboardScreen(CensusScreen):
         counts_en = " ".join(f"{BOARD_LABELS[b].en} {board.counts.get(b, 0)}" for b in shown)
         self.query_one("#dash-counts", T).set_msg(Msg(counts_zh, counts_en))
         at = board.last_sync_at.strftime("%m-%d %H:%M") if board.last_sync_at else None
-        sync = M_LAST.format(at=at, n=board.outbox_depth) if at else M_NEVER
+        if at:
+            sync = M_LAST.format(at=at, n=board.outbox_depth)
+        else:
+            sync = M_NEVER_WAITING.format(n=board.outbox_depth) if board.outbox_depth else M_NEVER
+        if self.auto is not None and self.auto.running and not (self._manual or self._sync_after):
+            sync = M_AUTO_SYNCING
         self.query_one("#dash-sync", T).set_msg(sync)
         refused = self.query_one("#dash-refused", T)
         refused.display = bool(board.refused)
         refused.set_msg(refusal_summary(board.refused))
+        self._render_alert(board)
+
+    def _render_alert(self, board: Dashboard) -> None:
+        """The background sync's failure and the clock's offset, in words (hidden when
+        neither)."""
+        lines: list[Msg] = []
+        if self._auto_error is not None and self.auto is not None:
+            left = self.auto.retry_at - self.capp.clock.monotonic() if self.auto.retry_at else 0
+            why, minutes = self._auto_error, _minutes(left)
+            lines.append(
+                Msg(
+                    M_AUTO_FAILED.zh.format(why=why.zh.rstrip("。."), minutes=minutes),
+                    M_AUTO_FAILED.en.format(why=why.en.rstrip("."), minutes=minutes),
+                )
+            )
+        if board.clock_skew is not None and abs(board.clock_skew) > SKEW_LIMIT_S:
+            lines.append(skew_warning(board.clock_skew))
+        alert = self.query_one("#dash-alert", T)
+        alert.display = bool(lines)
+        alert.set_msg(Msg("\n".join(m.zh for m in lines), "\n".join(m.en for m in lines)))
 
     def _cells(self, row: DwellingRow, narrow: int) -> Cells:
         """One row's cells; ``narrow`` is the address column's width on a narrow screen (0:
@@ -381,10 +441,36 @@ class DashboardScreen(CensusScreen):
             bar.display = False
 
     def action_sync(self) -> None:
+        """``s``: sync at once (a background sync already running is joined, not doubled)."""
         bar = self._progress()
         bar.display = True
         bar.update(total=None, progress=0)
         self.query_one("#dash-sync", T).set_msg(M_SYNCING)
+        auto = self.auto
+        if auto is not None:
+            auto.manual()
+            if auto.running:  # a background sync: this one follows it at once
+                self._sync_after = True
+                return
+            auto.started()
+        self._manual = True
+        self._sync()
+
+    def auto_tick(self) -> None:
+        """The timer: start a background sync when the policy says so. Arithmetic on what the
+        screen holds (the outbox's depth of the last load), no store, no network here."""
+        board, auto = self.board, self.auto
+        if board is None or auto is None or not board.online:
+            return
+        if not auto.may_start(self.capp.last_activity):
+            return
+        idle = self.is_current or self.capp.locked
+        reason = auto.reason(board.outbox_depth, idle=idle)
+        if reason is None:
+            return
+        auto.started()
+        self._manual = False
+        self.query_one("#dash-sync", T).set_msg(M_AUTO_SYNCING)
         self._sync()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
@@ -396,12 +482,25 @@ class DashboardScreen(CensusScreen):
         self.post_message(self.SyncFinished(outcome))
 
     def on_dashboard_screen_sync_advanced(self, message: SyncAdvanced) -> None:
+        if not self._manual:
+            return  # a background sync draws nothing while it runs (the footer says it)
         bar = self._progress()
         bar.update(total=max(message.progress.total, 1), progress=message.progress.done)
 
     def on_dashboard_screen_sync_finished(self, message: SyncFinished) -> None:
         self._hide_progress()
         out = message.outcome
+        manual, self._manual = self._manual, False
+        if self.auto is not None:
+            self.auto.finished(ok=out.error is None, remaining=out.remaining)
+        self._auto_error = None if manual or out.error is None else out.error
+        if not manual:
+            if self._sync_after:
+                self._sync_after = False
+                self.action_sync()
+                return
+            self._after_background(out)
+            return
         if out.error is not None:
             self.notify(self.t(out.error), severity="error", timeout=8)
         else:
@@ -438,8 +537,36 @@ class DashboardScreen(CensusScreen):
     def on_dashboard_screen_login_renewed(self, message: LoginRenewed) -> None:
         self.action_sync()
 
+    def _after_background(self, out: SyncOutcome) -> None:
+        """A background sync ended: no dialog, no notification; the footer and the alert line
+        say what happened. The rows are read again only when the sync changed them, and
+        without holding typed keys (the enumerator may be typing meanwhile); a screen over the
+        worklist reloads it on return anyway."""
+        board = self.board
+        if board is None:
+            return
+        changed = bool(out.acked or out.pulled or out.returned or out.refused)
+        if changed and self.is_current:
+            self._load()
+            return
+        if out.error is None:
+            board = replace(
+                board,
+                last_sync_at=self.capp.clock.now(),
+                outbox_depth=out.remaining,
+                clock_skew=out.clock_skew if out.clock_skew is not None else board.clock_skew,
+            )
+            self.board = board
+        elif out.clock_skew is not None:
+            self.board = board = replace(board, clock_skew=out.clock_skew)
+        self._render_head(board)
+
     def worker_failed(self, worker: Worker[object]) -> None:
         self._hide_progress()
+        if worker.group == "sync" and self.auto is not None:
+            self._manual = self._sync_after = False
+            depth = self.board.outbox_depth if self.board is not None else 0
+            self.auto.finished(ok=False, remaining=depth)
         if self.board is not None:
             self._render_head(self.board)
 
@@ -470,6 +597,20 @@ class DashboardScreen(CensusScreen):
     def on_dashboard_screen_dwelling_added(self, message: DwellingAdded) -> None:
         self.notify(self.t(message.msg))
         self.action_reload()
+
+
+def _minutes(seconds: float) -> int:
+    return max(1, round(seconds / 60))
+
+
+def skew_warning(skew: int) -> Msg:
+    """The clock's offset in words: ``skew`` is server minus device (positive: behind)."""
+    way = M_BEHIND if skew > 0 else M_AHEAD
+    total = abs(skew) // 60
+    days, hours, minutes = total // 1440, total // 60 % 24, total % 60
+    zh = (f"{days} 天 " if days else "") + (f"{hours} 小时 " if hours else "") + f"{minutes} 分钟"
+    en = (f"{days} d " if days else "") + (f"{hours} h " if hours else "") + f"{minutes} min"
+    return Msg(M_SKEW.zh.format(way=way.zh, amount=zh), M_SKEW.en.format(way=way.en, amount=en))
 
 
 def refusal_summary(reasons: Sequence[str]) -> Msg:

@@ -16,7 +16,8 @@ from census_tui.errors import BadInput, ConflictError
 from census_tui.i18n import Msg
 from census_tui.model import Household
 from census_tui.questionnaire.form import Form, shared_items
-from census_tui.store import Dwelling
+from census_tui.store import META_SERVER_URL, META_TOKEN, Dwelling
+from census_tui.sync.auto import META_CLOCK_SKEW, read_skew
 from census_tui.sync.schema import DEFAULT_FORM_ID, FORM_IDS
 from census_tui.visit.api import Dashboard, DwellingRow, HouseholdCase
 from census_tui.visit.core import SessionCore
@@ -175,6 +176,8 @@ class DwellingsMixin(SessionCore):
             outbox_depth=self.store.outbox_depth(),
             training=self.training,
             refused=tuple(self.store.outbox_refused()),
+            online=bool(self.store.get_meta(META_SERVER_URL) and self.store.get_meta(META_TOKEN)),
+            clock_skew=read_skew(self.store.get_meta(META_CLOCK_SKEW)),
         )
 
     def add_dwelling(self, address: str, kind: str = "ordinary") -> str:

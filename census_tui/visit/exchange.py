@@ -93,6 +93,8 @@ class ExchangeMixin(SessionCore):
             returned=summary.returned,
             error=summary.error,
             refused=tuple(summary.refused_reasons),
+            remaining=summary.remaining,
+            clock_skew=summary.clock_skew,
         )
 
     def renew_login(self, password: str) -> None:
