@@ -213,6 +213,18 @@ COMMAND_EXITS: dict[str, tuple[tuple[ExitCode, str], ...]] = {
         ),
     ),
     "supervise samples": _SUPERVISE,
+    "supervise assign": (
+        *_SUPERVISE,
+        (
+            ExitCode.BAD_INPUT,
+            "no such dwelling, a bad range, or ids mixed with a range",
+        ),
+        (
+            ExitCode.CONFLICT,
+            "the current holder's device may hold work the server has not seen (--confirm"
+            " moves it anyway)",
+        ),
+    ),
     "demo": (
         (ExitCode.OK, "ended"),
         (ExitCode.NETWORK, "the training server could not be reached"),

@@ -93,6 +93,10 @@ BAD_ID = Msg("--decision-id 须为 UUID", "--decision-id must be a UUID")
 ONE_SIZE = Msg(
     "请给出 --percent（大于 0）或 --count 之一。", "Give one of --percent (above 0) and --count."
 )
+ONE_RANGE = Msg(
+    "请给出若干住户编号，或一个范围 首..尾（不可混用）。",
+    "Give dwelling ids, or one range FIRST..LAST (not both).",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,5 +438,59 @@ def register(app: typer.Typer) -> None:
         lang, data = _run(ctx, conn, lambda s: s.do(lambda a: a.samples()), as_json)
         if not as_json:
             view.samples(data, lang)
+
+    @group.command("assign")
+    def assign_cmd(
+        ctx: typer.Context,
+        dwellings: Annotated[
+            list[str],
+            typer.Argument(
+                help="Dwelling ids, or one range FIRST..LAST of an area (every dwelling between,"
+                " both included)."
+            ),
+        ],
+        to: Annotated[str, typer.Option("--to", help="The enumerator's account.")],
+        confirm: Annotated[
+            bool,
+            typer.Option(
+                "--confirm",
+                help="Move even when the enumerator's device may hold work not uploaded (it can"
+                " no longer be uploaded after the move).",
+            ),
+        ] = False,
+        as_json: JsonOpt = False,
+        profile: ProfileOpt = None,
+        server: ServerOpt = None,
+        account: AccountOpt = None,
+        ca_file: CaFileOpt = None,
+    ) -> None:
+        """分配、移交 / Give dwellings and their households to one of your enumerators; their
+        devices add or give them up at their next sync."""
+        from census_tui.sync.supervisor import new_id
+
+        conn = _conn(ctx, profile, server, account, ca_file)
+        ranged = [d.split("..", 1) for d in dwellings if ".." in d]
+        if ranged and len(dwellings) > 1:
+            with guarded(lang_of(ctx)):
+                raise BadInput(ONE_RANGE)
+        assign_id = new_id()
+
+        def call(s: Session) -> dict[str, Any]:
+            if ranged:
+                first, last = ranged[0]
+                return s.do(
+                    lambda a: a.assign(
+                        assign_uuid=assign_id, to=to, first=first, last=last, confirm=confirm
+                    )
+                )
+            return s.do(
+                lambda a: a.assign(
+                    assign_uuid=assign_id, to=to, dwelling_ids=dwellings, confirm=confirm
+                )
+            )
+
+        lang, data = _run(ctx, conn, call, as_json)
+        if not as_json:
+            view.allocation(data, lang)
 
     app.add_typer(group, name="supervise")

@@ -45,6 +45,14 @@ def register(app: typer.Typer) -> None:
         batch: Annotated[
             int, typer.Option("--batch", min=1, max=500, help="Items per request.")
         ] = 100,
+        full: Annotated[
+            bool,
+            typer.Option(
+                "--full",
+                help="Fetch everything the server has for the account (a spare or restored"
+                " device): areas, dwellings, uploaded cases and returns.",
+            ),
+        ] = False,
     ) -> None:
         """Upload completed work and fetch assignments and returns."""
         from census_tui.clock import SystemClock
@@ -56,6 +64,10 @@ def register(app: typer.Typer) -> None:
             name = pick_profile(profile)
             store = unlock(name, password(lang), clock=clock)
         try:
+            if full:
+                from census_tui.sync.engine import forget_cursors
+
+                forget_cursors(store)
             summary = _run(store, clock, lang, show=not as_json, batch=batch)
         finally:
             store.close()

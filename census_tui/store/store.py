@@ -30,6 +30,7 @@ from census_tui.store.lockout import Lockout
 from census_tui.store.lookups import LookupsMixin
 from census_tui.store.roster import RosterMixin
 from census_tui.store.supervision import SupervisionMixin
+from census_tui.store.transfer import TransferMixin
 
 DB_FILE = "census.db"
 ENVELOPE_FILE = "envelope.json"
@@ -41,7 +42,15 @@ def check_password_text(password: str) -> None:
         raise bad_value("password")
 
 
-class Store(CasesMixin, FieldworkMixin, JournalMixin, LookupsMixin, RosterMixin, SupervisionMixin):
+class Store(
+    CasesMixin,
+    FieldworkMixin,
+    JournalMixin,
+    LookupsMixin,
+    RosterMixin,
+    SupervisionMixin,
+    TransferMixin,
+):
     """An unlocked profile. Use as a context manager or call :meth:`close`."""
 
     def __init__(

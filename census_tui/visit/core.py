@@ -43,6 +43,13 @@ NOT_EDITABLE = Msg(
 )
 
 
+MOVED_AWAY = Msg(
+    "该户所在住户已移交给其他普查员：本机只保留查看，不能修改或上传；未上传的内容请联系普查指导员。",
+    "This household's dwelling was moved to another enumerator: it is kept here read-only and"
+    " cannot be changed or uploaded; for work not uploaded, contact your supervisor.",
+)
+
+
 def _local_tz() -> tzinfo:
     tz = datetime.now().astimezone().tzinfo
     assert tz is not None
@@ -140,11 +147,16 @@ class SessionCore:
     def _move(self, hh_uuid: str, dst: CaseState) -> None:
         """Change a case's state, if the lifecycle allows it (:class:`IllegalMove` otherwise)."""
         src = self._state(hh_uuid)
+        if self.store.is_withdrawn(hh_uuid):
+            raise ConflictError(MOVED_AWAY)
         self.store.set_state(hh_uuid, move(src, dst), actor=self.account)
 
     def _editable(self, hh_uuid: str) -> CaseState:
         """Make the case editable: any change after the self-check, the read-back or completion
-        sends it back to interviewing; a synced or approved case refuses (ConflictError)."""
+        sends it back to interviewing; a synced or approved case refuses (ConflictError), and
+        so does a case whose dwelling was moved to another enumerator (sync/transfer.py)."""
+        if self.store.is_withdrawn(hh_uuid):
+            raise ConflictError(MOVED_AWAY)
         state = self._state(hh_uuid)
         if state is CaseState.INTERVIEWING:
             return state

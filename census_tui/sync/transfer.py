@@ -1,0 +1,260 @@
+"""Work that moves between devices (issue 20 §2-§3, docs/protocol.md "Moving work"): whole
+cases received with ``GET /assignments`` and dwellings given up.
+
+**Receiving** (:func:`receive`, inside the pull's transaction, so the cursor moves with it): a
+case the server sends (moved to this enumerator, or every case they own when the cursor is 0:
+a new or restored device) is written as the server holds it, by :func:`take`: the latest
+revision's household, the revision number, the state (``uploaded`` → synced, ``returned``,
+``approved``), and the latest return as the usual ``supervisor_returned`` event, so the
+interview opens at the questions returned and the next completion uploads revision N+1 as
+the new owner. Revisions merge by number and cases by UUID, so a restore plus a full sync
+never makes a second copy: a device that has the same or a newer revision keeps its own; one
+that has an older revision with an upload still waiting keeps its own too (the upload will be
+answered ``conflict`` and stay, with the reason); otherwise the server's replaces it.
+
+**Giving up** (:func:`give_up`): a withdrawn dwelling's cases that the server already has
+(synced, returned or approved, nothing waiting in the outbox) are removed; any other case
+(being interviewed, completed and not acknowledged, or refused by the server) stays on the
+device read-only (the visit session refuses to change it, the sync does not send it), with
+its reason in the outbox, until the office recovers the device; :func:`tidy` removes such a
+case at a later sync once nothing of it waits. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from census_tui.errors import BadInput, CensusError
+from census_tui.store import Area, Dwelling, NotFound, Store
+from census_tui.sync.schema import BadAnswer, Review, _review_items, fields
+from census_tui.validation.household_json import HouseholdDocument, parse_document
+
+_log = logging.getLogger(__name__)
+"""Counts and ids only."""
+
+EVENT_RETURNED = "supervisor_returned"
+STATES = {"uploaded": "synced", "returned": "returned", "approved": "approved"}
+"""The server's review state of a case → its state on the device."""
+SETTLED = frozenset({"synced", "returned", "approved"})
+"""Device states in which the server holds everything of the case."""
+WITHDRAWN_REASON = "withdrawn: the dwelling was moved to another enumerator (kept on device)"
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedCase:
+    """A case ``GET /assignments`` hands to this device."""
+
+    case_uuid: str
+    dwelling_id: str
+    area_id: str
+    revision: int
+    state: str
+    document: HouseholdDocument
+    latest_return: Review | None
+    history: dict[str, list[Any]]
+
+
+def received_case(doc: Any) -> ReceivedCase:
+    """One entry of ``cases``, read strictly (:class:`BadAnswer` otherwise)."""
+    if not isinstance(doc, dict):
+        raise BadAnswer("case: not an object")
+    body = {k: v for k, v in doc.items() if k != "return"}
+    if "return" not in doc:
+        raise BadAnswer("case: missing return")
+    f = fields(
+        body,
+        {
+            "case_uuid": "str",
+            "dwelling_id": "str",
+            "area_id": "str",
+            "revision": "int",
+            "state": "str",
+            "household": "dict",
+            "history": "dict",
+        },
+        where="case",
+    )
+    if f["state"] not in STATES or f["revision"] < 0:
+        raise BadAnswer("case: state or revision")
+    try:
+        document = parse_document(f["household"], "$.household")
+    except BadInput:
+        raise BadAnswer("case: household") from None
+    hh = document.household
+    if (hh.uuid, hh.dwelling_id, hh.revision) != (f["case_uuid"], f["dwelling_id"], f["revision"]):
+        raise BadAnswer("case: household does not match its case")
+    latest = None
+    if doc["return"] is not None:
+        r = fields(
+            doc["return"],
+            {"revision": "int", "comment": "str", "at": "str", "items": "list"},
+            where="case return",
+        )
+        items = _review_items(r["items"])
+        latest = Review(f["case_uuid"], r["revision"], "returned", r["comment"], r["at"], items)
+    history = f["history"]
+    if not isinstance(history.get("outcomes"), list) or not all(
+        isinstance(v, list) for v in history.values()
+    ):
+        raise BadAnswer("case: history")
+    return ReceivedCase(
+        f["case_uuid"],
+        f["dwelling_id"],
+        f["area_id"],
+        f["revision"],
+        f["state"],
+        document,
+        latest,
+        history,
+    )
+
+
+def has_review_event(store: Store, review: Review, kind: str = EVENT_RETURNED) -> bool:
+    """Whether the device already logged this decision (the same revision and time)."""
+    return any(
+        isinstance(e.data, dict)
+        and e.data.get("revision") == review.revision
+        and e.data.get("at") == review.at
+        for e in store.events(review.case_uuid, kind=kind)
+    )
+
+
+def log_review(store: Store, review: Review, kind: str = EVENT_RETURNED) -> bool:
+    """Log a supervisor's decision as the usual event, once; whether it was new."""
+    if has_review_event(store, review, kind):
+        return False
+    store.log_event(
+        kind,
+        actor="supervisor",
+        household=review.case_uuid,
+        data={
+            "revision": review.revision,
+            "comment": review.comment,
+            "at": review.at,
+            "items": [list(i) for i in review.items],
+        },
+    )
+    return True
+
+
+def _place(store: Store, c: ReceivedCase) -> None:
+    """The case's dwelling (and area) on this device: one found on site by another device is
+    not in the listing, so it is added as found on site."""
+    try:
+        store.dwelling(c.dwelling_id)
+        return
+    except NotFound:
+        pass
+    if c.area_id not in {a.id for a in store.areas()}:
+        store.upsert_area(Area(c.area_id, ""))
+    store.upsert_dwelling(
+        Dwelling(
+            c.dwelling_id,
+            c.area_id,
+            added_on_site=True,
+            sort_key=c.dwelling_id,
+            form_id=c.document.household.form_id,
+        )
+    )
+
+
+def take(store: Store, c: ReceivedCase) -> bool:
+    """Write a received case unless this device's copy must win (see the module); whether
+    the server's copy was written."""
+    _place(store, c)
+    local = None
+    with contextlib.suppress(NotFound):
+        local = store.case(c.case_uuid)
+    written = False
+    if local is not None and local.revision >= c.revision:
+        if store.is_withdrawn(c.case_uuid):  # it came back to this enumerator
+            store.log_event("case_received", actor="sync", household=c.case_uuid, new=local.state)
+    elif local is not None and store.case_waiting(c.case_uuid):
+        store.log_event(
+            "case_received_kept",
+            actor="sync",
+            household=c.case_uuid,
+            data={"server_revision": c.revision, "revision": local.revision},
+        )
+    else:
+        rb = c.document.read_back
+        store.put_case(
+            c.document.household,
+            state=STATES[c.state],
+            completed_at=c.document.completed_at,
+            confirmed_by=None if rb is None else rb.respondent_name,
+            confirmed_at=None if rb is None else rb.at,
+        )
+        written = True
+    if c.latest_return is not None:
+        log_review(store, c.latest_return)
+    return written
+
+
+def _droppable(store: Store, case_uuid: str) -> bool:
+    """Whether the server holds everything this device has of the case."""
+    case = store.case(case_uuid)
+    if store.case_waiting(case_uuid):
+        return False
+    if case.state in SETTLED:
+        return True
+    hh = store.household(case_uuid)
+    return case.state == "listed" and not hh.persons and not hh.answers and not hh.deaths
+
+
+def give_up(store: Store, dwelling_id: str) -> tuple[int, int]:
+    """A dwelling moved away: remove what the server has, keep the rest read-only.
+    Returns (cases removed, cases kept read-only)."""
+    removed = kept = 0
+    for case in store.cases(dwelling_id):
+        if _droppable(store, case.uuid):
+            store.drop_case(case.uuid)
+            removed += 1
+        else:
+            if not store.is_withdrawn(case.uuid):
+                store.mark_withdrawn(case.uuid, dwelling_id)
+            kept += 1
+    store.drop_dwelling(dwelling_id)
+    return removed, kept
+
+
+def tidy(store: Store) -> int:
+    """Remove the read-only cases whose uploads are all settled; how many went."""
+    gone = 0
+    for case_uuid in store.withdrawn_cases():
+        with contextlib.suppress(NotFound):
+            dwelling = store.case(case_uuid).dwelling_id
+            if _droppable(store, case_uuid):
+                store.drop_case(case_uuid)
+                store.drop_dwelling(dwelling)
+                gone += 1
+    return gone
+
+
+def receive(store: Store, cases: tuple[ReceivedCase, ...], withdrawn: tuple[str, ...]) -> int:
+    """Apply the cases and withdrawn dwellings of one assignments answer (in the caller's
+    transaction); how many cases were written."""
+    written = 0
+    for c in cases:
+        try:
+            with store.transaction():  # a savepoint: one case that does not fit stays out
+                written += take(store, c)
+        except CensusError as exc:  # e.g. a person UUID this device holds in another case
+            _log.warning("transfer: case %s not stored (%s)", c.case_uuid, type(exc).__name__)
+            store.log_event("case_receive_failed", actor="sync", household=c.case_uuid)
+    kept = 0
+    for dwelling_id in withdrawn:
+        kept += give_up(store, dwelling_id)[1]
+    tidy(store)
+    if cases or withdrawn:
+        _log.info(
+            "transfer: %d cases received (%d written), %d dwellings withdrawn, %d kept read-only",
+            len(cases),
+            written,
+            len(withdrawn),
+            kept,
+        )
+    return written
