@@ -67,7 +67,8 @@ def progress(data: dict[str, Any], lang: Lang) -> None:
         for r in rows:
             name = str(r.get("account") or r.get("area_id"))
             counts = r["counts"]
-            states.add_row(name, str(counts["dwellings"]), *(str(counts[s]) for s in STATE_NAMES))
+            by_state = [str(counts.get(s, 0)) for s in STATE_NAMES]
+            states.add_row(name, str(counts["dwellings"]), *by_state)
             long = r["long_form"]
             cells = [str(r["households"]), str(r["persons"]), f"{long['done']}/{long['due']}"]
             if sync:
@@ -324,3 +325,25 @@ def samples(data: dict[str, Any], lang: Lang) -> None:
     for s in data["samples"]:
         out.print(_sample_line(s, lang))
         _cases(out, s["cases"], lang)
+
+
+def allocation(data: dict[str, Any], lang: Lang) -> None:
+    """What an allocation moved: per dwelling, from whom and with which cases."""
+    out = _console()
+    again = (
+        Msg("（此前已记录）", " (recorded before)")(lang) if data["status"] == "duplicate" else ""
+    )
+    out.print(
+        Msg("已分配给 {to}{again}", "Given to {to}{again}").format(to=data["to"], again=again)(lang)
+    )
+    for d in data["dwellings"]:
+        held = d["from"] or Msg("本小区普查员", "the area's enumerators")(lang)
+        line = Msg(
+            "  {dwelling}（原属 {held}）：{n} 户随之移交",
+            "  {dwelling} (was {held}): {n} case(s) moved with it",
+        ).format(dwelling=d["dwelling_id"], held=held, n=len(d["cases"]))(lang)
+        if not d["changed"]:
+            line = Msg("  {dwelling}：未变", "  {dwelling}: unchanged").format(
+                dwelling=d["dwelling_id"]
+            )(lang)
+        out.print(line)

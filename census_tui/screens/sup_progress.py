@@ -63,6 +63,7 @@ M_AREA_DETAIL = Msg(
 M_LONG = Msg(" · 长表 {done}/{due}", " · long form {done}/{due}")
 M_STALE_DETAIL = Msg(" !未同步超过 {h} 小时", " ! no sync for over {h} h")
 M_NEVER = Msg("从未同步", "never")
+M_NO_AREA = Msg("该普查员没有普查小区", "This enumerator has no area")
 AUTO_REFRESH_AFTER = 5 * 60
 """Seconds: a login shows the device's copy and, when it is older than this, updates it."""
 
@@ -111,6 +112,13 @@ class ProgressScreen(SupScreen):
         ("Enter", Msg("该普查员/小区的待审案例", "this enumerator's / area's cases to review")),
         ("v", Msg("审核队列(互查)", "review queue")),
         ("p", Msg("抽查与复核", "spot checks and re-visits")),
+        (
+            "g",
+            Msg(
+                "分配住户(该小区/该普查员的第一个小区)",
+                "assign dwellings (this area / the enumerator's first)",
+            ),
+        ),
         ("l", Msg("锁定", "lock now")),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -122,6 +130,7 @@ class ProgressScreen(SupScreen):
         Binding("s", "refresh", "refresh", show=False),
         Binding("v", "queue", "queue", show=False),
         Binding("p", "samples", "samples", show=False),
+        Binding("g", "assign", "assign", show=False),
         Binding("l", "lock", "lock", show=False),
     ]
 
@@ -422,6 +431,19 @@ class ProgressScreen(SupScreen):
         from census_tui.screens.sup_samples import SamplesScreen
 
         self.app.push_screen(SamplesScreen())
+
+    def action_assign(self) -> None:
+        """Moving dwellings (分配): the area under the cursor, or the enumerator's first."""
+        from census_tui.screens.sup_assign import AssignScreen
+
+        row = self._current()
+        if row is None:
+            return
+        areas = list(row.areas) if isinstance(row, EnumeratorProgress) else [row.area_id]
+        if not areas:
+            self.status(M_NO_AREA)
+            return
+        self.app.push_screen(AssignScreen(areas[0]))
 
     def action_lock(self) -> None:
         self.capp.lock_now()

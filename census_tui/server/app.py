@@ -6,7 +6,9 @@ reads and writes only the areas assigned to them, and only the cases they upload
 otherwise). The supervisor's routes (``supervisor.py``, added by :func:`make_app`) answer only
 the supervisor role, within its scope. The token is checked before a body is read; logins are
 throttled per account and per client address (429 with ``Retry-After``), counted in the
-database (``throttle.py``) so that every worker process shares the limits.
+database (``throttle.py``) so that every worker process shares the limits. The identity-code
+check (``verify.py``) is open, like ``/time`` and ``/info``: it answers anyone, throttled per
+client address.
 
 The event loop never waits on the database: every storage call runs in a worker thread
 (``run_in_threadpool``), one call per request where it can (a request's reads together), and
@@ -36,7 +38,7 @@ from starlette.routing import Route
 from census_tui.clock import iso
 from census_tui.errors import BadInput
 from census_tui.i18n import Msg
-from census_tui.server import checks
+from census_tui.server import checks, verify
 from census_tui.server.accounts import KDF_SLOTS, password_acceptable
 from census_tui.server.openapi import OPENAPI
 from census_tui.server.storage import (
@@ -59,6 +61,7 @@ from census_tui.server.wire import (
     clean_text,
     read_json,
 )
+from census_tui.sync.card_code import encode_key
 from census_tui.visit.outcomes import REPORTED_OUTCOMES
 
 T = TypeVar("T")
@@ -238,12 +241,20 @@ async def login(request: Request) -> Response:
         raise Refused(401, "bad_credentials", Msg("账号或密码错误", "wrong account or password"))
     await run_in_threadpool(lambda: throttle.forgive(attempt, clear=key))
     token, acc = found
-    areas, training, public_key = await run_in_threadpool(
-        lambda: (db.areas_of(acc.account), db.training, db.recovery_public_key())
+    keys: verify.CardKeys = request.app.state.card_keys
+    areas, training, public_key, card_key = await run_in_threadpool(
+        lambda: (
+            db.areas_of(acc.account),
+            db.training,
+            db.recovery_public_key(),
+            keys.for_login(acc.account) if acc.role == ENUMERATOR else None,
+        )
     )
     first = areas[0] if areas else None
+    extra = {} if card_key is None else {"card_key": encode_key(card_key)}
     return answer(
         {
+            **extra,
             "token": token,
             "account": acc.account,
             "must_change_password": acc.must_change,
@@ -297,7 +308,7 @@ async def password(request: Request) -> Response:
 
 
 @_guard
-async def verify(request: Request) -> Response:
+async def verify_real_name(request: Request) -> Response:
     acc = await _account(request, ready=False, role=None)
     name, id_number = _strings(await read_json(request, limit=SMALL_BODY), "name", "id_number")
     throttle = _throttle(request)
@@ -312,6 +323,31 @@ async def verify(request: Request) -> Response:
         )
     await run_in_threadpool(throttle.forgive, attempt)
     return answer({"verified": True})
+
+
+# -- the open identity-code check (server/verify.py) ------------------------------------------
+@_guard
+async def card_check(request: Request) -> Response:
+    """Does a code match a current enumerator card? JSON, or a page for a browser."""
+    db, throttle = _db(request), _throttle(request)
+    keys: verify.CardKeys = request.app.state.card_keys
+    page = verify.wants_html(request.headers.get("accept", ""))
+    try:
+        work_id, code = verify.parse(request.query_params)
+        checked, training = await run_in_threadpool(
+            lambda: (
+                verify.check(db, keys, throttle, _address(request), work_id, code),
+                db.training if page else False,
+            )
+        )
+        if checked.wait:
+            raise verify.throttled(checked.wait)
+    except Refused as refused:
+        if not page:
+            raise
+        training = await run_in_threadpool(lambda: db.training)
+        return verify.refused_page(refused, training=training)
+    return verify.page(checked, training=training) if page else verify.json_answer(checked)
 
 
 # -- the enumerator's area -------------------------------------------------------------------
@@ -330,8 +366,21 @@ def _assignments(db: Storage, acc: Account, since: int) -> dict[str, Any]:
         if r["seq"] > since
     ]
     own = [str(r["area_id"]) for r in rows]
-    dwellings = [_dwelling(r) for r in db.dwellings_since(own, since)]
-    return {"cursor": str(cursor), "areas": areas, "dwellings": dwellings}
+    # dwellings given to one enumerator (server/allocation_store.py): the caller's own, those
+    # moved away since the cursor, and the cases that came with them (docs/protocol.md)
+    got = db.handover(acc.account, own, since)
+    areas += [
+        {"area_id": r["area_id"], "name": r["name"], "training": bool(r["training"])}
+        for r in got.foreign_areas
+    ]
+    cases = [c for c in (db.case_export(u) for u in got.cases) if c is not None]
+    return {
+        "cursor": str(cursor),
+        "areas": areas,
+        "dwellings": [_dwelling(r) for r in got.dwellings],
+        "withdrawn": got.withdrawn,
+        "cases": cases,
+    }
 
 
 @_guard
@@ -349,7 +398,8 @@ def _dwelling(r: Any) -> dict[str, Any]:
 def _area_dwellings(db: Storage, acc: Account, area: str) -> list[dict[str, Any]] | None:
     if area not in _own_areas(db, acc):
         return None
-    return [_dwelling(r) for r in db.dwellings_since([area], 0)]
+    rows = db.dwellings_since([area], 0)
+    return [_dwelling(r) for r in rows if r["assigned_to"] in (None, acc.account)]
 
 
 @_guard
@@ -365,7 +415,7 @@ async def area_dwellings(request: Request) -> Response:
 def _returns(db: Storage, acc: Account, since: int) -> dict[str, Any]:
     """The answer of ``GET /returns`` (in a worker thread; the cursor first, as above)."""
     cursor = db.current_seq()
-    rows = db.reviews_since(_own_areas(db, acc), since)
+    rows = db.reviews_of_owner(acc.account, since)  # the caller's cases, wherever they are
     items = [
         {
             **{k: r[k] for k in ("case_uuid", "revision", "action", "comment", "at")},
@@ -392,12 +442,35 @@ class _Caller:
     acc: Account
     own: list[str]
     training: bool
+    clock_offset: int | None = None
+    """The device's clock offset sent with the upload (``X-Clock-Offset``), stored per row."""
 
 
-def _area_of(db: Storage, own: list[str], dwelling_id: str, t: Tx) -> str | None:
+CLOCK_OFFSET = re.compile(r"[+-]?[0-9]{1,10}")
+"""``X-Clock-Offset``: server minus device time in whole seconds, signed (docs/protocol.md)."""
+
+
+def _clock_offset(request: Request) -> int | None:
+    """The device's clock offset sent with an upload (None: an older client sent none); a
+    malformed one is 400, nothing stored."""
+    raw = request.headers.get("x-clock-offset")
+    if raw is None:
+        return None
+    if not CLOCK_OFFSET.fullmatch(raw.strip()):
+        raise Refused(
+            400, "bad_clock_offset", Msg("X-Clock-Offset 格式错误", "malformed X-Clock-Offset")
+        )
+    return int(raw)
+
+
+def _area_of(db: Storage, own: list[str], dwelling_id: str, t: Tx, *, account: str) -> str | None:
     """The dwelling's area if it is the caller's; a new dwelling is ``<own area>-<letters,
-    digits or _>`` (no dots, slashes or other areas' ids smuggled in)."""
-    area = db.dwelling_area(dwelling_id, t)
+    digits or _>`` (no dots, slashes or other areas' ids smuggled in). A dwelling a supervisor
+    gave to one enumerator (``assigned_to``) is that ``account``'s only, in whatever area."""
+    place = db.dwelling_place(dwelling_id, t)
+    area = None if place is None else place[0]
+    if place is not None and place[1] is not None:
+        return area if place[1] == account else None
     if area is None:
         area = next(
             (
@@ -434,7 +507,7 @@ def _one_household(db: Storage, who: _Caller, doc: Any, t: Tx, checked: Any) -> 
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     if len(payload.encode()) > checks.MAX_ITEM_BYTES:
         return {**base, "status": "invalid", "code": 413, "reason": "household too large"}
-    area = _area_of(db, who.own, doc["dwelling_id"], t)
+    area = _area_of(db, who.own, doc["dwelling_id"], t, account=who.acc.account)
     if area is None:
         return {**base, "status": "forbidden", "code": 403, "reason": "not your enumeration area"}
     if bool(doc.get("training", False)) != who.training:
@@ -465,6 +538,7 @@ def _one_household(db: Storage, who: _Caller, doc: Any, t: Tx, checked: Any) -> 
         training=bool(doc.get("training", False)),
         payload=payload,
         flags=checked.flags,
+        clock_offset=who.clock_offset,
     )
     if result.status == "forbidden":
         return {**base, "status": "forbidden", "code": 403, "reason": "not your case"}
@@ -497,10 +571,11 @@ def _store_all(
     docs: list[Any],
     one: Callable[..., dict[str, Any]],
     pre: Callable[[Any], Any] = lambda doc: None,
+    clock_offset: int | None = None,
 ) -> list[dict[str, Any]]:
     """Check and store every item in one transaction (run in a worker thread): what needs no
     database (``pre``: the logic checks) first, then the transaction, all or nothing."""
-    who = _Caller(acc, _own_areas(db, acc), db.training)
+    who = _Caller(acc, _own_areas(db, acc), db.training, clock_offset)
     ready = [pre(doc) for doc in docs]
     with db.tx() as t:
         return [one(db, who, doc, t, r) for doc, r in zip(docs, ready, strict=True)]
@@ -509,16 +584,19 @@ def _store_all(
 @_guard
 async def household(request: Request) -> Response:
     db, acc = _db(request), await _account(request)
+    offset = _clock_offset(request)
     body = await read_json(request)
-    result = (await run_in_threadpool(_store_all, db, acc, [body], _one_household, _logic))[0]
+    results = await run_in_threadpool(_store_all, db, acc, [body], _one_household, _logic, offset)
+    result = results[0]
     return answer(result, status=int(result["code"]))
 
 
 @_guard
 async def household_batch(request: Request) -> Response:
     db, acc = _db(request), await _account(request)
+    offset = _clock_offset(request)
     items = _items(await read_json(request))
-    results = await run_in_threadpool(_store_all, db, acc, items, _one_household, _logic)
+    results = await run_in_threadpool(_store_all, db, acc, items, _one_household, _logic, offset)
     return answer({"results": results})
 
 
@@ -548,7 +626,7 @@ def _one_outcome(db: Storage, who: _Caller, doc: Any, t: Tx, _: Any) -> dict[str
             "code": 422,
             "reason": "training data and real data are kept apart",
         }
-    area = _area_of(db, who.own, dw, t)
+    area = _area_of(db, who.own, dw, t, account=who.acc.account)
     if area is None:
         return {**base, "status": "forbidden", "code": 403, "reason": "not your enumeration area"}
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -562,6 +640,7 @@ def _one_outcome(db: Storage, who: _Caller, doc: Any, t: Tx, _: Any) -> dict[str
         account=who.acc.account,
         kind=str(kind),
         payload=payload,
+        clock_offset=who.clock_offset,
     )
     code = {"stored": 201, "duplicate": 200, "conflict": 409}[result.status]
     return {**base, "status": result.status, "code": code}
@@ -570,8 +649,11 @@ def _one_outcome(db: Storage, who: _Caller, doc: Any, t: Tx, _: Any) -> dict[str
 @_guard
 async def outcomes(request: Request) -> Response:
     db, acc = _db(request), await _account(request)
+    offset = _clock_offset(request)
     items = _items(await read_json(request))
-    results = await run_in_threadpool(_store_all, db, acc, items, _one_outcome)
+    results = await run_in_threadpool(
+        _store_all, db, acc, items, _one_outcome, lambda doc: None, offset
+    )
     return answer({"results": results})
 
 
@@ -594,7 +676,8 @@ ROUTES = [
     Route(f"{API}/login", login, methods=["POST"]),
     Route(f"{API}/logout", logout, methods=["POST"]),
     Route(f"{API}/password", password, methods=["POST"]),
-    Route(f"{API}/verify", verify, methods=["POST"]),
+    Route(f"{API}/verify", verify_real_name, methods=["POST"]),
+    Route(verify.PATH, card_check, methods=["GET"]),
     Route(f"{API}/assignments", assignments, methods=["GET"]),
     Route(f"{API}/areas/{{area_id}}/dwellings", area_dwellings, methods=["GET"]),
     Route(f"{API}/returns", returns, methods=["GET"]),
@@ -614,10 +697,12 @@ def make_app(db: Storage, *, close_on_shutdown: bool = False) -> Starlette:
         if close_on_shutdown:
             await run_in_threadpool(db.close)
 
+    from census_tui.server.allocation import ROUTES as ALLOCATION_ROUTES
+    from census_tui.server.events import ROUTES as EVENT_ROUTES
     from census_tui.server.supervisor import ROUTES as SUPERVISOR_ROUTES
 
     app = Starlette(
-        routes=[*ROUTES, *SUPERVISOR_ROUTES],
+        routes=[*ROUTES, *EVENT_ROUTES, *SUPERVISOR_ROUTES, *ALLOCATION_ROUTES],
         middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
         exception_handlers={404: not_found, 405: not_found},
         lifespan=lifespan,
@@ -625,4 +710,5 @@ def make_app(db: Storage, *, close_on_shutdown: bool = False) -> Starlette:
     app.state.db = db
     app.state.kdf_gate = None
     app.state.throttle = Throttle(db, window=FAIL_WINDOW)
+    app.state.card_keys = verify.CardKeys(db)
     return app

@@ -182,6 +182,67 @@ STEPS: tuple[Step, ...] = (
             "ALTER TABLE areas ADD COLUMN sample_seed BIGINT",
         ),
     ),
+    Step(
+        6,
+        "card_keys: the identity code's per-account nonce (issue 20 §5)",
+        (
+            # An account's card key is derived from the office's key file and this random
+            # nonce (server/verify.py); no row = none issued yet (made at the next login). A
+            # password reset or disabling the account deletes it: every earlier code fails.
+            "CREATE TABLE card_keys (account TEXT PRIMARY KEY REFERENCES accounts,"
+            " nonce TEXT NOT NULL)",
+            "CREATE INDEX accounts_work_id ON accounts (work_id)",
+        ),
+    ),
+    Step(
+        7,
+        "households.clock_offset, outcomes.clock_offset: the device's clock offset (issue 20 §6)",
+        (
+            # Seconds, server minus device, as the device measured it at the upload
+            # (X-Clock-Offset); NULL: an older client, or none measured.
+            "ALTER TABLE households ADD COLUMN clock_offset BIGINT",
+            "ALTER TABLE outcomes ADD COLUMN clock_offset BIGINT",
+        ),
+    ),
+    Step(
+        8,
+        "dwelling assignment, moves and case ownership transfers (issue 20 §1-§3)",
+        (
+            # NULL: the area's enumerators, as before; else the one enumerator it is given to
+            "ALTER TABLE dwellings ADD COLUMN assigned_to TEXT",
+            "CREATE INDEX dwellings_assigned_seq ON dwellings (assigned_to, seq)",
+            # the cursor and time of the case's last ownership transfer (0 / NULL: never moved)
+            "ALTER TABLE cases ADD COLUMN seq BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE cases ADD COLUMN moved_at TEXT",
+            "CREATE INDEX cases_account_seq ON cases (account, seq)",
+            "CREATE INDEX households_dwelling ON households (dwelling_id)",
+            # one row per dwelling an allocation changed; from_account NULL: the area's
+            "CREATE TABLE dwelling_moves (assign_uuid TEXT NOT NULL, dwelling_id TEXT NOT NULL,"
+            " supervisor TEXT NOT NULL, from_account TEXT, to_account TEXT NOT NULL,"
+            " cases INTEGER NOT NULL, confirmed INTEGER NOT NULL, at TEXT NOT NULL,"
+            " seq BIGINT NOT NULL, PRIMARY KEY (assign_uuid, dwelling_id))",
+            "CREATE INDEX dwelling_moves_from ON dwelling_moves (from_account, seq)",
+            "CREATE INDEX dwelling_moves_dwelling ON dwelling_moves (dwelling_id, seq)",
+            # the supervisor's allocation requests, keyed by the client's UUID (exactly once)
+            "CREATE TABLE allocations (assign_uuid TEXT PRIMARY KEY, supervisor TEXT NOT NULL,"
+            " sha256 TEXT NOT NULL, at TEXT NOT NULL, answer TEXT NOT NULL)",
+        ),
+    ),
+    Step(
+        9,
+        "events: the visit events devices upload (issue 20 §4, server/event_store.py)",
+        (
+            # One row per event a device uploaded, keyed by its UUID (a retried batch lands
+            # once); ``at`` is the device's time (ISO), ``clock_offset`` its offset at upload.
+            "CREATE TABLE events (event_uuid TEXT PRIMARY KEY, account TEXT NOT NULL,"
+            " area_id TEXT NOT NULL, dwelling_id TEXT NOT NULL, case_uuid TEXT NOT NULL,"
+            " person_uuid TEXT NOT NULL, item_id TEXT NOT NULL, kind TEXT NOT NULL,"
+            " at TEXT NOT NULL, payload TEXT NOT NULL, sha256 TEXT NOT NULL,"
+            " received TEXT NOT NULL, clock_offset BIGINT)",
+            "CREATE INDEX events_dwelling ON events (dwelling_id, at)",
+            "CREATE INDEX events_area_kind ON events (area_id, kind)",
+        ),
+    ),
 )
 LATEST = STEPS[-1].version
 

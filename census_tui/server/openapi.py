@@ -207,6 +207,18 @@ SCHEMAS: dict[str, Any] = {
             "max_batch": _INT,
             "fields": {"type": "array", "items": _STR},
             "server_revision": {**_INT, "description": "409 revision_moved: the newer revision"},
+            "unsynced": {
+                "type": "array",
+                "description": "409 unsynced_work: the dwellings whose holders may have work"
+                " the server does not have",
+                "items": _obj(
+                    {
+                        "dwelling_id": _STR,
+                        "accounts": {"type": "array", "items": _STR},
+                        "reasons": {"type": "array", "items": _STR},
+                    }
+                ),
+            },
         },
         description="every refusal: a code and the reason in Chinese and English",
     ),
@@ -253,9 +265,33 @@ SCHEMAS: dict[str, Any] = {
                 "type": "string",
                 "enum": ["enumerator", "supervisor"],
                 "description": "which screens the client opens (absent: enumerator)",
-            }
+            },
+            "card_key": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9+/]{43}=$",
+                "description": "an enumerator's card key (base64 of 32 bytes), from which the"
+                " device derives the day's identity code (GET /card-check); replaced by a"
+                " password reset or disabling the account. Absent for other roles.",
+            },
         },
     ),
+    "CardValid": _obj(
+        {
+            "valid": {"const": True},
+            "name": _STR,
+            "work_id": _STR,
+            "area_name": _STR,
+            "valid_from": _STR,
+            "valid_until": _STR,
+        },
+        description="the code matches a current enumerator card: only these fields",
+    ),
+    "CardNotValid": _obj(
+        {"valid": {"const": False}},
+        description="no match: a wrong code, an unknown work id, an expired, disabled or"
+        " reset card, another role (one answer for all)",
+    ),
+    "CardCheck": {"oneOf": [_ref("CardValid"), _ref("CardNotValid")]},
     "Ok": _obj({"ok": {"const": True}}),
     "Verified": _obj({"verified": {"const": True}}),
     "Area": _obj({"area_id": _STR, "name": _STR, "training": _BOOL}),
@@ -268,7 +304,67 @@ SCHEMAS: dict[str, Any] = {
             "cursor": {"type": "string", "pattern": CURSOR_PATTERN},
             "areas": {"type": "array", "items": _ref("Area")},
             "dwellings": {"type": "array", "items": _ref("Dwelling")},
-        }
+        },
+        {
+            "withdrawn": {
+                "type": "array",
+                "items": _STR,
+                "description": "dwellings moved away from the caller since the cursor (their"
+                " cases are given up on the device once nothing of them waits to upload)",
+            },
+            "cases": {
+                "type": "array",
+                "items": _ref("TransferredCase"),
+                "description": "whole cases of the caller's dwellings: every case the caller"
+                " owns for cursor 0 (a new device), else those moved to the caller since",
+            },
+        },
+    ),
+    "TransferredCase": _obj(
+        {
+            "case_uuid": _STR,
+            "dwelling_id": _STR,
+            "area_id": _STR,
+            "revision": {"type": "integer", "minimum": 0},
+            "state": {"enum": ["uploaded", "returned", "approved"]},
+            "household": {"type": "object", "description": "the latest revision as uploaded"},
+            "return": {
+                "oneOf": [
+                    {"type": "null"},
+                    _obj(
+                        {
+                            "revision": _INT,
+                            "comment": _STR,
+                            "at": _STR,
+                            "items": {"type": "array", "items": _ref("ReturnItem")},
+                        }
+                    ),
+                ],
+                "description": "the latest return of the case (null: never returned)",
+            },
+            "history": {
+                "type": "object",
+                "required": ["outcomes"],
+                "properties": {
+                    "outcomes": {
+                        "type": "array",
+                        "items": _obj(
+                            {
+                                "kind": _STR,
+                                "at": _STR,
+                                "attempts": {"type": "integer", "minimum": 0},
+                                "note": _STR,
+                            }
+                        ),
+                    }
+                },
+                "additionalProperties": {"type": "array"},
+                "description": "what the server has of the dwelling's visits: the outcomes"
+                " (and further lists of uploaded visit events)",
+            },
+        },
+        description="a case handed to the caller with its latest revision, its review state,"
+        ' its latest return and its visit history (docs/protocol.md "Moving work")',
     ),
     "AreaDwellings": _obj({"dwellings": {"type": "array", "items": _ref("Dwelling")}}),
     "ReturnItem": _obj(
@@ -412,6 +508,41 @@ def _op(
     return op
 
 
+_PAGE = {"text/html": {"schema": {"type": "string", "description": "a bilingual page"}}}
+
+
+def _card_check() -> dict[str, Any]:
+    """``GET /card-check``: open, throttled, and a page instead of JSON for a browser."""
+    op = _op(
+        "check an enumerator's identity code (no login): the card on a match, else"
+        ' {"valid": false}; 400 for a malformed work id or code; 429 after 30 failed checks'
+        " from the client's address in 15 minutes. A client preferring text/html (Accept) gets"
+        " the same answer as a bilingual page.",
+        "CardCheck",
+        auth=False,
+        errors=("400", "429"),
+    )
+    for status in ("200", "400", "429"):
+        op["responses"][status]["content"].update(_PAGE)
+    op["parameters"] = [
+        {
+            "name": "work_id",
+            "in": "query",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"},
+            "description": "the work ID on the card (证号)",
+        },
+        {
+            "name": "code",
+            "in": "query",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9]{8}$"},
+            "description": "the 8-digit code the enumerator shows (核验码)",
+        },
+    ]
+    return op
+
+
 _SINCE = [
     {
         "name": "since",
@@ -421,6 +552,24 @@ _SINCE = [
         "description": "cursor from the previous answer; absent, empty or 0 = everything",
     }
 ]
+
+
+_CLOCK_OFFSET = [
+    {
+        "name": "X-Clock-Offset",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string", "pattern": "^[+-]?[0-9]{1,10}$"},
+        "description": "the device's clock offset measured at this sync: server minus device"
+        " time, whole seconds, signed; stored with each row so that the times the device"
+        " recorded can be corrected (optional: older clients send none; malformed: 400)",
+    }
+]
+
+
+def _uploads(op: dict[str, Any]) -> dict[str, Any]:
+    """An upload route: it takes the device's clock offset header."""
+    return {**op, "parameters": _CLOCK_OFFSET}
 
 
 def _households_single() -> dict[str, Any]:
@@ -483,6 +632,7 @@ OPENAPI: dict[str, Any] = {
                 errors=("422", "429"),
             )
         },
+        "/api/v1/card-check": {"get": _card_check()},
         "/api/v1/assignments": {
             "get": {
                 **_op("areas and dwellings since a cursor", "Assignments", errors=("400", "403")),
@@ -517,22 +667,26 @@ OPENAPI: dict[str, Any] = {
                 "parameters": _SINCE,
             }
         },
-        "/api/v1/households": {"post": _households_single()},
+        "/api/v1/households": {"post": _uploads(_households_single())},
         "/api/v1/households/batch": {
-            "post": _op(
-                "upload several households, each answered individually",
-                "HouseholdResults",
-                body="HouseholdBatch",
-                errors=("403",),
+            "post": _uploads(
+                _op(
+                    "upload several households, each answered individually",
+                    "HouseholdResults",
+                    body="HouseholdBatch",
+                    errors=("403",),
+                )
             )
         },
         "/api/v1/outcomes": {
-            "post": _op(
-                "visit outcomes that are not interviews (refused, vacant, no contact), each"
-                " answered individually",
-                "OutcomeResults",
-                body="OutcomeBatch",
-                errors=("403",),
+            "post": _uploads(
+                _op(
+                    "visit outcomes that are not interviews (refused, vacant, no contact), each"
+                    " answered individually",
+                    "OutcomeResults",
+                    body="OutcomeBatch",
+                    errors=("403",),
+                )
             )
         },
     },
@@ -548,3 +702,14 @@ def _with_supervisor() -> None:
 
 
 _with_supervisor()
+
+
+def _with_events() -> None:
+    """Merge ``POST /events`` and its schemas (openapi_events.py) into the document."""
+    from census_tui.server import openapi_events as ev
+
+    SCHEMAS.update(ev.SCHEMAS)
+    OPENAPI["paths"].update(ev.PATHS)
+
+
+_with_events()

@@ -22,6 +22,8 @@ from census_tui.server.openapi import (
     _op,
     _ref,
 )
+from census_tui.server.openapi_events import CASE_FIELDS
+from census_tui.server.supervisor_store import PROGRESS_STATES
 
 MAX_COMMENT = 2000
 MAX_AREAS = 1000
@@ -29,13 +31,14 @@ MAX_PERSONS = 100
 MAX_COUNT = 10_000
 MAX_SEED = 2**63 - 1
 MAX_ITEMS = 50
+MAX_DWELLINGS = 1000
 
 _UUID = {"type": "string", "pattern": UUID_PATTERN}
 _COUNT = {"type": "integer", "minimum": 0}
 _STRS = {"type": "array", "items": _STR}
 _NULL_INT = {"type": ["integer", "null"]}
 _VALUE = {"type": ["integer", "string", "null"]}
-_STATES = ["to_visit", "uploaded", "returned", "approved", "refused", "vacant", "no_contact"]
+_STATES = list(PROGRESS_STATES)
 
 
 def _list(schema: dict[str, Any] | str) -> dict[str, Any]:
@@ -160,7 +163,83 @@ SCHEMAS: dict[str, Any] = {
         {"note": {"type": "string", "maxLength": MAX_COMMENT}},
         description="a re-visit's answers (二次入户核实); idempotent by revisit_uuid",
     ),
+    "AssignRequest": {
+        **_obj(
+            {"assign_uuid": _UUID, "to": {"type": "string", "minLength": 1, "maxLength": 64}},
+            {
+                "dwelling_ids": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_DWELLINGS,
+                    "items": {"type": "string", "minLength": 1, "maxLength": 64},
+                },
+                "first": {"type": "string", "minLength": 1, "maxLength": 64},
+                "last": {"type": "string", "minLength": 1, "maxLength": 64},
+                "confirm": {
+                    **_BOOL,
+                    "description": "move even when the holder may have work not uploaded",
+                },
+            },
+        ),
+        "oneOf": [{"required": ["dwelling_ids"]}, {"required": ["first", "last"]}],
+        "description": "give dwellings (a list, or the range first..last of one area) and"
+        " their cases to one of the caller's enumerators; idempotent by assign_uuid",
+    },
     # -- answers ----------------------------------------------------------------------------
+    "Allocation": _obj(
+        {
+            "status": {"enum": ["stored", "duplicate"]},
+            "assign_uuid": _STR,
+            "to": _STR,
+            "at": _STR,
+            "confirmed": _BOOL,
+            "dwellings": _list(
+                _obj(
+                    {
+                        "dwelling_id": _STR,
+                        "area_id": _STR,
+                        "from": {"type": ["string", "null"]},
+                        "changed": _BOOL,
+                        "cases": _STRS,
+                        "unsynced": _STRS,
+                    }
+                )
+            ),
+        },
+        description="stored 201; duplicate 200. Per dwelling: who held it (null: the area's"
+        " enumerators), whether anything changed, the cases whose owner changed, and the"
+        " reasons for unsynced work the caller confirmed",
+    ),
+    "HeldDwellings": _obj(
+        {
+            "server_time": _STR,
+            "area_id": _STR,
+            "name": _STR,
+            "enumerators": _STRS,
+            "dwellings": _list(
+                _obj(
+                    {
+                        "dwelling_id": _STR,
+                        "address": _STR,
+                        "area_id": _STR,
+                        "holder": {"type": ["string", "null"]},
+                        "cases": _list(
+                            _obj(
+                                {
+                                    "case_uuid": _STR,
+                                    "account": _STR,
+                                    "state": {"enum": ["uploaded", "returned", "approved"]},
+                                }
+                            )
+                        ),
+                    }
+                )
+            ),
+        },
+        description="one area of the caller's scope: each listed dwelling, who holds it (the"
+        " one enumerator it was given to; null: the area's enumerators) and its cases (owner,"
+        " review state of the latest revision)",
+    ),
     "Scope": _obj(
         {
             "account": _STR,
@@ -174,7 +253,8 @@ SCHEMAS: dict[str, Any] = {
         {"dwellings": _COUNT, **{s: _COUNT for s in _STATES}},
         description="dwellings by state: to_visit (nothing uploaded), uploaded (a household"
         " waiting for review), returned, approved (every household of the dwelling), refused,"
-        " vacant, no_contact (the last visit outcome, no household)",
+        " vacant, no_contact, appointment (the last visit outcome, no household),"
+        " in_progress (a case being interviewed on a device, by its uploaded events)",
     ),
     "Progress": _obj(
         {
@@ -279,6 +359,7 @@ SCHEMAS: dict[str, Any] = {
                 )
             ),
             "attempts": _list(_obj({"kind": _STR, "at": _STR, "attempts": _COUNT, "note": _STR})),
+            **CASE_FIELDS,
         }
     ),
     "Decision": _obj(
@@ -363,6 +444,25 @@ def _write(summary: str, ok: str, body: str, *, case: bool, no_case: bool = True
     return op
 
 
+def _assign() -> dict[str, Any]:
+    """``POST /supervisor/assign``: a write like the others, with its own refusals."""
+    op = _write(
+        "give dwellings and their cases to an enumerator (分配, 移交)",
+        "Allocation",
+        "AssignRequest",
+        case=False,
+    )
+    op["responses"]["404"] = _answer("404", "Error", "no_dwelling: a dwelling not listed")
+    op["responses"]["409"] = _answer(
+        "409",
+        "Error",
+        "id_reused, or unsynced_work (unsynced: the holder may have work not uploaded; send"
+        " confirm to move anyway)",
+    )
+    op["responses"]["422"] = _answer("422", "Error", "bad_range, or bad_text")
+    return op
+
+
 _BASE = "/api/v1/supervisor"
 PATHS: dict[str, Any] = {
     f"{_BASE}/scope": {"get": _read("the caller's enumerators and areas", "Scope")},
@@ -410,6 +510,25 @@ PATHS: dict[str, Any] = {
         )
     },
     f"{_BASE}/samples": {"get": _read("the caller's samples, newest first", "Samples")},
+    f"{_BASE}/assign": {"post": _assign()},
+    f"{_BASE}/dwellings": {
+        "get": {
+            **_op(
+                "one area's dwellings with who holds each and their cases (分配)",
+                "HeldDwellings",
+                errors=("400", "403"),
+            ),
+            "parameters": [
+                {
+                    "name": "area_id",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 64},
+                    "description": "an area of the caller's scope (else 403 not_in_scope)",
+                }
+            ],
+        }
+    },
     f"{_BASE}/revisits": {
         "post": _write(
             "a re-visit's key items (二次入户核实), answered with the differences",

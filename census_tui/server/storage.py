@@ -36,6 +36,7 @@ import json
 import math
 import os
 import re
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -49,6 +50,8 @@ from census_tui.errors import BadInput, StoreError
 from census_tui.i18n import Msg
 from census_tui.server import accounts as acc
 from census_tui.server import review as rv
+from census_tui.server.allocation_store import ALLOCATION_PATH, AllocationStore
+from census_tui.server.event_store import Q_AREA_EVENTS, Q_DWELLING_EVENTS, Q_EVENT
 from census_tui.server.migrations import LATEST, LEGACY_COLUMNS, STEPS, VERSION_TABLE, Dialect
 from census_tui.server.supervisor_store import Q_LAST_SYNC, SupervisorStore
 
@@ -205,6 +208,17 @@ Q_CASES_OF = "SELECT case_uuid FROM cases WHERE account = ? AND area_id = ?"
 Q_NTH_FAILURE = (
     "SELECT at FROM failed_attempts WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?"
 )
+Q_CARD_CHECK = (
+    "SELECT a.account, a.role, a.name, a.work_id, a.valid_from, a.valid_until, a.verified,"
+    " a.must_change, COALESCE(k.nonce, '') AS card_nonce,"
+    f" CASE WHEN SUBSTR(a.pw_hash, 1, {len(DISABLED_HASH)}) = ? THEN 1 ELSE 0 END AS disabled,"
+    " COALESCE((SELECT r.name FROM assignments s JOIN areas r ON r.area_id = s.area_id"
+    " WHERE s.account = a.account ORDER BY r.area_id LIMIT 1), '') AS area_name"
+    " FROM accounts a LEFT JOIN card_keys k ON k.account = a.account"
+    " WHERE a.work_id = ? ORDER BY a.account"
+)
+"""The accounts of a work id, for the open identity-code check (server/verify.py): what it
+needs to tell a current enumerator card, and the area name it answers with, in one read."""
 
 SYNC_PATH: dict[str, tuple[str, tuple[Any, ...]]] = {
     "session": (Q_SESSION, ("0" * 64,)),
@@ -219,6 +233,9 @@ SYNC_PATH: dict[str, tuple[str, tuple[Any, ...]]] = {
     "cases of an owner": (Q_CASES_OF, ("alice", "a1")),
     "failed logins of an account": (Q_NTH_FAILURE, ("account:alice", 1e9, 4)),
     "last sync of an account": (Q_LAST_SYNC, ("alice",)),
+    "cards of a work id (the open code check)": (Q_CARD_CHECK, (DISABLED_HASH, "PC-1")),
+    "an uploaded event": (Q_EVENT, ("e1",)),
+    **ALLOCATION_PATH,
 }
 """Every query a device's sync runs, with example arguments: each must use an index."""
 
@@ -240,11 +257,15 @@ TABLES = frozenset(
         "decisions",
         "spot_samples",
         "revisits",
+        "card_keys",
+        "dwelling_moves",
+        "allocations",
+        "events",
     }
 )
 
 
-class Storage(SupervisorStore, abc.ABC):
+class Storage(AllocationStore, SupervisorStore, abc.ABC):
     """The server's data: accounts, sessions, areas and dwellings, uploads, returns.
 
     A backend provides the connection handling (:meth:`_q`, :meth:`tx`), the cursor counter
@@ -642,6 +663,31 @@ class Storage(SupervisorStore, abc.ABC):
                 t.execute("UPDATE accounts SET verified = 1 WHERE account = ?", (account,))
         return ok
 
+    # -- the identity code's card keys (server/verify.py) ------------------------------------
+    def card_nonce(self, account: str) -> str:
+        """The account's card nonce, made now when it has none (its first login since the
+        office issued or replaced it). Two logins at once agree: the second keeps the first's."""
+        rows = self._q("SELECT nonce FROM card_keys WHERE account = ?", (account,))
+        if rows:
+            return str(rows[0][0])
+        with self.tx() as t:
+            t.execute(
+                "INSERT INTO card_keys (account, nonce) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (account, secrets.token_urlsafe(16)),
+            )
+            row = t.execute("SELECT nonce FROM card_keys WHERE account = ?", (account,)).fetchone()
+        return str(row[0])
+
+    def replace_card_key(self, t: Tx, account: str) -> None:
+        """Forget the account's card nonce (inside the admin's transaction ``t``): codes made
+        with the old key fail, and the next login makes a new one."""
+        t.execute("DELETE FROM card_keys WHERE account = ?", (account,))
+
+    def cards_of_work_id(self, work_id: str) -> list[Row]:
+        """Every account of ``work_id`` (at most one when the office's imports are used), with
+        its role, card, state, nonce, ``disabled`` flag and first area's name."""
+        return self._q(Q_CARD_CHECK, (DISABLED_HASH, work_id))
+
     def areas_of(self, account: str) -> list[Row]:
         return self._q(Q_AREAS_OF, (account,))
 
@@ -672,8 +718,12 @@ class Storage(SupervisorStore, abc.ABC):
         training: bool,
         payload: str,
         flags: list[str],
+        clock_offset: int | None = None,
     ) -> StoreResult:
         """Store one revision inside the caller's transaction; idempotent by (case, revision).
+        ``clock_offset``: server minus device time (s) as the device measured it at the sync
+        that sent the revision (the times inside the payload are the device's), None when the
+        device sent none; a duplicate keeps the first one.
 
         The case's owner row is read with a lock (PostgreSQL), so two uploads of one case
         from two processes take turns; a new case's owner is claimed only by an upload that is
@@ -706,8 +756,8 @@ class Storage(SupervisorStore, abc.ABC):
             return StoreResult("duplicate" if same == digest else "conflict", revision)
         cur = t.execute(
             "INSERT INTO households (case_uuid, revision, area_id, dwelling_id, account,"
-            " training, payload, sha256, flagged, flags, received)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            " training, payload, sha256, flagged, flags, received, clock_offset)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 case_uuid,
                 revision,
@@ -720,6 +770,7 @@ class Storage(SupervisorStore, abc.ABC):
                 int(bool(flags)),
                 ",".join(flags),
                 iso(self.clock.now()),
+                clock_offset,
             ),
         )
         return StoreResult("stored" if cur.rowcount == 1 else "duplicate", revision)
@@ -734,11 +785,15 @@ class Storage(SupervisorStore, abc.ABC):
         account: str,
         kind: str,
         payload: str,
+        clock_offset: int | None = None,
     ) -> StoreResult:
+        """Store one visit outcome; ``clock_offset`` (as for households): server minus device
+        time as the device measured it, None when it sent none."""
         digest = hashlib.sha256(payload.encode()).hexdigest()
         cur = t.execute(
             "INSERT INTO outcomes (outcome_uuid, dwelling_id, area_id, account, kind, payload,"
-            " sha256, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            " sha256, received, clock_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             (
                 outcome_uuid,
                 dwelling_id,
@@ -748,6 +803,7 @@ class Storage(SupervisorStore, abc.ABC):
                 payload,
                 digest,
                 iso(self.clock.now()),
+                clock_offset,
             ),
         )
         if cur.rowcount == 1:
@@ -835,6 +891,17 @@ class Storage(SupervisorStore, abc.ABC):
 
     def outcomes(self) -> list[Row]:
         return self._q("SELECT * FROM outcomes ORDER BY outcome_uuid")
+
+    # -- uploaded visit events (server/event_store.py) ----------------------------------------
+    def area_events(self, area_ids: Sequence[str]) -> list[Row]:
+        """The attempts and case states of the areas, in device time order (progress)."""
+        if not area_ids:
+            return []
+        return self._q(Q_AREA_EVENTS.format(marks=_marks(len(area_ids))), tuple(area_ids))
+
+    def dwelling_events(self, dwelling_id: str) -> list[Row]:
+        """Every event of one dwelling, in device time order (the case view)."""
+        return self._q(Q_DWELLING_EVENTS, (dwelling_id,))
 
     def rows(self, table: str) -> list[tuple[Any, ...]]:
         """Every row of one of the tables, in key order (tests compare before and after)."""

@@ -33,13 +33,15 @@ from starlette.routing import Route
 from census_tui.clock import iso
 from census_tui.errors import BadInput
 from census_tui.i18n import Msg
+from census_tui.server import event_store as es
 from census_tui.server import review as rv
 from census_tui.server import spotcheck
+from census_tui.server.allocation_store import visit_outcome
 from census_tui.server.app import API, _account, _db, _guard
 from census_tui.server.checks import _UUID
 from census_tui.server.compare import DEFAULT_COUNT_ITEMS, KEY_ITEMS, compare
 from census_tui.server.storage import Account, Row, Storage
-from census_tui.server.supervisor_store import AreaData, Written, digest
+from census_tui.server.supervisor_store import PROGRESS_STATES, AreaData, Written, digest
 from census_tui.server.wire import Refused, answer, ascii_digits, clean_text, read_json
 
 SUPERVISOR = "supervisor"
@@ -55,8 +57,7 @@ MAX_REVISION = 2**31 - 1
 DEFAULT_STALE_HOURS = 24
 MAX_STALE_HOURS = 8760
 LONG_FORM = "long2020"
-STATES = ("to_visit", "uploaded", "returned", "approved", "refused", "vacant", "no_contact")
-"""A dwelling's states in progress: ``uploaded`` is a household waiting for review."""
+STATES = PROGRESS_STATES
 
 NOT_IN_SCOPE = Msg("不在您指导的范围内", "not within your supervision")
 NO_CASE = Msg("服务器上没有这个户", "no such household on the server")
@@ -290,17 +291,24 @@ def _progress(db: Storage, sup: str, stale_hours: int) -> dict[str, Any]:
         area_of.setdefault(dw, str(h["area_id"]))  # a dwelling found on site
         cases.setdefault(dw, []).append(str(h["case_uuid"]))
         persons[str(h["case_uuid"])] = len(_persons(_doc(str(h["payload"]))))
-    outcome: dict[str, str] = {}
-    for o in sorted(data.outcomes, key=_visited):  # the last visit's outcome counts
-        outcome[str(o["dwelling_id"])] = str(o["kind"])
+    marks = es.progress_marks(db.area_events(sorted(sc.areas)))
+    visits = dict(marks.last_visit)  # dwelling -> (device time, kind); the last one counts
+    for o in sorted(data.outcomes, key=_visited):
+        seen = _visited(o)[0]
+        if seen >= visits.get(str(o["dwelling_id"]), ("", ""))[0]:
+            visits[str(o["dwelling_id"])] = (seen, str(o["kind"]))
         area_of.setdefault(str(o["dwelling_id"]), str(o["area_id"]))
+    for dw, area in marks.area_of.items():
+        area_of.setdefault(dw, area)
     state: dict[str, str] = {}
     for dw in area_of:
         mine = [states[c] for c in cases.get(dw, [])]
         if mine:
             state[dw] = next((s for s in ("returned", "uploaded") if s in mine), "approved")
+        elif dw in marks.in_progress:
+            state[dw] = "in_progress"
         else:
-            state[dw] = outcome.get(dw, "to_visit")
+            state[dw] = visits.get(dw, ("", "to_visit"))[1]
 
     def block(areas: Iterable[str]) -> dict[str, Any]:
         wanted = set(areas)
@@ -430,14 +438,7 @@ def _findings(doc: dict[str, Any], others: list[str]) -> list[dict[str, Any]]:
 
 
 def _attempt(row: Row) -> dict[str, Any]:
-    doc = _doc(str(row["payload"]))
-    attempts = doc.get("attempts")
-    return {
-        "kind": str(row["kind"]),
-        "at": str(doc.get("at") or row["received"]),
-        "attempts": attempts if isinstance(attempts, int) and not isinstance(attempts, bool) else 0,
-        "note": str(doc.get("note") or ""),
-    }
+    return visit_outcome(row)  # as a moved case's history shows it too
 
 
 def _case(db: Storage, sup: str, case: str) -> dict[str, Any]:
@@ -498,6 +499,7 @@ def _case(db: Storage, sup: str, case: str) -> dict[str, Any]:
             for r in rows["revisits"]
         ],
         "attempts": [_attempt(r) for r in rows["outcomes"]],
+        **es.case_history(db.dwelling_events(str(latest["dwelling_id"])), case),
     }
 
 

@@ -44,6 +44,21 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+PROGRESS_STATES = (
+    "to_visit",
+    "uploaded",
+    "returned",
+    "approved",
+    "refused",
+    "vacant",
+    "no_contact",
+    "appointment",
+    "in_progress",
+)
+"""A dwelling's states in progress: ``uploaded`` is a household waiting for review;
+``appointment`` and ``in_progress`` come from the events devices upload (event_store.py)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Scope:
     """A supervisor's enumerators (account, name, work id) and areas (area id -> the

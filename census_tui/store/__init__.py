@@ -70,6 +70,10 @@ from census_tui.store.records import (
 )
 from census_tui.store.store import DB_FILE, ENVELOPE_FILE, LOCKOUT_FILE, Store
 
+META_CARD_KEY = "card_key"
+"""Profile meta: the enumerator's card key from the login answer (base64), from which the
+identity code is derived (``census_tui/sync/card_code.py``); absent before such a login."""
+
 __all__ = [
     "DB_FILE",
     "DEFAULT_KDF",
@@ -77,6 +81,7 @@ __all__ = [
     "LOCKOUT_FILE",
     "META_ACCOUNT",
     "META_AREA",
+    "META_CARD_KEY",
     "META_ENUMERATOR_CARD",
     "META_ROLE",
     "META_SERVER_URL",

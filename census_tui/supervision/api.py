@@ -25,11 +25,15 @@ STATES: tuple[str, ...] = (
     "uploaded",
     "returned",
     "approved",
+    "appointment",
+    "in_progress",
     "refused",
     "vacant",
     "no_contact",
 )
-"""The dwelling states the server's progress counts (docs/protocol.md "Supervisor")."""
+"""The dwelling states the server's progress counts (docs/protocol.md "Supervisor"), the review's
+first (what a narrow screen shows before scrolling sideways): ``appointment`` and
+``in_progress`` come from the events devices upload (an older server sends neither: 0)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +256,60 @@ class RefreshOutcome:
     """Why the server could not be reached or answered (the cache is kept as it was)."""
 
 
+@dataclass(frozen=True, slots=True)
+class CaseHold:
+    """A case of a dwelling: who owns it on the server and its review state."""
+
+    case_uuid: str
+    account: str
+    state: str
+    """uploaded | returned | approved."""
+
+
+@dataclass(frozen=True, slots=True)
+class DwellingHold:
+    """A dwelling of an area and who holds it (分配)."""
+
+    dwelling_id: str
+    address: str
+    area_id: str
+    holder: str | None
+    """The one enumerator it was given to; None: the area's enumerators."""
+    cases: tuple[CaseHold, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AreaDwellings:
+    """One area's dwellings as the server answered just now (online only)."""
+
+    area_id: str
+    name: str
+    enumerators: tuple[str, ...]
+    dwellings: tuple[DwellingHold, ...]
+    fetched_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnsyncedDwelling:
+    """A dwelling whose holder may have work the server does not have."""
+
+    dwelling_id: str
+    accounts: tuple[str, ...]
+    reasons: tuple[Msg, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AssignResult:
+    """What became of a move: done (``moved``), or waiting for the supervisor's confirmation
+    (``unsynced`` not empty: nothing moved; ask, then assign again with ``confirm``)."""
+
+    moved: bool
+    message: Msg
+    changed: int = 0
+    """Dwellings whose holder changed."""
+    unsynced: tuple[UnsyncedDwelling, ...] = ()
+
+
 PHASE_SAVED = "saved"
 """Refresh phase: scope, progress, queue and samples are stored; the screens redraw them then,
 while the case details are still being fetched."""
@@ -309,6 +367,17 @@ class Supervision(Protocol):
         details; drop cached cases outside the scope. Network trouble: ``error`` set, the
         cache unchanged. An expired token: AuthError (the screen asks for the password and
         calls :meth:`renew_login`)."""
+        ...
+
+    def dwellings(self, area_id: str) -> AreaDwellings:
+        """Online only: one area's dwellings with who holds each (NetworkError with a clear
+        message offline)."""
+        ...
+
+    def assign(self, dwelling_ids: Sequence[str], to: str, confirm: bool = False) -> AssignResult:
+        """Online only: give the dwellings (and their cases) to the enumerator ``to``. Work
+        the server knows is not uploaded: ``unsynced`` set and nothing moved, unless
+        ``confirm``. Offline: NetworkError with a clear message."""
         ...
 
     def renew_login(self, password: str) -> None: ...

@@ -39,6 +39,8 @@ from census_tui.store.errors import NotFound
 from census_tui.supervision import views
 from census_tui.supervision.api import (
     PHASE_SAVED,
+    AreaDwellings,
+    AssignResult,
     CaseView,
     Decision,
     ItemRef,
@@ -113,6 +115,17 @@ REVISIT_QUEUED = Msg(
     "无法连接服务器：复查已保存在本机，下次同步时发送并比对。",
     "The server cannot be reached: the re-visit is saved on this device; it is sent and"
     " compared at the next sync.",
+)
+ONLINE_ONLY = Msg(
+    "分配住户须连接服务器:{why}",
+    "Moving dwellings needs the server: {why}",
+)
+MOVED = Msg(
+    "已移交 {n} 户给 {to}:普查员同步后生效。",
+    "{n} dwelling(s) moved to {to}: effective at the enumerators' next sync.",
+)
+MOVED_NONE = Msg(
+    "这些住户已归 {to},没有变化。", "These dwellings are {to}'s already: nothing changed."
 )
 REFUSED = Msg(
     "服务器拒绝了户 {case} 的{what}：{why}", "The server refused the {what} of {case}: {why}"
@@ -479,6 +492,46 @@ class SupervisorSession:
                 s = {**s, "cases": cases}
             samples.append(s)
         self._put_keeping_time("samples", {**snap.body, "samples": samples}, snap.fetched_at)
+
+    # --- allocation (online only) --------------------------------------------------------------
+
+    def dwellings(self, area_id: str) -> AreaDwellings:
+        try:
+            with self._api() as api:
+                body = api.dwellings(area_id)
+        except NetworkError as err:
+            raise NetworkError(
+                Msg(ONLINE_ONLY.zh.format(why=err.msg.zh), ONLINE_ONLY.en.format(why=err.msg.en))
+            ) from None
+        return views.area_dwellings(body, self.clock.now())
+
+    def assign(self, dwelling_ids: Sequence[str], to: str, confirm: bool = False) -> AssignResult:
+        from census_tui.sync.supervisor import UnsyncedWork, new_id
+
+        wanted = list(dict.fromkeys(dwelling_ids))
+        try:
+            with self._api() as api:
+                answer = api.assign(
+                    assign_uuid=new_id(), to=to, dwelling_ids=wanted, confirm=confirm
+                )
+        except UnsyncedWork as err:
+            _log.info("allocation of %d dwelling(s) needs confirming", len(wanted))
+            return AssignResult(False, err.msg, 0, views.unsynced(err.unsynced))
+        except NetworkError as err:
+            raise NetworkError(
+                Msg(ONLINE_ONLY.zh.format(why=err.msg.zh), ONLINE_ONLY.en.format(why=err.msg.en))
+            ) from None
+        changed = sum(
+            1 for d in answer.get("dwellings") or [] if isinstance(d, dict) and d.get("changed")
+        )
+        self.store.log_event(
+            "supervisor_assign",
+            actor=self.account,
+            data={"dwellings": len(wanted), "changed": changed, "confirmed": confirm},
+        )
+        _log.info("allocation: %d dwelling(s), %d changed", len(wanted), changed)
+        message = MOVED.format(n=changed, to=to) if changed else MOVED_NONE.format(to=to)
+        return AssignResult(True, message, changed)
 
     # --- refresh ---------------------------------------------------------------------------
 

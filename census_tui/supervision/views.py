@@ -20,11 +20,14 @@ from census_tui.model import HOUSEHOLD_SCOPE, Household, Value
 from census_tui.questionnaire.form import Form, FormError, Item, load_form
 from census_tui.supervision.api import STATES as PROGRESS_STATES
 from census_tui.supervision.api import (
+    AreaDwellings,
     AreaProgress,
+    CaseHold,
     CaseLine,
     CaseView,
     Confirmation,
     Difference,
+    DwellingHold,
     EnumeratorProgress,
     HistoryLine,
     ItemRef,
@@ -34,8 +37,18 @@ from census_tui.supervision.api import (
     Sample,
     SampleCase,
     Tally,
+    UnsyncedDwelling,
 )
-from census_tui.supervision.words import ACTIONS, KINDS, STATUS_NAMES, word_msg
+from census_tui.supervision.words import (
+    ACTIONS,
+    APPOINTMENT_STATUSES,
+    CHANNELS,
+    KINDS,
+    OUTCOMES,
+    STATUS_NAMES,
+    UNSYNCED_REASONS,
+    word_msg,
+)
 
 HOUSEHOLD = Msg("户", "Household")
 PERSON = Msg("第 {n} 人 {name}", "Person {n} {name}")
@@ -47,6 +60,18 @@ UPLOADED = Msg("上传第 {rev} 版{flags}", "revision {rev} uploaded{flags}")
 REVIEWED = Msg("{action}（{by}）{comment}{items}", "{action} ({by}) {comment}{items}")
 REVISITED = Msg("复查，{n} 处不同", "re-visit, {n} difference(s)")
 ATTEMPT = Msg("入户：{kind}（第 {n} 次）{note}", "visit: {kind} (attempt {n}) {note}")
+EV_ATTEMPT = Msg("入户：{outcome} {channel}", "visit: {outcome} {channel}")
+EV_APPOINTMENT = Msg("预约：{slot}（{channel}）", "appointment for {slot} ({channel})")
+EV_APPOINTMENT_STATUS = Msg("预约{status}", "appointment {status}")
+EV_IDENTITY = Msg("出示证件（勾选 {n}/{of}）", "identity shown ({n}/{of} checked)")
+EV_BY_PHONE = Msg("；电话登记", "; telephone registration")
+EV_PARADATA = Msg(
+    "录入：修改答案 {n} 次（{items} 项），{first} 至 {last}；备注 {notes}，确认 {conf}{phone}",
+    "interview: {n} answer changes ({items} items), {first} to {last}; notes {notes},"
+    " confirmations {conf}{phone}",
+)
+REPORTED_ELSEWHERE = ("refused", "vacant", "no_contact")
+"""Attempt outcomes the device also reports as visit outcomes (their own history lines)."""
 FINDING = Msg("{rule} [{status}] {where}{text}", "{rule} [{status}] {where}{text}")
 DIFF_PERSON = Msg("第 {n} 人", "person {n}")
 DIFF_REVISIT = Msg("复查第 {n} 人", "re-visit person {n}")
@@ -220,6 +245,48 @@ def area_accounts(scope: Any) -> dict[str, str]:
 def scope_areas(scope: Any) -> set[str]:
     d = scope if isinstance(scope, dict) else {}
     return {_s(a, "area_id") for a in _dicts(d.get("areas"))}
+
+
+# -- allocation ---------------------------------------------------------------------------------
+def area_dwellings(body: Any, fetched_at: datetime | None) -> AreaDwellings:
+    """``GET /supervisor/dwellings``: one area's dwellings, who holds each, their cases."""
+    d = body if isinstance(body, dict) else {}
+    dwellings = []
+    for x in _dicts(d.get("dwellings")):
+        holder = x.get("holder")
+        cases = tuple(
+            CaseHold(_s(c, "case_uuid"), _s(c, "account"), _s(c, "state"))
+            for c in _dicts(x.get("cases"))
+        )
+        dwellings.append(
+            DwellingHold(
+                _s(x, "dwelling_id"),
+                _s(x, "address"),
+                _s(x, "area_id"),
+                holder if isinstance(holder, str) else None,
+                cases,
+            )
+        )
+    return AreaDwellings(
+        _s(d, "area_id"),
+        _s(d, "name"),
+        _strs(d.get("enumerators")),
+        tuple(dwellings),
+        fetched_at,
+    )
+
+
+def unsynced(blocked: Iterable[Any]) -> tuple[UnsyncedDwelling, ...]:
+    """A 409 ``unsynced_work``'s list: each dwelling, its holders and the reasons in words."""
+    return tuple(
+        UnsyncedDwelling(
+            _s(b, "dwelling_id"),
+            _strs(b.get("accounts")),
+            tuple(word_msg(UNSYNCED_REASONS, r) for r in _strs(b.get("reasons"))),
+        )
+        for b in blocked
+        if isinstance(b, dict)
+    )
 
 
 # -- re-visit --------------------------------------------------------------------------------------
@@ -438,8 +505,64 @@ def _history(body: Mapping[str, Any], numbers: Mapping[str, int]) -> list[Histor
         at = _s(a, "at")
         text = ATTEMPT.format(kind=_s(a, "kind"), n=_i(a, "attempts"), note=_s(a, "note"))
         lines.append((at, HistoryLine(when(at), None, Msg(text.zh.strip(), text.en.strip()))))
+    lines += _event_lines(body)
     lines.sort(key=lambda x: x[0])
     return [h for _, h in lines]
+
+
+def _joined(template: Msg, **parts: Msg | str | int) -> Msg:
+    """``template`` filled in each language (a part may itself be bilingual)."""
+
+    def one(lang: str) -> str:
+        fill = {k: (getattr(v, lang) if isinstance(v, Msg) else v) for k, v in parts.items()}
+        return str(getattr(template, lang).format(**fill)).strip()
+
+    return Msg(one("zh"), one("en"))
+
+
+def _event_lines(body: Mapping[str, Any]) -> list[tuple[str, HistoryLine]]:
+    """History lines of the events the device uploaded (``history``; attempts whose outcome
+    also came as a visit outcome are left to those lines) and one line summing up the
+    interview's paradata."""
+    out: list[tuple[str, HistoryLine]] = []
+    for e in _dicts(body.get("history")):
+        at, kind = _s(e, "at"), _s(e, "kind")
+        data = e.get("data") if isinstance(e.get("data"), dict) else {}
+        assert isinstance(data, dict)
+        channel = word_msg(CHANNELS, _s(data, "channel")) if _s(data, "channel") else Msg("", "")
+        if kind == "attempt" and _s(data, "outcome") not in REPORTED_ELSEWHERE:
+            outcome = word_msg(OUTCOMES, _s(data, "outcome"))
+            text = _joined(EV_ATTEMPT, outcome=outcome, channel=channel)
+        elif kind == "appointment":
+            slot = _s(data, "scheduled_at")[:16].replace("T", " ")
+            text = _joined(EV_APPOINTMENT, slot=slot, channel=channel)
+        elif kind == "appointment_status":
+            status = word_msg(APPOINTMENT_STATUSES, _s(data, "status"))
+            text = _joined(EV_APPOINTMENT_STATUS, status=status)
+        elif kind == "identity_shown":
+            ticks = data.get("checklist") if isinstance(data.get("checklist"), dict) else {}
+            assert isinstance(ticks, dict)
+            n = sum(1 for v in ticks.values() if v is True)
+            text = _joined(EV_IDENTITY, n=n, of=len(ticks))
+        else:
+            continue
+        out.append((at, HistoryLine(when(at), None, text)))
+    p = body.get("paradata")
+    if isinstance(p, dict) and (_i(p, "answer_changes") or p.get("phone_registration")):
+        last = _s(p, "last_change")
+        phone = EV_BY_PHONE if p.get("phone_registration") is True else Msg("", "")
+        text = _joined(
+            EV_PARADATA,
+            n=_i(p, "answer_changes"),
+            items=_i(p, "items_changed"),
+            first=_s(p, "first_change")[:16].replace("T", " "),
+            last=last[:16].replace("T", " "),
+            notes=_i(p, "notes"),
+            conf=_i(p, "confirmations"),
+            phone=phone,
+        )
+        out.append((last or "~", HistoryLine(when(last), None, text)))
+    return out
 
 
 def case(body: Any, fetched_at: datetime | None, pending: str = "") -> CaseView:

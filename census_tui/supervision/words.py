@@ -11,6 +11,8 @@ STATE_NAMES: dict[str, Msg] = {
     "uploaded": Msg("待审", "await"),
     "returned": Msg("退回", "ret"),
     "approved": Msg("通过", "appr"),
+    "appointment": Msg("预约", "appt"),
+    "in_progress": Msg("在访", "busy"),
     "refused": Msg("拒访", "ref"),
     "vacant": Msg("空户", "vac"),
     "no_contact": Msg("未遇", "n/c"),
@@ -21,6 +23,8 @@ STATE_LONG: dict[str, Msg] = {
     "uploaded": Msg("待审核", "awaiting review"),
     "returned": Msg("已退回", "returned"),
     "approved": Msg("已通过", "approved"),
+    "appointment": Msg("已预约", "appointment"),
+    "in_progress": Msg("登记中", "in progress"),
     "refused": Msg("拒访", "refused"),
     "vacant": Msg("空户", "vacant"),
     "no_contact": Msg("未遇", "no contact"),
@@ -44,11 +48,38 @@ KINDS: dict[str, Msg] = {
     "extra": Msg("复核新增", "found only now"),
 }
 """The kinds of difference a re-visit finds (:class:`~census_tui.supervision.api.Difference`)."""
+OUTCOMES: dict[str, Msg] = {
+    "no_contact": Msg("未遇", "no contact"),
+    "appointment": Msg("已预约", "appointment booked"),
+    "phone_registration": Msg("电话登记", "telephone registration"),
+    "refused": Msg("拒访", "refused"),
+    "vacant": Msg("空户", "vacant"),
+    "not_residential": Msg("非住宅", "not residential"),
+}
+"""A visit attempt's outcome in the events a device uploads (as visit/outcomes.py names them)."""
+CHANNELS: dict[str, Msg] = {
+    "phone": Msg("电话", "phone"),
+    "wechat": Msg("微信", "WeChat"),
+    "in_person": Msg("当面", "in person"),
+}
+APPOINTMENT_STATUSES: dict[str, Msg] = {
+    "booked": Msg("已约", "booked"),
+    "rebooked": Msg("已改约", "rebooked"),
+    "kept": Msg("已如约", "kept"),
+    "missed": Msg("未如约", "missed"),
+    "cancelled": Msg("已取消", "cancelled"),
+}
 PENDING: dict[str, Msg] = {
     "approve": Msg("待发送：通过", "to send: approve"),
     "return": Msg("待发送：退回", "to send: return"),
 }
 """A decision made on this device and not yet sent (``QueueRow.pending``)."""
+
+UNSYNCED_REASONS: dict[str, Msg] = {
+    "returned_not_uploaded": Msg("退回后未再上传", "returned, not uploaded again"),
+    "visit_after_upload": Msg("上传后又有走访记录", "a visit reported after the upload"),
+}
+"""Why the server thinks work on a device is not uploaded (a move asks to confirm)."""
 
 
 def word(table: dict[str, Msg], key: str, lang: Lang) -> str:

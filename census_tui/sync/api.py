@@ -17,6 +17,9 @@ from census_tui.sync import schema
 from census_tui.sync.transport import Answer, ApiClient
 
 V1 = "/api/v1"
+CLOCK_OFFSET_HEADER = "X-Clock-Offset"
+"""The device's measured clock offset (server minus device, whole seconds, signed), sent with
+uploads (docs/protocol.md "Clock offset")."""
 T = TypeVar("T")
 
 
@@ -45,6 +48,10 @@ class SyncApi(ApiClient):
 
         self.call(method, path, check=check, **kw)
         return box[-1]
+
+    def report_clock_offset(self, seconds: int) -> None:
+        """Send ``seconds`` (server minus device) with every call from now on."""
+        self._http.headers[CLOCK_OFFSET_HEADER] = f"{seconds:+d}"
 
     def info(self) -> schema.ServerInfo:
         return self._get(schema.server_info, "GET", f"{V1}/info")
@@ -97,6 +104,18 @@ class SyncApi(ApiClient):
             f"{V1}/households/batch",
             raw_json=join_items(payloads),
         )
+
+    def push_events(self, body: bytes, count: int) -> list[schema.ItemResult] | None:
+        """Upload one chunk of events (``{"items": [...]}``, ``count`` of them); None when
+        the server has no ``/events`` route yet (404: a server older than the route)."""
+        box: list[list[schema.ItemResult]] = []
+
+        def check(answer: Answer) -> None:
+            if answer.status == 200:
+                box.append(schema.batch_results(answer.body, count))
+
+        self.call("POST", f"{V1}/events", raw_json=body, accept=(200, 404), check=check)
+        return box[-1] if box else None
 
     def push_outcomes(self, payloads: list[bytes]) -> list[schema.ItemResult]:
         return self._get(

@@ -20,9 +20,10 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from census_tui.clock import Clock
+from census_tui.clock import Clock, iso, parse_iso
 from census_tui.errors import AuthError, CensusError, ConflictError, NoProfile
 from census_tui.exitcodes import ExitCode
 from census_tui.i18n import Msg
@@ -37,8 +38,11 @@ from census_tui.store import (
     OutboxItem,
     Store,
 )
+from census_tui.sync import events as ev
 from census_tui.sync import messages as m
+from census_tui.sync import transfer
 from census_tui.sync.api import SyncApi
+from census_tui.sync.auto import META_CLOCK_SKEW, META_CLOCK_SKEW_AT, SKEW_LIMIT_S
 from census_tui.sync.pins import META_CA_FILE as META_CA_FILE  # re-exported
 from census_tui.sync.pins import pinned_ca
 from census_tui.sync.schema import BadAnswer, ItemResult, ServerInfo
@@ -84,6 +88,11 @@ class SyncSummary:
     error: Msg | None = None
     exit_code: ExitCode = ExitCode.OK
     refused_reasons: list[str] = field(default_factory=list)
+    clock_skew: int | None = None
+    """Server time minus device time (s) measured by this run; None when not reached."""
+    events: int = 0
+    """Visit events the server acknowledged (sync/events.py; not counted in sent/acked,
+    which count households and outcomes)."""
 
     @property
     def result(self) -> str:
@@ -105,7 +114,19 @@ class SyncSummary:
             "remaining": self.remaining,
             "error": None if self.error is None else {"zh": self.error.zh, "en": self.error.en},
             "refused_reasons": self.refused_reasons[:20],
+            "clock_skew_s": self.clock_skew,
+            "events": self.events,
         }
+
+
+def forget_cursors(store: Store) -> None:
+    """Make the next run fetch everything the server has for the account (``census-tui sync
+    --full``, a new or restored device): areas, dwellings, every case owned with its latest
+    revision, history and return (docs/protocol.md "Moving work"). Nothing local is lost:
+    cases merge by UUID and revision (sync/transfer.py)."""
+    with store.transaction():
+        store.set_meta(META_ASSIGNMENTS_CURSOR, None)
+        store.set_meta(META_RETURNS_CURSOR, None)
 
 
 def sync_store(
@@ -158,7 +179,9 @@ def run_sync(
     api.start_deadline()
     try:
         report(SyncProgress(0, 1, "check"))
+        before = api.clock.now()
         info = api.info()
+        summary.clock_skew = _measure_skew(store, api, info, before)
         _check_training(store, info)
         _push(store, api, summary, report, min(batch_size, info.max_batch), cancel)
         if cancel is None or not cancel.is_set():
@@ -194,6 +217,25 @@ def run_sync(
     return summary
 
 
+def _measure_skew(store: Store, api: SyncApi, info: ServerInfo, before: datetime) -> int | None:
+    """The device clock's offset from the server's (server minus device, whole seconds: the
+    server's time is given to the second), against the middle of the ``/info`` call; kept in
+    the profile for the dashboard and sent with every upload of this run
+    (``X-Clock-Offset``) so that the server can correct the times the device recorded."""
+    after = api.clock.now()
+    try:
+        server = parse_iso(info.server_time)
+    except ValueError:
+        return None
+    skew = round((server - (before + (after - before) / 2)).total_seconds())
+    store.set_meta(META_CLOCK_SKEW, str(skew))
+    store.set_meta(META_CLOCK_SKEW_AT, iso(after))
+    api.report_clock_offset(skew)
+    if abs(skew) > SKEW_LIMIT_S:
+        _log.warning("device clock offset %+d s (beyond %d s)", skew, SKEW_LIMIT_S)
+    return skew
+
+
 def _check_training(store: Store, info: ServerInfo) -> None:
     profile_training = store.get_meta(META_TRAINING) == "1"
     if profile_training and not info.training:
@@ -221,6 +263,7 @@ def _push(
     cancel: threading.Event | None,
 ) -> None:
     skip: set[int] = set()
+    ev.export_events(store)
     total = store.outbox_depth()
     report(SyncProgress(0, total, "push"))
     while cancel is None or not cancel.is_set():
@@ -235,7 +278,9 @@ def _push(
             group = []
             for item in (i for i in items if i.kind == kind):
                 flag = _payload_training(item)
-                if flag is not None and flag != (store.get_meta(META_TRAINING) == "1"):
+                if kind == KIND_HOUSEHOLD and store.is_withdrawn(item.case_uuid):
+                    _refuse(store, summary, skip, item, transfer.WITHDRAWN_REASON)
+                elif flag is not None and flag != (store.get_meta(META_TRAINING) == "1"):
                     _refuse(store, summary, skip, item, "training_mismatch (kept on device)")
                 else:
                     group.append(item)
@@ -243,10 +288,32 @@ def _push(
                 results = send([i.payload for i in group])
                 summary.sent += len(group)
                 _settle(store, summary, skip, group, results, kind)
+        for item in (i for i in items if i.kind == ev.KIND_EVENTS):
+            _push_events(store, api, summary, skip, item)
         for item in items:
-            if item.kind not in (KIND_HOUSEHOLD, KIND_OUTCOME):
+            if item.kind not in (KIND_HOUSEHOLD, KIND_OUTCOME, ev.KIND_EVENTS):
                 _refuse(store, summary, skip, item, f"unknown outbox kind {item.kind[:20]!r}")
         report(SyncProgress(summary.acked + len(skip), total, "push"))
+
+
+def _push_events(
+    store: Store, api: SyncApi, summary: SyncSummary, skip: set[int], item: OutboxItem
+) -> None:
+    """Send one chunk of events (sync/events.py); what the server refused stays, with why."""
+    events = ev.chunk_events(item)
+    if not events:
+        _refuse(store, summary, skip, item, "events: unreadable chunk (kept on device)")
+        return
+    results = api.push_events(item.payload, len(events))
+    if results is None:
+        _refuse(store, summary, skip, item, "events: the server takes no events yet (kept)")
+        return
+    waiting, reasons = ev.settle_chunk(store, item, events, results)
+    summary.events += sum(1 for r in results if r.acked)
+    if waiting:
+        skip.update(waiting)
+        summary.refused += 1
+        summary.refused_reasons.extend(reasons)
 
 
 def _settle(
@@ -318,6 +385,7 @@ def _pull_assignments(store: Store, api: SyncApi) -> int:
                 )
             if answer.areas and not store.get_meta(META_AREA):
                 store.set_meta(META_AREA, answer.areas[0].area_id)
+            transfer.receive(store, answer.cases, answer.withdrawn)  # work that moved
             store.set_meta(META_ASSIGNMENTS_CURSOR, answer.cursor)
     except CensusError as exc:
         if isinstance(exc, AuthError):
@@ -332,17 +400,8 @@ def _pull_returns(store: Store, api: SyncApi) -> int:
     with store.transaction():
         for r in answer.returns:
             event = EVENT_RETURNED if r.action == "returned" else EVENT_APPROVED
-            store.log_event(
-                event,
-                actor="supervisor",
-                household=r.case_uuid,
-                data={
-                    "revision": r.revision,
-                    "comment": r.comment,
-                    "at": r.at,
-                    "items": [list(i) for i in r.items],
-                },
-            )
+            if not transfer.log_review(store, r, event):  # came with a moved case already
+                continue
             try:
                 case = store.case(r.case_uuid)
             except NotFound:

@@ -29,6 +29,7 @@ from census_tui.i18n import Msg
 from census_tui.store import (
     META_ACCOUNT,
     META_AREA,
+    META_CARD_KEY,
     META_ENUMERATOR_CARD,
     META_ROLE,
     META_SERVER_URL,
@@ -165,13 +166,16 @@ def profile_name(account: str) -> str:
 
 
 def save_login(store: Store, url: str, answer: LoginAnswer) -> None:
-    """Token, server, card and role into the encrypted store (meta). Not the training flag nor the
-    pins: those are set once, at the first login (:meth:`FirstLogin.finish`)."""
+    """Token, server, card, card key and role into the encrypted store (meta). Not the training
+    flag nor the pins: those are set once, at the first login (:meth:`FirstLogin.finish`)."""
     store.set_meta(META_ACCOUNT, answer.account)
     store.set_meta(META_SERVER_URL, url)
     store.set_meta(META_TOKEN, answer.token)
     store.set_meta(META_ENUMERATOR_CARD, json.dumps(answer.card.to_dict(), ensure_ascii=False))
     store.set_meta(META_ROLE, answer.role)
+    # the identity code's key: replaced by each login's; none in the answer (another role, an
+    # older server) leaves none, so the device never shows a code the server would not accept
+    store.set_meta(META_CARD_KEY, answer.card_key or None)
     if answer.card.area_id and not store.get_meta(META_AREA):
         store.set_meta(META_AREA, answer.card.area_id)
 

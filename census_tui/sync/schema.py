@@ -15,6 +15,7 @@ from typing import Any
 from census_tui.errors import NetworkError
 from census_tui.i18n import Msg
 from census_tui.sync import messages as m
+from census_tui.sync.card_code import decode_key
 
 
 class BadAnswer(NetworkError):
@@ -127,6 +128,9 @@ class LoginAnswer:
     card: Card
     role: str = "enumerator"
     """``enumerator`` or ``supervisor`` (absent in an older server's answer: enumerator)."""
+    card_key: str = ""
+    """An enumerator's card key (base64 of 32 bytes) for the identity code
+    (``sync/card_code.py``); "" when absent (another role, an older server)."""
 
 
 ROLES = ("enumerator", "supervisor")
@@ -144,7 +148,7 @@ def login_answer(doc: Any) -> LoginAnswer:
             "recovery_public_key": "str",
             "card": "dict",
         },
-        {"role": "str"},
+        {"role": "str", "card_key": "str"},
         where="login",
     )
     if not d["token"]:
@@ -152,6 +156,9 @@ def login_answer(doc: Any) -> LoginAnswer:
     role = d.get("role", "enumerator")
     if role not in ROLES:
         raise BadAnswer("login: role")
+    card_key = d.get("card_key", "")
+    if "card_key" in d and decode_key(card_key) is None:
+        raise BadAnswer("login: card_key")
     return LoginAnswer(
         d["token"],
         d["account"],
@@ -161,6 +168,7 @@ def login_answer(doc: Any) -> LoginAnswer:
         d["recovery_public_key"],
         card(d["card"]),
         role,
+        card_key,
     )
 
 
@@ -208,16 +216,31 @@ class Assignments:
     cursor: str
     areas: list[AreaInfo]
     dwellings: list[DwellingInfo]
+    withdrawn: tuple[str, ...] = ()
+    """Dwellings moved away from this enumerator since the cursor (optional field)."""
+    cases: tuple[Any, ...] = ()
+    """Whole cases handed to this device, read strictly by ``sync/transfer.py``."""
 
 
 def assignments(doc: Any) -> Assignments:
-    d = fields(doc, {"cursor": "str", "areas": "list", "dwellings": "list"}, where="assignments")
+    d = fields(
+        doc,
+        {"cursor": "str", "areas": "list", "dwellings": "list"},
+        {"withdrawn": "list", "cases": "list"},
+        where="assignments",
+    )
     areas = [
         AreaInfo(**fields(a, {"area_id": "str", "name": "str", "training": "bool"}, where="area"))
         for a in d["areas"]
     ]
     dwellings = [dwelling_info(w) for w in d["dwellings"]]
-    return Assignments(_cursor(d["cursor"]), areas, dwellings)
+    withdrawn = d.get("withdrawn", [])
+    if not all(isinstance(w, str) and 0 < len(w) <= 64 for w in withdrawn):
+        raise BadAnswer("assignments: withdrawn")
+    from census_tui.sync.transfer import received_case  # its reader, kept with its use
+
+    cases = tuple(received_case(c) for c in d.get("cases", []))
+    return Assignments(_cursor(d["cursor"]), areas, dwellings, tuple(withdrawn), cases)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +320,8 @@ class ItemResult:
     status: str
     code: int
     key: str
-    """case_uuid (households) or outcome_uuid (outcomes); empty if the item was unreadable."""
+    """case_uuid (households), outcome_uuid (outcomes) or event_uuid (events); empty if the
+    item was unreadable."""
     revision: int | None
     server_revision: int | None
     reason: str
@@ -323,6 +347,7 @@ def item_result(doc: Any) -> ItemResult:
         {
             "case_uuid": "str",
             "outcome_uuid": "str",
+            "event_uuid": "str",
             "revision": "int",
             "server_revision": "int",
             "reason": "str",
@@ -335,7 +360,7 @@ def item_result(doc: Any) -> ItemResult:
     return ItemResult(
         f["status"],
         f["code"],
-        f.get("case_uuid", f.get("outcome_uuid", "")),
+        f.get("case_uuid", f.get("outcome_uuid", f.get("event_uuid", ""))),
         f.get("revision"),
         f.get("server_revision"),
         f.get("reason", ""),

@@ -10,9 +10,10 @@ The server's refusals become :class:`~census_tui.errors.CensusError` subclasses 
 own bilingual reason: 403 :class:`NotAllowed` (not a supervisor, not in scope; exit 3), 404
 and 422 :class:`~census_tui.errors.BadInput` (no such case, an item the form or the household
 does not have, a sample too large; exit 2), 409 :class:`Moved` (the enumerator uploaded a
-newer revision: look again) or :class:`~census_tui.errors.ConflictError` (a UUID reused;
-exit 7). 401 stays :class:`~census_tui.errors.AuthError` (log in again). Answers are checked
-for their top-level fields exactly (:func:`~census_tui.sync.schema.fields`).
+newer revision: look again), :class:`UnsyncedWork` (a move over work not uploaded: confirm) or
+:class:`~census_tui.errors.ConflictError` (a UUID reused; exit 7). 401
+stays :class:`~census_tui.errors.AuthError` (log in again). Answers are checked for their
+top-level fields exactly (:func:`~census_tui.sync.schema.fields`).
 
 :func:`parse_item` reads what a supervisor types for a question (``H6``, ``2:D5``) against a
 case's persons, as ``census-tui server return`` does, without the server's code.
@@ -63,6 +64,15 @@ class Moved(ConflictError):
     def __init__(self, msg: Msg, server_revision: int) -> None:
         super().__init__(msg)
         self.server_revision = server_revision
+
+
+class UnsyncedWork(ConflictError):
+    """409 ``unsynced_work``: a move over work the server knows is not uploaded; ``unsynced``
+    lists each dwelling with the accounts and reason codes (send again with ``confirm``)."""
+
+    def __init__(self, msg: Msg, unsynced: list[dict[str, Any]]) -> None:
+        super().__init__(msg)
+        self.unsynced = unsynced
 
 
 def check_case(case_uuid: str) -> str:
@@ -123,6 +133,21 @@ _TOP: dict[str, dict[str, str]] = {
     },
     "queue": {"server_time": "str", "cases": "list"},
     "samples": {"samples": "list"},
+    "allocation": {
+        "status": "str",
+        "assign_uuid": "str",
+        "to": "str",
+        "at": "str",
+        "confirmed": "bool",
+        "dwellings": "list",
+    },
+    "dwellings": {
+        "server_time": "str",
+        "area_id": "str",
+        "name": "str",
+        "enumerators": "list",
+        "dwellings": "list",
+    },
     "decision": {
         "status": "str",
         "decision_uuid": "str",
@@ -173,6 +198,9 @@ _CASE = {
     "read_back": "any",
 }
 
+_CASE_EVENTS = {"history": "list", "paradata": "dict"}
+"""What a server with ``POST /events`` adds to a case (optional: an older one sends none)."""
+
 
 class SupervisorApi(SyncApi):
     """The supervisor routes of one server; log in with :meth:`login` or pass ``token``."""
@@ -208,6 +236,12 @@ class SupervisorApi(SyncApi):
         if status == 409 and code == "revision_moved":
             moved = found.get("server_revision")
             raise Moved(msg, moved if isinstance(moved, int) else 0)
+        if status == 409 and code == "unsynced_work":
+            blocked = found.get("unsynced")
+            raise UnsyncedWork(
+                msg,
+                [b for b in blocked if isinstance(b, dict)] if isinstance(blocked, list) else [],
+            )
         if status == 409:
             raise ConflictError(msg)
         raise BadInput(msg)
@@ -225,7 +259,7 @@ class SupervisorApi(SyncApi):
         return self._ask("GET", "queue", _TOP["queue"])
 
     def case(self, case_uuid: str) -> dict[str, Any]:
-        return self._ask("GET", f"cases/{check_case(case_uuid)}", _CASE)
+        return self._ask("GET", f"cases/{check_case(case_uuid)}", _CASE, optional=_CASE_EVENTS)
 
     def approve(
         self, case_uuid: str, revision: int, *, decision_uuid: str, comment: str = ""
@@ -276,6 +310,33 @@ class SupervisorApi(SyncApi):
 
     def samples(self) -> dict[str, Any]:
         return self._ask("GET", "samples", _TOP["samples"])
+
+    def assign(
+        self,
+        *,
+        assign_uuid: str,
+        to: str,
+        dwelling_ids: Sequence[str] = (),
+        first: str | None = None,
+        last: str | None = None,
+        confirm: bool = False,
+    ) -> dict[str, Any]:
+        """Give dwellings (a list, or the range ``first``..``last``) and their cases to one
+        enumerator (docs/protocol.md "Moving work"); a move over work the server knows is not
+        uploaded is refused (ConflictError with the reasons) unless ``confirm``."""
+        body: dict[str, Any] = {"assign_uuid": assign_uuid, "to": to}
+        if dwelling_ids:
+            body["dwelling_ids"] = list(dwelling_ids)
+        else:
+            body["first"], body["last"] = first, last
+        if confirm:
+            body["confirm"] = True
+        return self._ask("POST", "assign", _TOP["allocation"], body=body)
+
+    def dwellings(self, area_id: str) -> dict[str, Any]:
+        """One area of the caller's scope: each dwelling, who holds it (``holder``; None: the
+        area's enumerators) and its cases with their owner and review state."""
+        return self._ask("GET", "dwellings", _TOP["dwellings"], params={"area_id": area_id})
 
     def revisit(
         self,

@@ -83,6 +83,11 @@ class Dashboard:
     refused: tuple[str, ...] = ()
     """Why the server refused each item still kept on the device (sync's stored reasons, no
     personal data): shown until someone resolves them."""
+    online: bool = False
+    """The profile has a server to sync with (a practice profile has none): the dashboard
+    syncs in the background only then."""
+    clock_skew: int | None = None
+    """Server time minus device time (s) as the last sync measured it (None before any)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +159,10 @@ class SyncOutcome:
     error: Msg | None = None
     refused: tuple[str, ...] = ()
     """Why the server refused items of this run (kept on the device)."""
+    remaining: int = 0
+    """Items still in the outbox after the run."""
+    clock_skew: int | None = None
+    """Server time minus device time (s) measured by this run (None: not reached)."""
 
 
 @dataclass(slots=True)

@@ -160,11 +160,11 @@ def _tui_opens_a_case(env: dict[str, str]) -> str:
         app.wait_for("Progress", timeout=60)
         app.mark()
         app.send("v")
-        app.wait_for("Review queue", timeout=30)
+        app.wait_for("Review queue", timeout=60)
         app.mark()
         before = len(app.text())
         app.send("\r")
-        app.wait_for("Enumerator's reason", timeout=30)  # the case view, not the queue
+        app.wait_for("Enumerator's reason", timeout=60)  # the case view, not the queue
         app.mark()
         drawn = app.text()[before:]
         app.send("\x11")  # Ctrl+Q
@@ -228,7 +228,8 @@ def test_no_supervisor_canary_outside_the_encrypted_database(
     screen = _tui_opens_a_case(
         pty_env(home, TMPDIR=str(tmp), CENSUS_TUI_LANG="en", PATH=os.environ["PATH"])
     )
-    assert any(c[f"name{n}0"] in screen and c[f"reason{n}"] in screen for n in (0, 1)), screen
+    # the case view drew that case's confirmed reason (its persons are further down at 80x24)
+    assert any(c[f"reason{n}"] in screen for n in (0, 1)), screen
     child(
         "--lang",
         "en",

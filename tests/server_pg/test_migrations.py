@@ -193,7 +193,8 @@ def test_a_first_server_database_is_taken_over(tmp_path: Path) -> None:
         con.commit()
     db = SqliteStorage(path, key_file=tmp_path / "office.recovery-key")
     assert db.schema_version() == LATEST
-    assert db.rows("cases") == [(case, "alice", "110105001001002")]  # owners from the uploads
+    # owners from the uploads (step 8 adds the ownership cursor and the move time: 0, never)
+    assert db.rows("cases") == [(case, "alice", "110105001001002", 0, None)]
     assert db.sessions_of("alice") == 1 and db.account_for_token("old-token") is None  # expired
     assert db.review(case, "returned", "check", "sup") == 42  # the cursor goes on
     assert db.dwellings_since(["110105001001002"], 0)[0]["seq"] == 2

@@ -123,5 +123,14 @@ def post(
 
 def snapshot(db: Storage) -> dict[str, Any]:
     """Every stored row a request could add or change (sessions aside)."""
-    tables = ("households", "outcomes", "reviews", "accounts", "dwellings", "areas", "cases")
+    tables = (
+        "households",
+        "outcomes",
+        "reviews",
+        "accounts",
+        "dwellings",
+        "areas",
+        "cases",
+        "events",
+    )
     return {t: db.rows(t) for t in tables}

@@ -24,8 +24,17 @@ AUTHED = [
     ("POST", "/households"),
     ("POST", "/households/batch"),
     ("POST", "/outcomes"),
+    ("POST", "/events"),
 ]
-BODIES = ["/login", "/password", "/verify", "/households", "/households/batch", "/outcomes"]
+BODIES = [
+    "/login",
+    "/password",
+    "/verify",
+    "/households",
+    "/households/batch",
+    "/outcomes",
+    "/events",
+]
 
 
 def _declared(method: str, path: str, status: int) -> bool:

@@ -68,6 +68,8 @@ def test_progress_counts_every_state_and_marks_stale_devices(office: Office) -> 
         "refused": 1,
         "vacant": 0,
         "no_contact": 0,
+        "appointment": 0,
+        "in_progress": 0,
     }
     assert (a["households"], a["persons"], a["long_form"]) == (5, 12, {"due": 0, "done": 0})
     assert (b["account"], b["stale"], b["last_sync"]) == ("bob", True, None)  # never synced

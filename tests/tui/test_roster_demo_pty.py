@@ -89,7 +89,9 @@ def test_demo_roster_household_reaches_the_training_server(tmp_path: Path) -> No
         complete_sync_and_quit(app, "Wang Wei")
     finally:
         app.kill()
-    stored = ServerDB(tmp_path / "demo" / "server.db").households()
+    stored = [
+        h for h in ServerDB(tmp_path / "demo" / "server.db").households() if h["account"] == "demo"
+    ]
     assert [(h["dwelling_id"], h["training"]) for h in stored] == [(DORMITORY, 1)]
     payload = json.loads(stored[0]["payload"])
     names = [p["answers"]["D1"] for p in payload["persons"]]
