@@ -24,7 +24,7 @@ confirmation; "may have" is, as far as the server knows (:func:`unsynced_reasons
   latest revision of its cases, or reported one and no case was ever uploaded (a visit or an
   interview may be going on);
 
-and whatever the hooks in :data:`UNSYNCED_HOOKS` add (uploaded visit events, issue 20 §4).
+(uploaded visit events, issue 20 §4, are not yet a reason: see docs/protocol.md "Moving work").
 
 **Exactly once.** An allocation carries the client's ``assign_uuid`` (``allocations``): the same
 request again is answered as the first time, another one under the same UUID is a conflict.
@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from census_tui.clock import iso
+from census_tui.server import event_store as es
 from census_tui.server.supervisor_store import SupervisorStore, Written, _Raced
 
 if TYPE_CHECKING:
@@ -48,13 +49,6 @@ VISIT_AFTER_UPLOAD = "visit_after_upload"
 OPEN_VISITS = ("no_contact", "refused")
 """Outcome kinds after which the enumerator may still be working on the dwelling."""
 
-UnsyncedHook = Callable[["Tx", str, list[str], set[str]], list[str]]
-"""``(transaction, dwelling_id, its case uuids, its holders) -> reason codes``."""
-UNSYNCED_HOOKS: list[UnsyncedHook] = []
-"""More ways the server knows of work in progress (e.g. uploaded appointments and attempts)."""
-HistoryHook = Callable[[Any, str, str], dict[str, list[Any]]]
-"""``(storage, case uuid, dwelling id) -> extra history lists`` sent with a moved case."""
-HISTORY_HOOKS: list[HistoryHook] = []
 
 Q_ASSIGNED_SINCE = "SELECT * FROM dwellings WHERE assigned_to = ? AND seq > ? ORDER BY seq"
 Q_MOVED_AWAY = (
@@ -201,9 +195,13 @@ class AllocationStore(SupervisorStore):
             " ORDER BY received, outcome_uuid",
             (dwelling,),
         )
-        history: dict[str, list[Any]] = {"outcomes": [visit_outcome(o) for o in outcomes]}
-        for hook in HISTORY_HOOKS:
-            history.update(hook(self, case_uuid, dwelling))
+        history: dict[str, list[Any]] = {
+            "outcomes": [visit_outcome(o) for o in outcomes],
+            # the visit events the devices uploaded (appointments, attempts, identity shown …)
+            "events": es.case_history(self._q(es.Q_DWELLING_EVENTS, (dwelling,)), case_uuid)[
+                "history"
+            ],
+        }
         try:
             household = json.loads(str(top["payload"]))
         except ValueError:
@@ -429,8 +427,6 @@ def unsynced_reasons(t: Tx, x: Target, holders: set[str], to: str) -> list[str]:
         if theirs and str(last_visit[1]) in OPEN_VISITS and str(last_visit[2]) > latest_received:
             holders.add(by)
             reasons.append(VISIT_AFTER_UPLOAD)
-    for hook in UNSYNCED_HOOKS:
-        reasons += [r for r in hook(t, x.dwelling_id, list(x.cases), holders) if r not in reasons]
     return reasons
 
 

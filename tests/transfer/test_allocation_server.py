@@ -34,6 +34,10 @@ def test_a_move_carries_the_case_and_takes_it_away(office: Office) -> None:
     case = office.upload(alice, doc)
     a_cursor, b_cursor = _assignments(alice)["cursor"], _assignments(bob)["cursor"]
 
+    booked = event(dwelling)  # alice's appointment there, uploaded before the move
+    r = conforms(alice.post(f"{V1}/events", json={"items": [booked]}))
+    assert [x["status"] for x in r.json()["results"]] == ["stored"], r.text
+
     body = {"assign_uuid": str(uuid.uuid4()), "to": "bob", "dwelling_ids": [dwelling]}
     r = _assign(boss, body)
     assert r.status_code == 201, r.text
@@ -60,6 +64,7 @@ def test_a_move_carries_the_case_and_takes_it_away(office: Office) -> None:
     [sent] = got["cases"]
     assert sent["case_uuid"] == case and sent["revision"] == 1 and sent["state"] == "uploaded"
     assert sent["household"]["persons"] == doc["persons"] and sent["return"] is None
+    assert [e["event_uuid"] for e in sent["history"]["events"]] == [booked["event_uuid"]]
     assert _assignments(alice, a_cursor)["withdrawn"] == [dwelling]
     assert dwelling not in [d["dwelling_id"] for d in _assignments(alice)["dwellings"]]
     r = conforms(alice.get(f"{V1}/areas/{AREA_A}/dwellings"))
