@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from census_tui.model import Household, Note, Person, Value
 from census_tui.server.storage import Storage
+from census_tui.sync.card_code import CENSUS_TZ
 
 DEMO_ACCOUNT = "demo"
 DEMO_PASSWORD = "census2020"
@@ -73,9 +75,18 @@ def demo_forms() -> dict[str, str]:
     return assign_forms(ids, DEMO_SAMPLE_SEED, hmt=hmt)
 
 
+def training_validity(db: Storage) -> tuple[str, str]:
+    """A training card's validity: from the day the training server is seeded, for a year (a
+    class in 2026 practises with a card that is valid today, so the identity screen and the
+    resident's check behave as at a real door; real cards carry the census's own dates)."""
+    today = db.clock.now().astimezone(CENSUS_TZ).date()
+    return today.isoformat(), (today + timedelta(days=365)).isoformat()
+
+
 def seed_demo(db: Storage) -> None:
     """Make ``db`` a training server with the demo area and the ``demo`` account."""
     db.set_training(True)
+    valid_from, valid_until = training_validity(db)
     db.add_area(DEMO_AREA, "培训普查小区 / Training enumeration area", training=True)
     db.add_dwellings(
         (f"{DEMO_AREA}-{n:03d}", DEMO_AREA, address, kind, note)
@@ -90,8 +101,8 @@ def seed_demo(db: Storage) -> None:
         id_number="110101199003070011",
         work_id="PC-110105-0001",
         issuing_office=OFFICE,
-        valid_from="2020-10-01",
-        valid_until="2020-12-31",
+        valid_from=valid_from,
+        valid_until=valid_until,
         areas=[DEMO_AREA],
     )
     db.add_account(
@@ -101,8 +112,8 @@ def seed_demo(db: Storage) -> None:
         id_number="310104198812240043",
         work_id="ZD-110105-0001",
         issuing_office=OFFICE,
-        valid_from="2020-10-01",
-        valid_until="2020-12-31",
+        valid_from=valid_from,
+        valid_until=valid_until,
         areas=[],
         role="supervisor",
     )
@@ -371,6 +382,7 @@ def seed_practice_work(db: Storage) -> None:
     (part of :func:`seed_demo`)."""
     from census_tui.server.checks import run_logic_checks
 
+    valid_from, valid_until = training_validity(db)
     for n, who in enumerate(PRACTICE_ENUMERATORS, start=2):
         db.add_area(who.area_id, f"练习普查小区 {n - 1} / Practice area {n - 1}", training=True)
         db.add_dwellings(
@@ -390,8 +402,8 @@ def seed_practice_work(db: Storage) -> None:
             id_number=_pid("1990-01", 10 + n, n, 1 + n % 2, prefix="110101"),
             work_id=f"PC-110105-{n:04d}",
             issuing_office=OFFICE,
-            valid_from="2020-10-01",
-            valid_until="2020-12-31",
+            valid_from=valid_from,
+            valid_until=valid_until,
             areas=[who.area_id],
         )
         db.mark_ready(who.account)
