@@ -693,23 +693,26 @@ OPENAPI: dict[str, Any] = {
 }
 
 
-def _with_supervisor() -> None:
-    """Merge the supervisor's routes and schemas (openapi_supervisor.py) into the document."""
+def merge(schemas: dict[str, Any], paths: dict[str, Any]) -> None:
+    """Add another module's schemas and paths to the document; a name or a path that is
+    already there is an error (a schema silently replaced by one of the same name once broke
+    the answers it described)."""
+    for kind, mine, theirs in (("schema", SCHEMAS, schemas), ("path", OPENAPI["paths"], paths)):
+        clash = sorted(set(mine) & set(theirs))
+        if clash:
+            raise ValueError(f"OpenAPI {kind} defined twice: {', '.join(clash)}")
+    SCHEMAS.update(schemas)
+    OPENAPI["paths"].update(paths)
+
+
+def _with_supervisor_and_events() -> None:
+    """Merge the supervisor's routes (openapi_supervisor.py) and ``POST /events``
+    (openapi_events.py) into the document."""
+    from census_tui.server import openapi_events as ev
     from census_tui.server import openapi_supervisor as sup
 
-    SCHEMAS.update(sup.SCHEMAS)
-    OPENAPI["paths"].update(sup.PATHS)
+    merge(sup.SCHEMAS, sup.PATHS)
+    merge(ev.SCHEMAS, ev.PATHS)
 
 
-_with_supervisor()
-
-
-def _with_events() -> None:
-    """Merge ``POST /events`` and its schemas (openapi_events.py) into the document."""
-    from census_tui.server import openapi_events as ev
-
-    SCHEMAS.update(ev.SCHEMAS)
-    OPENAPI["paths"].update(ev.PATHS)
-
-
-_with_events()
+_with_supervisor_and_events()

@@ -92,3 +92,24 @@ def test_what_the_client_sends_is_valid() -> None:
 )
 def test_what_the_server_refuses_is_invalid(name: str, doc: Any) -> None:
     assert _valid(name, doc)
+
+
+def test_a_schema_or_path_defined_twice_is_refused() -> None:
+    """The supervisor's and the events' modules add to the document; a name already there would
+    replace a schema other answers are checked against, so merging refuses it."""
+    from census_tui.server.openapi import OPENAPI, SCHEMAS, merge
+
+    before = (dict(SCHEMAS), dict(OPENAPI["paths"]))
+    with pytest.raises(ValueError, match="schema defined twice: Error"):
+        merge({"Error": {}}, {})
+    with pytest.raises(ValueError, match="path defined twice"):
+        merge({}, {next(iter(OPENAPI["paths"])): {}})
+    assert (dict(SCHEMAS), dict(OPENAPI["paths"])) == before
+
+
+def test_schema_steps_are_numbered_one_to_n() -> None:
+    """Databases apply the steps they lack by position: a step inserted before an applied one,
+    or a gap, would be skipped on an existing database."""
+    from census_tui.server.migrations import LATEST, STEPS
+
+    assert [s.version for s in STEPS] == list(range(1, len(STEPS) + 1)) and len(STEPS) == LATEST
