@@ -22,6 +22,13 @@ Value: TypeAlias = int | str
 HOUSEHOLD_SCOPE = ""
 """``person_uuid`` used for household-level answers and findings."""
 
+MODE_VISIT = "visit"
+"""How a household was enumerated: in person at the door (the default)."""
+MODE_PHONE = "phone"
+"""How a household was enumerated: by telephone registration (电话登记)."""
+MODES = (MODE_VISIT, MODE_PHONE)
+"""The values of :attr:`Household.mode` (household JSON ``mode``, docs/household-json.md)."""
+
 
 @dataclass(slots=True)
 class Person:
@@ -74,6 +81,9 @@ class Household:
     revision: int = 0
     form_id: str = "short2020"
     training: bool = False
+    mode: str = MODE_VISIT
+    """How the household was enumerated: :data:`MODE_VISIT` or :data:`MODE_PHONE` (its case's
+    latest attempt before completion was a telephone registration)."""
 
     def person(self, uuid: str) -> Person | None:
         for p in self.persons:

@@ -183,6 +183,14 @@ def case(data: dict[str, Any], lang: Lang) -> None:
             addr=data["address"],
         )(lang)
     )
+    by_phone = hh.get("mode") == "phone"
+    out.print(
+        (
+            Msg("登记方式：电话登记", "Enumerated: by telephone")
+            if by_phone
+            else Msg("登记方式：入户登记", "Enumerated: in person")
+        )(lang)
+    )
     t = Table(title=Msg("户项目", "Household items")(lang), title_justify="left")
     for c in (Msg("项目", "item"), Msg("问题", "question"), Msg("回答", "answer")):
         t.add_column(c(lang))

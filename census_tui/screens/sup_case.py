@@ -37,6 +37,7 @@ M_HEAD = Msg(
     "{dwelling} {address} · {account} · {state} · revision {rev}",
 )
 M_FLAGGED = Msg(" · ! 需关注", " · ! flagged")
+M_BY_PHONE = Msg(" · 电话登记", " · by telephone")
 M_MARKED = Msg("已选 {n} 题", "{n} marked")
 M_KEYS = Msg(
     "空格 选择要退回的题 · r 退回 · a 通过 · Esc 返回",
@@ -193,6 +194,8 @@ class CaseScreen(CensusScreen):
             ),
         )
         extra = [M_FLAGGED] if case.flagged else []
+        if case.mode == "phone":
+            extra.append(M_BY_PHONE)
         if case.pending in PENDING:
             extra.append(Msg(" · " + PENDING[case.pending].zh, " · " + PENDING[case.pending].en))
         if self.marked:

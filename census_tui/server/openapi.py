@@ -104,6 +104,11 @@ def _household(version: int) -> dict[str, Any]:
             "description": "death records (死亡人口): uuids apart from the persons'",
             "items": _ref("Person"),
         }
+        optional["mode"] = {
+            "enum": ["visit", "phone"],
+            "description": "how the household was enumerated: visit (in person, also when"
+            " absent) or phone (telephone registration, 电话登记)",
+        }
     return _obj(required, optional)
 
 

@@ -178,6 +178,9 @@ class CaseView:
     """Uploads, reviews, re-visits and visit attempts, oldest first."""
     fetched_at: datetime | None
     pending: str = ""
+    mode: str = "visit"
+    """How the household was enumerated (household JSON ``mode``): ``visit`` or ``phone``
+    (telephone registration, 电话登记); the read-back line says so too."""
 
 
 @dataclass(frozen=True, slots=True)

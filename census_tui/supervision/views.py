@@ -16,7 +16,7 @@ from typing import Any
 from census_tui.clock import parse_iso
 from census_tui.errors import BadInput
 from census_tui.i18n import Msg
-from census_tui.model import HOUSEHOLD_SCOPE, Household, Value
+from census_tui.model import HOUSEHOLD_SCOPE, MODE_PHONE, MODE_VISIT, Household, Value
 from census_tui.questionnaire.form import Form, FormError, Item, load_form
 from census_tui.supervision.api import STATES as PROGRESS_STATES
 from census_tui.supervision.api import (
@@ -56,6 +56,8 @@ DEATH = Msg("死亡人口 {n}", "Death record {n}")
 NO_ID = Msg("无公民身份号码", "no ID number")
 READ_BACK = Msg("复核确认：{who}，{at}", "Read-back confirmed by {who}, {at}")
 NO_READ_BACK = Msg("复核确认：无", "Read-back: not confirmed")
+BY_PHONE = Msg("（电话登记）", " (registered by telephone)")
+"""Appended to the read-back line of a household enumerated by telephone (``mode: phone``)."""
 UPLOADED = Msg("上传第 {rev} 版{flags}", "revision {rev} uploaded{flags}")
 REVIEWED = Msg("{action}（{by}）{comment}{items}", "{action} ({by}) {comment}{items}")
 REVISITED = Msg("复查，{n} 处不同", "re-visit, {n} difference(s)")
@@ -650,6 +652,9 @@ def case(body: Any, fetched_at: datetime | None, pending: str = "") -> CaseView:
         if isinstance(rb, dict)
         else NO_READ_BACK
     )
+    mode = MODE_PHONE if doc.get("mode") == MODE_PHONE else MODE_VISIT
+    if mode == MODE_PHONE:
+        read_back = Msg(read_back.zh + BY_PHONE.zh, read_back.en + BY_PHONE.en)
     return CaseView(
         case_uuid=_s(d, "case_uuid"),
         revision=_i(d, "revision"),
@@ -666,4 +671,5 @@ def case(body: Any, fetched_at: datetime | None, pending: str = "") -> CaseView:
         history=_history(d, numbers),
         fetched_at=fetched_at,
         pending=pending,
+        mode=mode,
     )

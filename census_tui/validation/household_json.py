@@ -6,7 +6,10 @@ household's form, the death records); :func:`parse_document` / :func:`from_json`
 and 2 strictly: a wrong type, an unknown key, an unknown schema version, form or form version
 raises :class:`BadInput` with the JSON path (never the offending value: it may be personal data).
 A version-1 document (before the form set) is read as a short-form (short2020) household with no
-death records. The refusals of a version, form or form version this program does not know are
+death records. The optional ``mode`` (version 2 only) says how the household was enumerated:
+``"visit"`` (also when absent) or ``"phone"`` (telephone registration); :func:`to_json` writes
+it for a phone registration only, so a household enumerated at the door is written as before.
+The refusals of a version, form or form version this program does not know are
 :class:`UnknownForm` (with a ``code``), so that the server can answer them apart (422).
 """
 
@@ -17,7 +20,7 @@ from typing import Any
 
 from census_tui.errors import BadInput
 from census_tui.i18n import Msg
-from census_tui.model import Confirmation, Household, Note, Person, Value
+from census_tui.model import MODE_VISIT, MODES, Confirmation, Household, Note, Person, Value
 from census_tui.validation.view import DEFAULT_FORM, HOUSEHOLD_FORMS, household_form
 
 SCHEMA = "census-tui/household"
@@ -85,7 +88,7 @@ def to_json(
     form = household_form(hh.form_id)
     if form is None:
         raise BadInput(_NO_FORM)
-    return {
+    doc: dict[str, Any] = {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
         "case_uuid": hh.uuid,
@@ -120,6 +123,9 @@ def to_json(
         ),
         "completed_at": completed_at,
     }
+    if hh.mode != MODE_VISIT:
+        doc["mode"] = hh.mode
+    return doc
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -198,7 +204,7 @@ _TOP_V1 = (
 )
 _TOP = (*_TOP_V1[:5], "form_version", *_TOP_V1[5:])
 _TOP_OPTIONAL_V1 = ("confirmations", "notes", "read_back", "completed_at")
-_TOP_OPTIONAL = ("deaths", *_TOP_OPTIONAL_V1)
+_TOP_OPTIONAL = ("deaths", *_TOP_OPTIONAL_V1, "mode")
 
 
 def _unknown(path: str, code: str, item: str, zh: str, en: str) -> UnknownForm:
@@ -286,6 +292,7 @@ def parse_document(obj: Any, path: str = "$") -> HouseholdDocument:
         revision=_want(d["revision"], int, f"{path}.revision"),
         form_id=form_id,
         training=_want(d["training"], bool, f"{path}.training"),
+        mode=_mode(d.get("mode", MODE_VISIT), f"{path}.mode"),
     )
     if not hh.uuid:
         raise _fail(f"{path}.case_uuid", "不能为空", "must not be empty")
@@ -298,6 +305,13 @@ def parse_document(obj: Any, path: str = "$") -> HouseholdDocument:
         )
     completed_at = _opt_str(d.get("completed_at"), f"{path}.completed_at")
     return HouseholdDocument(hh, read_back, completed_at)
+
+
+def _mode(obj: Any, path: str) -> str:
+    """How the household was enumerated: ``"visit"`` or ``"phone"``, nothing else."""
+    if not isinstance(obj, str) or obj not in MODES:
+        raise _fail(path, '应为 "visit" 或 "phone"', 'must be "visit" or "phone"')
+    return obj
 
 
 def from_json(obj: Any) -> Household:

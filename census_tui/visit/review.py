@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 
 from census_tui.clock import iso
 from census_tui.errors import BadInput
 from census_tui.i18n import Msg
-from census_tui.model import Household
+from census_tui.model import MODE_PHONE, MODE_VISIT, Household
 from census_tui.questionnaire import walker
 from census_tui.questionnaire.form import Form
 from census_tui.validation.engine import (
@@ -24,6 +25,7 @@ from census_tui.validation.household_json import ReadBack, to_json
 from census_tui.visit.api import FindingView, ReadBackLine
 from census_tui.visit.core import KIND_HOUSEHOLD, SessionCore
 from census_tui.visit.flow import record_name
+from census_tui.visit.outcomes import Outcome
 from census_tui.visit.readback import readback_lines
 from census_tui.visit.states import CaseState
 
@@ -126,11 +128,20 @@ class ReviewMixin(SessionCore):
             self.store.set_confirmed(hh_uuid, respondent[:50], actor=self.account)
             revision = self.store.bump_revision(hh_uuid)
             self._move(hh_uuid, CaseState.COMPLETED)
-            hh = self._current(hh_uuid)
+            hh = replace(self._current(hh_uuid), mode=self._enumeration_mode(hh_uuid))
             doc = to_json(hh, read_back=ReadBack(respondent[:50], now), completed_at=now)
             payload = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
             self.store.enqueue(KIND_HOUSEHOLD, hh_uuid, revision, payload)
         _log.info("household %s completed, revision %d queued", hh_uuid, revision)
+
+    def _enumeration_mode(self, hh_uuid: str) -> str:
+        """How the household was enumerated: by telephone when its case's latest attempt was a
+        telephone registration (电话登记), in person otherwise (household JSON ``mode``)."""
+        case = self.store.case(hh_uuid)
+        latest = [a for a in self.store.attempts(case.dwelling_id) if a.household_uuid == hh_uuid]
+        if latest and latest[-1].outcome == Outcome.PHONE_REGISTRATION:
+            return MODE_PHONE
+        return MODE_VISIT
 
 
 def _label(form: Form, hh: Household, uuid: str, index: int) -> str:

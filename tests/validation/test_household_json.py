@@ -252,3 +252,38 @@ def test_every_form_round_trips() -> None:
         doc = json.loads(json.dumps(to_json(hh), ensure_ascii=False))
         assert to_json(from_json(doc)) == doc
         assert check_household(from_json(doc)) == []
+
+
+# -- mode: how the household was enumerated (issue 20 §4) ------------------------------------
+
+
+def test_mode_phone_round_trips_and_visit_is_written_as_before() -> None:
+    hh = valid_household(2)
+    doc = to_json(hh)
+    assert "mode" not in doc and from_json(doc).mode == "visit"  # absent = visit
+    assert to_json(from_json({**doc, "mode": "visit"})) == doc  # explicit visit reads the same
+    hh.mode = "phone"
+    phoned = json.loads(json.dumps(to_json(hh, read_back=ReadBack("王某", AT)), ensure_ascii=False))
+    assert phoned["mode"] == "phone" and phoned["schema_version"] == 2
+    parsed = parse_document(phoned)
+    assert parsed.household.mode == "phone"
+    assert to_json(parsed.household, read_back=parsed.read_back) == phoned
+
+
+@pytest.mark.parametrize("value", ["telephone", "PHONE", "", None, 1, True, ["phone"]])
+def test_a_mode_other_than_visit_or_phone_is_refused_with_its_path(value: Any) -> None:
+    with pytest.raises(BadInput) as info:
+        from_json({**full_doc(), "mode": value})
+    err = info.value
+    assert err.exit_code == ExitCode.BAD_INPUT and not isinstance(err, UnknownForm)
+    assert err.msg.en == '$.mode: must be "visit" or "phone"', err.msg.en
+    assert err.msg.zh.startswith("$.mode:")
+    with pytest.raises(BadInput) as many:
+        parse_many([full_doc(), {**full_doc(), "mode": value}])
+    assert many.value.msg.en.startswith("$[1].mode:")
+
+
+def test_version_1_has_no_mode() -> None:
+    with pytest.raises(BadInput) as info:
+        from_json({**_v1(full_doc()), "mode": "phone"})
+    assert info.value.msg.en.startswith("$.mode: unknown field")
