@@ -77,6 +77,9 @@ def attempt_text(attempt: Attempt) -> Msg:
     if attempt.note:
         zh += f"({attempt.note})"
         en += f" ({attempt.note})"
+    if attempt.by:
+        zh += f" · {attempt.by} 记录"
+        en += f" · recorded by {attempt.by}"
     return Msg(zh, en)
 
 

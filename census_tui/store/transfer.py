@@ -11,6 +11,11 @@ a case given up because its dwelling was moved to another enumerator.
 * :meth:`TransferMixin.drop_case` removes a case and what hangs on it; :meth:`drop_dwelling`
   a dwelling left without households (its attempts and appointments with it). The event log
   keeps their history.
+* :meth:`TransferMixin.put_history` writes one visit event of the former holder's (an attempt,
+  an appointment, an appointment's status) into the dwelling's attempts and appointments, once
+  per server ``event_uuid``: a ``history_received`` journal entry (actor: the account that
+  recorded it) marks it, and the event export (sync/events.py) does not know that kind, so the
+  imported rows never leave this device as its own events.
 
 No schema change: the marks are events of the journal.
 """
@@ -18,13 +23,16 @@ No schema change: the marks are events of the journal.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from census_tui.model import Household
-from census_tui.store.base import StoreBase, dumps
+from census_tui.store.base import StoreBase, dumps, loads
 from census_tui.store.errors import not_found
 
 WITHDRAWN = "case_withdrawn"
 RECEIVED = "case_received"
+HISTORY = "history_received"
+"""The journal's mark of a visit event imported from the server (never exported)."""
 
 
 class TransferMixin(StoreBase):
@@ -135,6 +143,89 @@ class TransferMixin(StoreBase):
             "UPDATE roster_entry SET household_uuid = NULL WHERE household_uuid = ?", (case_uuid,)
         )
         self._x("DELETE FROM household WHERE uuid = ?", (case_uuid,))
+
+    def history_marks(self) -> dict[str, dict[str, Any]]:
+        """The imported visit events: server ``event_uuid`` → the mark's data (with ``actor``)."""
+        with self.transaction(write=False):
+            rows = self._rows(
+                "SELECT actor, data FROM event WHERE kind = ? ORDER BY id", (HISTORY,)
+            )
+        out: dict[str, dict[str, Any]] = {}
+        for actor, data in rows:
+            mark = loads(data)
+            if isinstance(mark, dict) and isinstance(mark.get("event_uuid"), str):
+                out.setdefault(mark["event_uuid"], {**mark, "actor": str(actor)})
+        return out
+
+    def put_history(
+        self,
+        dwelling_id: str,
+        *,
+        event_uuid: str,
+        kind: str,
+        at: str,
+        actor: str,
+        case_uuid: str,
+        data: Mapping[str, str],
+    ) -> bool:
+        """Import one visit event recorded on another device (``kind`` ``attempt``:
+        ``outcome``, ``channel``; ``appointment``: ``appointment_ref``, ``scheduled_at``,
+        ``channel``, ``status``; ``appointment_status``: ``appointment_ref``, ``status``),
+        unless it was imported before; whether a row was written or changed."""
+        with self.transaction():
+            marks = self.history_marks()
+            if event_uuid in marks:
+                return False
+            self._need_dwelling_row(dwelling_id)
+            mark: dict[str, Any] = {"event_uuid": event_uuid, "kind": kind, "dwelling": dwelling_id}
+            if kind == "attempt":
+                held = case_uuid and self._one(
+                    "SELECT 1 FROM household WHERE uuid = ?", (case_uuid,)
+                )
+                cur = self._x(
+                    "INSERT INTO visit_attempt (dwelling_id, household_uuid, at, outcome, channel)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (
+                        dwelling_id,
+                        case_uuid if held else None,
+                        at,
+                        data["outcome"],
+                        data["channel"],
+                    ),
+                )
+                mark["attempt"] = int(cur.lastrowid)
+            elif kind == "appointment":
+                cur = self._x(
+                    "INSERT INTO appointment (dwelling_id, scheduled_at, channel, status,"
+                    " created_at) VALUES (?, ?, ?, ?, ?)",
+                    (dwelling_id, data["scheduled_at"], data["channel"], data["status"], at),
+                )
+                mark |= {
+                    "appointment": int(cur.lastrowid),
+                    "appointment_ref": data["appointment_ref"],
+                }
+            elif kind == "appointment_status":
+                ref = data["appointment_ref"]
+                target = next(
+                    (
+                        m["appointment"]
+                        for m in marks.values()
+                        if m.get("kind") == "appointment" and m.get("appointment_ref") == ref
+                    ),
+                    None,
+                )
+                if not isinstance(target, int):
+                    return False  # its booking is not here (yet): tried again at the next sync
+                self._x("UPDATE appointment SET status = ? WHERE id = ?", (data["status"], target))
+                mark |= {"appointment": target, "appointment_ref": ref, "status": data["status"]}
+            else:
+                return False
+            self._event(HISTORY, actor=actor, data=mark)
+        return True
+
+    def _need_dwelling_row(self, dwelling_id: str) -> None:
+        if self._one("SELECT 1 FROM dwelling WHERE id = ?", (dwelling_id,)) is None:
+            raise not_found("dwelling")
 
     def case_waiting(self, case_uuid: str) -> int:
         """How many of the case's uploads wait in the outbox (refused ones included)."""

@@ -19,6 +19,11 @@ What leaves the device (the rule: nothing a person typed, no answer values): vis
 for the interview the item and person of each answer change (whether it was cleared), note,
 confirmation and read-back, with their times. Answers, names, note texts and confirmation
 reasons reach the office only inside the household's revisions, as the census collects them.
+
+What never leaves the device as its own: the visit history imported with a moved case
+(sync/transfer.py, journal kind ``history_received``): those events are on the server already,
+under the account that recorded them. A status change of an imported appointment keeps that
+appointment's ``appointment_ref``.
 """
 
 from __future__ import annotations
@@ -71,6 +76,7 @@ class _Context:
         self.training = store.get_meta(META_TRAINING) == "1"
         self._dwellings: dict[str, str | None] = {}
         self._appointments: dict[int, Any] | None = None
+        self._imported_refs: dict[int, str] | None = None
 
     def dwelling_of(self, case_uuid: str) -> str | None:
         if case_uuid not in self._dwellings:
@@ -86,7 +92,18 @@ class _Context:
         return self._appointments.get(appointment_id) if isinstance(appointment_id, int) else None
 
     def appointment_ref(self, appt: Any) -> str:
-        """The appointment's own stable UUID (its booking and later status changes share it)."""
+        """The appointment's own stable UUID (its booking and later status changes share it;
+        an imported appointment keeps the one it came with)."""
+        if self._imported_refs is None:
+            self._imported_refs = {
+                m["appointment"]: m["appointment_ref"]
+                for m in self.store.history_marks().values()
+                if m.get("kind") == "appointment"
+                and isinstance(m.get("appointment"), int)
+                and isinstance(m.get("appointment_ref"), str)
+            }
+        if appt.id in self._imported_refs:
+            return self._imported_refs[appt.id]
         key = f"{self.account}|appointment|{appt.id}|{iso(appt.created_at)}"
         return str(uuidlib.uuid5(_NAMESPACE, key))
 
@@ -153,6 +170,27 @@ def _what(e: Event, ctx: _Context) -> tuple[str, str, dict[str, Any]] | None:
     return None
 
 
+def _event_uuid(account: str, e: Event) -> str:
+    return str(uuidlib.uuid5(_NAMESPACE, f"{account}|{e.id}|{iso(e.at)}|{e.kind}"))
+
+
+_OWN_ROWS = {"visit_attempt": "attempt", "appointment": "appointment"}
+
+
+def own_visit_events(store: Store) -> dict[str, tuple[str, int]]:
+    """The UUIDs of this device's own attempts and bookings as exported (or to be exported)
+    → ``("attempt" | "appointment", row id)``: a moved case's history that comes back to the
+    device that recorded it is not imported a second time while those rows are there."""
+    account = store.get_meta(META_ACCOUNT) or ""
+    out: dict[str, tuple[str, int]] = {}
+    for kind, row in _OWN_ROWS.items():
+        for e in store.events(kind=kind):
+            row_id = _data(e).get(row)
+            if isinstance(row_id, int):
+                out[_event_uuid(account, e)] = (row, row_id)
+    return out
+
+
 def to_event(e: Event, ctx: _Context) -> dict[str, Any] | None:
     """The protocol event of one journal entry (docs/protocol.md "Events"), or None."""
     found = _what(e, ctx)
@@ -164,9 +202,8 @@ def to_event(e: Event, ctx: _Context) -> dict[str, Any] | None:
         return None
     if not _PERSON.fullmatch(person):
         return None
-    key = f"{ctx.account}|{e.id}|{iso(e.at)}|{e.kind}"
     return {
-        "event_uuid": str(uuidlib.uuid5(_NAMESPACE, key)),
+        "event_uuid": _event_uuid(ctx.account, e),
         "kind": kind,
         "at": iso(e.at),
         "dwelling_id": dwelling,

@@ -12,6 +12,15 @@ never makes a second copy: a device that has the same or a newer revision keeps 
 that has an older revision with an upload still waiting keeps its own too (the upload will be
 answered ``conflict`` and stay, with the reason); otherwise the server's replaces it.
 
+**The visit history** that comes with a case (:func:`import_history`): the former holder's
+attempts (outcome, channel), appointments (time, channel, status) and appointment status
+changes become the dwelling's attempts and appointments on this device, marked as recorded by
+that account, once per server ``event_uuid`` (a second sync, ``sync --full`` or a restore adds
+nothing); the event export never sends them as this device's own. An event of another kind,
+or an outcome or channel this client does not know, is skipped; a malformed one is a bad
+answer. Events this device recorded itself and still holds are not imported again. The
+history's ``outcomes`` (``POST /outcomes``) repeat the attempts and are not imported.
+
 **Giving up** (:func:`give_up`): a withdrawn dwelling's cases that the server already has
 (synced, returned or approved, nothing waiting in the outbox) are removed; any other case
 (being interviewed, completed and not acknowledged, or refused by the server) stays on the
@@ -24,13 +33,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from census_tui.clock import iso, parse_iso
 from census_tui.errors import BadInput, CensusError
-from census_tui.store import Area, Dwelling, NotFound, Store
+from census_tui.store import META_ACCOUNT, Area, Dwelling, NotFound, Store
+from census_tui.sync.events import own_visit_events
 from census_tui.sync.schema import BadAnswer, Review, _review_items, fields
 from census_tui.validation.household_json import HouseholdDocument, parse_document
+from census_tui.visit.outcomes import channel_of, outcome_of
 
 _log = logging.getLogger(__name__)
 """Counts and ids only."""
@@ -41,6 +54,30 @@ STATES = {"uploaded": "synced", "returned": "returned", "approved": "approved"}
 SETTLED = frozenset({"synced", "returned", "approved"})
 """Device states in which the server holds everything of the case."""
 WITHDRAWN_REASON = "withdrawn: the dwelling was moved to another enumerator (kept on device)"
+APPOINTMENT_STATUSES = frozenset({"booked", "rebooked", "kept", "missed", "cancelled"})
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_EVENT_FIELDS = {
+    "event_uuid": "str",
+    "kind": "str",
+    "at": "str",
+    "account": "str",
+    "case_uuid": "str",
+    "person_uuid": "str",
+    "item_id": "str",
+    "data": "dict",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    """A visit event of a moved case's history that this device imports."""
+
+    event_uuid: str
+    kind: str
+    at: str
+    account: str
+    case_uuid: str
+    data: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +92,47 @@ class ReceivedCase:
     document: HouseholdDocument
     latest_return: Review | None
     history: dict[str, list[Any]]
+    events: tuple[HistoryEvent, ...] = ()
+    """The visit events of ``history`` this client imports (others skipped)."""
+
+
+def _time(text: str, where: str) -> str:
+    try:
+        return iso(parse_iso(text))
+    except ValueError:
+        raise BadAnswer(f"{where}: not a time") from None
+
+
+def history_event(doc: Any) -> HistoryEvent | None:
+    """One event of a case's ``history.events``, read strictly; None for a kind (or an
+    outcome, channel or status) this client does not import."""
+    where = "case history event"
+    f = fields(doc, _EVENT_FIELDS, where=where)
+    if not _UUID.fullmatch(f["event_uuid"]) or not f["account"]:
+        raise BadAnswer(f"{where}: event_uuid or account")
+    at, kind, d = _time(f["at"], where), f["kind"], f["data"]
+    data: dict[str, str]
+    if kind == "attempt":
+        x = fields(d, {"outcome": "str", "channel": "str"}, where=where)
+        if outcome_of(x["outcome"]) is None or (x["channel"] and channel_of(x["channel"]) is None):
+            return None
+        data = {"outcome": x["outcome"], "channel": x["channel"]}
+    elif kind in ("appointment", "appointment_status"):
+        need = {"appointment_ref": "str", "status": "str"}
+        if kind == "appointment":
+            need |= {"scheduled_at": "str", "channel": "str"}
+        x = fields(d, need, where=where)
+        if not _UUID.fullmatch(x["appointment_ref"]):
+            raise BadAnswer(f"{where}: appointment_ref")
+        if x["status"] not in APPOINTMENT_STATUSES:
+            return None
+        data = {"appointment_ref": x["appointment_ref"], "status": x["status"]}
+        if kind == "appointment":
+            channel = x["channel"] if channel_of(x["channel"]) is not None else ""
+            data |= {"scheduled_at": _time(x["scheduled_at"], where), "channel": channel}
+    else:
+        return None
+    return HistoryEvent(f["event_uuid"], kind, at, f["account"], f["case_uuid"], data)
 
 
 def received_case(doc: Any) -> ReceivedCase:
@@ -100,6 +178,7 @@ def received_case(doc: Any) -> ReceivedCase:
         isinstance(v, list) for v in history.values()
     ):
         raise BadAnswer("case: history")
+    found = (history_event(e) for e in history.get("events", []))
     return ReceivedCase(
         f["case_uuid"],
         f["dwelling_id"],
@@ -109,6 +188,7 @@ def received_case(doc: Any) -> ReceivedCase:
         document,
         latest,
         history,
+        tuple(e for e in found if e is not None),
     )
 
 
@@ -191,7 +271,37 @@ def take(store: Store, c: ReceivedCase) -> bool:
         written = True
     if c.latest_return is not None:
         log_review(store, c.latest_return)
+    import_history(store, c)
     return written
+
+
+def import_history(store: Store, c: ReceivedCase) -> int:
+    """The case's visit events as this dwelling's attempts and appointments (see the module);
+    how many rows were written or changed."""
+    if not c.events:
+        return 0
+    account = store.get_meta(META_ACCOUNT) or ""
+    mine: dict[str, tuple[str, int]] | None = None
+    held: set[tuple[str, int]] = set()
+    done = 0
+    for ev in c.events:
+        if ev.account == account:  # back on the device that recorded it?
+            if mine is None:
+                mine = own_visit_events(store)
+                held = {("attempt", a.id) for a in store.attempts(c.dwelling_id)}
+                held |= {("appointment", a.id) for a in store.appointments(c.dwelling_id)}
+            if mine.get(ev.event_uuid) in held:
+                continue
+        done += store.put_history(
+            c.dwelling_id,
+            event_uuid=ev.event_uuid,
+            kind=ev.kind,
+            at=ev.at,
+            actor=ev.account,
+            case_uuid=ev.case_uuid,
+            data=ev.data,
+        )
+    return done
 
 
 def _droppable(store: Store, case_uuid: str) -> bool:

@@ -101,6 +101,9 @@ class Attempt:
     appointment_at: datetime | None = None
     doubt: str = ""  # tax | detail | busy | other (the standard doubts of FIELDWORK.md)
     note: str = ""
+    by: str = ""
+    """The account that recorded it on another device (a moved dwelling's history); empty:
+    recorded on this one."""
 
 
 @dataclass(frozen=True, slots=True)

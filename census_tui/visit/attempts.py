@@ -88,6 +88,11 @@ class AttemptsMixin(SessionCore):
         appointment attempt carries the time it booked (the appointments, in the order they
         were made, belong to the appointment attempts, latest with latest)."""
         out = []
+        by = {
+            m["attempt"]: str(m["actor"])
+            for m in self.store.history_marks().values()
+            if m.get("kind") == "attempt" and m.get("dwelling") == dwelling_id
+        }
         for a in self.store.attempts(dwelling_id):
             outcome = outcome_of(a.outcome)
             if outcome is not None:
@@ -98,6 +103,7 @@ class AttemptsMixin(SessionCore):
                         channel=channel_of(a.channel),
                         doubt=a.doubt,
                         note=a.note,
+                        by=by.get(a.id, ""),
                     )
                 )
         booked = sorted(self.store.appointments(dwelling_id), key=lambda b: b.id)

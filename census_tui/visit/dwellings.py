@@ -126,7 +126,9 @@ class DwellingsMixin(SessionCore):
             if state in DONE and roster_pending.get(d.id):
                 # a collective site is done with its list, not with its first household
                 state = CaseState.INTERVIEWING
-            appt = booked.get(d.id) if state is CaseState.APPOINTMENT else None
+            # a booked visit shows while the dwelling has work to do (an appointment, a return
+            # to correct, an interview to finish), whoever booked it (a moved dwelling's too)
+            appt = booked.get(d.id) if state not in DONE else None
             return DwellingRow(
                 dwelling_id=d.id,
                 address=d.address or f"{d.building} {d.unit}".strip(),
@@ -147,11 +149,9 @@ class DwellingsMixin(SessionCore):
         due: list[DwellingRow] = []
         for dwelling_id, at in booked.items():
             if at < today_end:
-                d = self.store.dwelling(dwelling_id)
-                if not area_id or d.area_id == area_id:
-                    row = row_of(d)
-                    if row.appointment_at is not None:
-                        due.append(row)
+                row = row_of(self.store.dwelling(dwelling_id))
+                if row.appointment_at is not None:
+                    due.append(row)
         due.sort(key=lambda r: (r.appointment_at or now, r.dwelling_id))
         first = {r.dwelling_id for r in due}
         counts = {b: 0 for b in Board}
@@ -159,11 +159,15 @@ class DwellingsMixin(SessionCore):
         for row in due:
             worklist.add(row)
             counts[row.board] += 1
-        for d in self.store.iter_dwellings(area_id or None):
-            if d.id not in first:
-                row = row_of(d)
-                worklist.add(row)
-                counts[row.board] += 1
+        # the area's dwellings, then those of any other area held here (a dwelling a
+        # supervisor moved to this enumerator from a colleague's area, issue 20), by area
+        others = [a.id for a in self.store.areas() if a.id != area_id] if area_id else []
+        for area in (area_id or None, *others):
+            for d in self.store.iter_dwellings(area):
+                if d.id not in first:
+                    row = row_of(d)
+                    worklist.add(row)
+                    counts[row.board] += 1
         rows = worklist.build()
         log = self.store.sync_log(limit=20)
         last_ok = next((e.at for e in log if e.op == "sync" and e.result != "error"), None)
