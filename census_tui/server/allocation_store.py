@@ -61,6 +61,10 @@ Q_REVIEWS_OWNED = (
     " WHERE c.account = ? AND r.seq > ? ORDER BY r.seq"
 )
 Q_DWELLING_PLACE = "SELECT area_id, assigned_to FROM dwellings WHERE dwelling_id = ?"
+Q_OWN_CASE_OF_DWELLING = (
+    "SELECT 1 FROM households h JOIN cases c ON c.case_uuid = h.case_uuid"
+    " WHERE h.dwelling_id = ? AND c.account = ? LIMIT 1"
+)
 
 ALLOCATION_PATH: dict[str, tuple[str, tuple[Any, ...]]] = {
     "dwellings assigned to an account since a cursor": (Q_ASSIGNED_SINCE, ("alice", 5)),
@@ -68,6 +72,7 @@ ALLOCATION_PATH: dict[str, tuple[str, tuple[Any, ...]]] = {
     "cases moved to an account": (Q_CASES_MOVED, ("alice", 5)),
     "returns of an owner's cases": (Q_REVIEWS_OWNED, ("alice", 5)),
     "area and holder of a dwelling": (Q_DWELLING_PLACE, ("a1-001",)),
+    "a case of a dwelling owned by an account": (Q_OWN_CASE_OF_DWELLING, ("a1-001", "alice")),
 }
 """The queries this module adds to a device's sync (each must use an index)."""
 
@@ -151,6 +156,24 @@ class AllocationStore(SupervisorStore):
         query = Q_CASES_MOVED if since > 0 else Q_CASES_OWNED
         args = (account, since) if since > 0 else (account,)
         out.cases = [str(r[0]) for r in self._q(query, args)]
+        return out
+
+    def dwelling_histories(self, account: str, dwellings: Sequence[Row]) -> list[dict[str, Any]]:
+        """The visit events of the dwellings assigned to ``account`` among ``dwellings`` (those
+        of ``GET /assignments``) of which the caller owns no case: a dwelling moved before any
+        household of it was uploaded brings its events this way (a case brings them in its
+        ``history``). Only dwellings with events; each ``{"dwelling_id", "events"}``."""
+        out: list[dict[str, Any]] = []
+        for r in dwellings:
+            dwelling = str(r["dwelling_id"])
+            if r["assigned_to"] != account:
+                continue
+            rows = self._q(es.Q_DWELLING_EVENTS, (dwelling,))
+            if not rows or self._q(Q_OWN_CASE_OF_DWELLING, (dwelling, account)):
+                continue
+            events = es.case_history(rows, None)["history"]
+            if events:
+                out.append({"dwelling_id": dwelling, "events": events})
         return out
 
     def reviews_of_owner(self, account: str, since: int) -> list[Row]:

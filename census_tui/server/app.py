@@ -374,13 +374,16 @@ def _assignments(db: Storage, acc: Account, since: int) -> dict[str, Any]:
         for r in got.foreign_areas
     ]
     cases = [c for c in (db.case_export(u) for u in got.cases) if c is not None]
-    return {
+    answer: dict[str, Any] = {
         "cursor": str(cursor),
         "areas": areas,
         "dwellings": [_dwelling(r) for r in got.dwellings],
         "withdrawn": got.withdrawn,
         "cases": cases,
     }
+    # the visit events of dwellings given to the caller with no case of theirs (optional)
+    histories = db.dwelling_histories(acc.account, got.dwellings)
+    return answer | ({"histories": histories} if histories else {})
 
 
 @_guard

@@ -162,11 +162,12 @@ def progress_marks(rows: Sequence[Any]) -> Marks:
     return out
 
 
-def case_history(rows: Sequence[Any], case_uuid: str) -> dict[str, Any]:
+def case_history(rows: Sequence[Any], case_uuid: str | None) -> dict[str, Any]:
     """The case view's ``history`` (the events of the case and of its dwelling without a case:
     attempts, appointments, identity shown …, answer changes left out) and ``paradata`` (a
-    summary of them all), from :data:`Q_DWELLING_EVENTS` rows."""
-    mine = [r for r in rows if str(r["case_uuid"]) in ("", case_uuid)]
+    summary of them all), from :data:`Q_DWELLING_EVENTS` rows. ``case_uuid`` None: every
+    event of the dwelling (a dwelling moved with no case uploaded, docs/protocol.md)."""
+    mine = [r for r in rows if case_uuid is None or str(r["case_uuid"]) in ("", case_uuid)]
     changes = [r for r in mine if r["kind"] == "answer_changed"]
     kinds = Counter(str(r["kind"]) for r in mine)
     listed = [r for r in mine if r["kind"] != "answer_changed"][-HISTORY_LIMIT:]

@@ -323,7 +323,32 @@ SCHEMAS: dict[str, Any] = {
                 "description": "whole cases of the caller's dwellings: every case the caller"
                 " owns for cursor 0 (a new device), else those moved to the caller since",
             },
+            "histories": {
+                "type": "array",
+                "items": _ref("DwellingHistory"),
+                "description": "the uploaded visit events of dwellings given to the caller"
+                " (cursor 0: all of them, else those given since) of which the caller owns no"
+                " case; absent when there are none",
+            },
         },
+    ),
+    "DwellingHistory": _obj(
+        {"dwelling_id": _STR, "events": {"type": "array", "items": _ref("VisitEvent")}},
+        description="a dwelling moved with no case uploaded and its visit events, as a case's"
+        ' history.events (docs/protocol.md "Moving work")',
+    ),
+    "VisitEvent": _obj(
+        {
+            "event_uuid": _STR,
+            "kind": _STR,
+            "at": _STR,
+            "account": _STR,
+            "case_uuid": _STR,
+            "person_uuid": _STR,
+            "item_id": _STR,
+            "data": {"type": "object"},
+        },
+        description="an uploaded visit event as the server lists it (answer changes left out)",
     ),
     "TransferredCase": _obj(
         {

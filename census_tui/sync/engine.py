@@ -385,7 +385,7 @@ def _pull_assignments(store: Store, api: SyncApi) -> int:
                 )
             if answer.areas and not store.get_meta(META_AREA):
                 store.set_meta(META_AREA, answer.areas[0].area_id)
-            transfer.receive(store, answer.cases, answer.withdrawn)  # work that moved
+            transfer.receive(store, answer.cases, answer.withdrawn, answer.histories)  # moved
             store.set_meta(META_ASSIGNMENTS_CURSOR, answer.cursor)
     except CensusError as exc:
         if isinstance(exc, AuthError):

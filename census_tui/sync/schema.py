@@ -220,13 +220,16 @@ class Assignments:
     """Dwellings moved away from this enumerator since the cursor (optional field)."""
     cases: tuple[Any, ...] = ()
     """Whole cases handed to this device, read strictly by ``sync/transfer.py``."""
+    histories: tuple[Any, ...] = ()
+    """Visit events of dwellings handed over with no case (optional field; read strictly by
+    ``sync/transfer.py``)."""
 
 
 def assignments(doc: Any) -> Assignments:
     d = fields(
         doc,
         {"cursor": "str", "areas": "list", "dwellings": "list"},
-        {"withdrawn": "list", "cases": "list"},
+        {"withdrawn": "list", "cases": "list", "histories": "list"},
         where="assignments",
     )
     areas = [
@@ -237,10 +240,11 @@ def assignments(doc: Any) -> Assignments:
     withdrawn = d.get("withdrawn", [])
     if not all(isinstance(w, str) and 0 < len(w) <= 64 for w in withdrawn):
         raise BadAnswer("assignments: withdrawn")
-    from census_tui.sync.transfer import received_case  # its reader, kept with its use
+    from census_tui.sync.transfer import received_case, received_history  # kept with their use
 
     cases = tuple(received_case(c) for c in d.get("cases", []))
-    return Assignments(_cursor(d["cursor"]), areas, dwellings, tuple(withdrawn), cases)
+    histories = tuple(received_history(h) for h in d.get("histories", []))
+    return Assignments(_cursor(d["cursor"]), areas, dwellings, tuple(withdrawn), cases, histories)
 
 
 @dataclass(frozen=True, slots=True)

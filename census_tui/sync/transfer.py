@@ -21,6 +21,12 @@ or an outcome or channel this client does not know, is skipped; a malformed one 
 answer. Events this device recorded itself and still holds are not imported again. The
 history's ``outcomes`` (``POST /outcomes``) repeat the attempts and are not imported.
 
+A dwelling given to this enumerator before any household of it was uploaded (the former
+holder booked an appointment or found nobody home, then left) has no case to carry its
+history: its events come in the answer's ``histories`` (:func:`received_history`) and are
+imported the same way, attached to the dwelling (an attempt whose case is not on this device
+has none).
+
 **Giving up** (:func:`give_up`): a withdrawn dwelling's cases that the server already has
 (synced, returned or approved, nothing waiting in the outbox) are removed; any other case
 (being interviewed, completed and not acknowledged, or refused by the server) stays on the
@@ -78,6 +84,15 @@ class HistoryEvent:
     account: str
     case_uuid: str
     data: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedHistory:
+    """A dwelling given to this enumerator with no case uploaded, and its visit events this
+    client imports (``GET /assignments`` ``histories``)."""
+
+    dwelling_id: str
+    events: tuple[HistoryEvent, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +207,15 @@ def received_case(doc: Any) -> ReceivedCase:
     )
 
 
+def received_history(doc: Any) -> ReceivedHistory:
+    """One entry of ``histories``, read strictly (:class:`BadAnswer` otherwise)."""
+    f = fields(doc, {"dwelling_id": "str", "events": "list"}, where="dwelling history")
+    if not 0 < len(f["dwelling_id"]) <= 64:
+        raise BadAnswer("dwelling history: dwelling_id")
+    found = (history_event(e) for e in f["events"])
+    return ReceivedHistory(f["dwelling_id"], tuple(e for e in found if e is not None))
+
+
 def has_review_event(store: Store, review: Review, kind: str = EVENT_RETURNED) -> bool:
     """Whether the device already logged this decision (the same revision and time)."""
     return any(
@@ -275,9 +299,9 @@ def take(store: Store, c: ReceivedCase) -> bool:
     return written
 
 
-def import_history(store: Store, c: ReceivedCase) -> int:
-    """The case's visit events as this dwelling's attempts and appointments (see the module);
-    how many rows were written or changed."""
+def import_history(store: Store, c: ReceivedCase | ReceivedHistory) -> int:
+    """The case's (or the caseless dwelling's) visit events as the dwelling's attempts and
+    appointments (see the module); how many rows were written or changed."""
     if not c.events:
         return 0
     account = store.get_meta(META_ACCOUNT) or ""
@@ -344,9 +368,14 @@ def tidy(store: Store) -> int:
     return gone
 
 
-def receive(store: Store, cases: tuple[ReceivedCase, ...], withdrawn: tuple[str, ...]) -> int:
-    """Apply the cases and withdrawn dwellings of one assignments answer (in the caller's
-    transaction); how many cases were written."""
+def receive(
+    store: Store,
+    cases: tuple[ReceivedCase, ...],
+    withdrawn: tuple[str, ...],
+    histories: tuple[ReceivedHistory, ...] = (),
+) -> int:
+    """Apply the cases, the caseless dwellings' histories and the withdrawn dwellings of one
+    assignments answer (in the caller's transaction); how many cases were written."""
     written = 0
     for c in cases:
         try:
@@ -355,6 +384,14 @@ def receive(store: Store, cases: tuple[ReceivedCase, ...], withdrawn: tuple[str,
         except CensusError as exc:  # e.g. a person UUID this device holds in another case
             _log.warning("transfer: case %s not stored (%s)", c.case_uuid, type(exc).__name__)
             store.log_event("case_receive_failed", actor="sync", household=c.case_uuid)
+    for h in histories:
+        try:
+            with store.transaction():  # a savepoint: e.g. a dwelling not on this device
+                import_history(store, h)
+        except CensusError as exc:
+            _log.warning(
+                "transfer: history of %s not stored (%s)", h.dwelling_id, type(exc).__name__
+            )
     kept = 0
     for dwelling_id in withdrawn:
         kept += give_up(store, dwelling_id)[1]

@@ -173,3 +173,59 @@ def test_history_events_are_read_strictly_and_unknown_kinds_skipped() -> None:
     for doc in bad:
         with pytest.raises(BadAnswer):
             history_event(doc)
+
+
+def test_a_dwelling_moved_with_no_case_uploaded_brings_its_events_once(
+    site: Site, tmp_path: Path, clock: FakeClock, boss: httpx.Client
+) -> None:
+    """A quits early: an appointment booked on one dwelling, nobody home at another, nothing
+    uploaded but those events. They come to B in ``histories``, once, and stay A's."""
+    a = make_profile(site.url, tmp_path / "a", clock)
+    b = make_profile(site.url, tmp_path / "b", clock, "bob", PASSWORD_B)
+    _sync(a, clock)
+    _sync(b, clock)
+    booked, missed = site.dwellings_a[1], site.dwellings_a[2]
+    session_a = VisitSession(a, clock=clock, profile="alice")
+    evening = (clock.now().astimezone(session_a.tz) + timedelta(days=1)).replace(
+        hour=19, minute=0, second=0, microsecond=0
+    )
+    session_a.record_attempt(
+        booked,
+        Attempt(
+            at=clock.now(),
+            outcome=Outcome.APPOINTMENT,
+            channel=Channel.PHONE,
+            appointment_at=evening,
+        ),
+    )
+    clock.advance(300)
+    session_a.record_attempt(missed, Attempt(at=clock.now(), outcome=Outcome.NO_CONTACT))
+    _sync(a, clock)
+    uploaded = {d: _server_events(site, d) for d in (booked, missed)}
+    assert all(uploaded.values())
+    assert not site.db._q("SELECT 1 FROM households WHERE dwelling_id IN (?, ?)", (booked, missed))
+
+    body = {"assign_uuid": str(uuid.uuid4()), "to": "bob", "dwelling_ids": [booked, missed]}
+    assert boss.post(f"{V1}/supervisor/assign", json={**body, "confirm": True}).status_code == 201
+    _sync(b, clock)
+
+    [appt] = b.appointments(booked)
+    assert (appt.scheduled_at, appt.channel, appt.status) == (evening, "phone", "booked")
+    assert [x.outcome for x in b.attempts(missed)] == ["no_contact"]
+    assert {m["actor"] for m in b.history_marks().values()} == {"alice"}
+    session_b = VisitSession(b, clock=clock, profile="bob")
+    assert [(x.outcome, x.by) for x in session_b.attempts(missed)] == [
+        (Outcome.NO_CONTACT, "alice")
+    ]
+    [row] = [r for r in session_b.dashboard().rows if r.dwelling_id == booked]
+    assert row.appointment_at == evening
+    rows = {d: _device_rows(b, d) for d in (booked, missed)}
+    assert rows[booked][1:] == (1, 2) and rows[missed] == (1, 0, 1)
+
+    # again, and `sync --full`: nothing twice; nothing of A's goes up as B's
+    _sync(b, clock)
+    forget_cursors(b)
+    _sync(b, clock)
+    assert {d: _device_rows(b, d) for d in (booked, missed)} == rows
+    assert {d: _server_events(site, d) for d in (booked, missed)} == uploaded
+    assert not site.db._q("SELECT 1 FROM events WHERE account = 'bob'", ())
