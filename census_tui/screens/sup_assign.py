@@ -28,7 +28,13 @@ from textual.widgets.option_list import Option
 from census_tui.errors import AuthError, CensusError
 from census_tui.i18n import Msg
 from census_tui.screens.base import CensusModal
-from census_tui.screens.sup_common import Column, SupScreen, SupTable, data_age
+from census_tui.screens.sup_common import (
+    Column,
+    SupScreen,
+    SupTable,
+    address_column,
+    data_age,
+)
 from census_tui.supervision.api import (
     AreaDwellings,
     AssignResult,
@@ -38,7 +44,6 @@ from census_tui.supervision.api import (
 )
 from census_tui.supervision.words import STATE_NAMES
 from census_tui.widgets.text import T
-from census_tui.widgets.window_table import tail
 
 M_TITLE = Msg("分配住户 · 小区 {area} {name}", "Assign dwellings · area {area} {name}")
 M_MARKED = Msg("已选 {n} 户", "{n} marked")
@@ -314,16 +319,7 @@ class AssignScreen(SupScreen):
                 lambda d: 0,
             ),
         ]
-        used = sum(c.cells(lang) for c in columns) + 2 * (len(columns) + 1) + 2
-        address = max(6, width - used)
-        columns.append(
-            Column(
-                Msg("地址", "Address"),
-                address,
-                lambda d, lang: tail(d.address, address),
-                lambda d: 0,
-            )
-        )
+        columns.append(address_column(columns, width, lang, 6))
         return columns
 
     def _build(self) -> None:

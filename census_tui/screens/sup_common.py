@@ -21,7 +21,7 @@ from census_tui.i18n import Lang, Msg
 from census_tui.screens.base import CensusScreen
 from census_tui.supervision.api import PHASE_SAVED
 from census_tui.widgets.text import T
-from census_tui.widgets.window_table import WindowTable
+from census_tui.widgets.window_table import WindowTable, tail
 
 if TYPE_CHECKING:
     from census_tui.supervision.api import RefreshOutcome, RefreshProgress
@@ -106,6 +106,18 @@ class Column:
 
     def cells(self, lang: Lang) -> int:
         return self.width or max(3, cell_len(self.title(lang)))
+
+
+M_ADDRESS = Msg("地址", "Address")
+
+
+def address_column(columns: list[Column], width: int, lang: Lang, minimum: int) -> Column:
+    """The address column, taking what of a ``width``-cell line the other ``columns`` leave
+    (the scrollbar, each column's padding), at least ``minimum``; it shows the address's end,
+    where flats of one street differ."""
+    used = sum(c.cells(lang) for c in columns) + 2 * (len(columns) + 1) + 2
+    cells = max(minimum, width - used)
+    return Column(M_ADDRESS, cells, lambda r, lang: tail(r.address, cells), lambda r: 0)
 
 
 class SupTable(WindowTable):

@@ -19,11 +19,17 @@ from textual.message import Message
 from textual.widgets import Input
 
 from census_tui.i18n import Msg
-from census_tui.screens.sup_common import Column, SupScreen, SupTable, data_age, when
+from census_tui.screens.sup_common import (
+    Column,
+    SupScreen,
+    SupTable,
+    address_column,
+    data_age,
+    when,
+)
 from census_tui.supervision.api import Confirmation, Decision, Queue, QueueRow
 from census_tui.supervision.words import PENDING
 from census_tui.widgets.text import T
-from census_tui.widgets.window_table import tail
 
 M_TITLE = Msg(
     "审核队列(互查) · 待审 {n} 件,需关注 {flagged} 件",
@@ -166,18 +172,7 @@ class QueueScreen(SupScreen):
                     lambda r: r.pending,
                 )
             )
-        # the rest of the line after the scrollbar (2) and each column's padding (2)
-        used = sum(c.cells(lang) for c in columns) + 2 * (len(columns) + 1) + 2
-        address = max(8, width - used)
-        columns.insert(
-            2,
-            Column(
-                Msg("地址", "Address"),
-                address,
-                lambda r, lang: tail(r.address, address),
-                lambda r: 0,
-            ),
-        )
+        columns.insert(2, address_column(columns, width, lang, 8))
         return columns
 
     def _build(self) -> None:

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from census_tui.clock import iso
 from census_tui.server import event_store as es
-from census_tui.server.supervisor_store import SupervisorStore, Written, _Raced
+from census_tui.server.supervisor_store import SupervisorStore, Written
 
 if TYPE_CHECKING:
     from census_tui.server.storage import Row, Tx
@@ -288,57 +288,51 @@ class AllocationStore(SupervisorStore):
         ``missing`` (a dwelling not listed: ``answer["dwelling_id"]``), ``forbidden``,
         ``unsynced`` (work the server knows of is not uploaded and ``confirm`` is false:
         ``answer["unsynced"]``), or ``stored``/``duplicate``/``conflict`` as every write."""
-        try:
-            with self.tx() as t:
-                before = self._kept(t, "allocations", "assign_uuid", assign_uuid, request_digest)
-                if before is not None:
-                    return before
-                targets = self.dwelling_targets(t, dwelling_ids)
-                for d in dwelling_ids:
-                    if d not in targets:
-                        return Written("missing", {"dwelling_id": d})
-                if not all(allowed(x) for x in targets.values()):
-                    return Written("forbidden")
-                found = []
-                for d in dwelling_ids:
-                    x = targets[d]
-                    holders = {a for a in (x.assigned_to, *x.cases.values()) if a and a != to}
-                    reasons = unsynced_reasons(t, x, holders, to)
-                    found.append((x, holders, reasons))
-                blocked = [
-                    {"dwelling_id": x.dwelling_id, "accounts": sorted(h), "reasons": r}
-                    for x, h, r in found
-                    if r
-                ]
-                if blocked and not confirm:
-                    return Written("unsynced", {"unsynced": blocked})
-                at = iso(self.clock.now())
-                moved = [self._move(t, assign_uuid, supervisor, to, at, *f) for f in found]
-                answer = {
-                    "assign_uuid": assign_uuid,
-                    "to": to,
-                    "at": at,
-                    "confirmed": confirm,
-                    "dwellings": moved,
-                }
-                claimed = t.execute(
-                    "INSERT INTO allocations (assign_uuid, supervisor, sha256, at, answer)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    (
-                        assign_uuid,
-                        supervisor,
-                        request_digest,
-                        at,
-                        json.dumps(answer, ensure_ascii=False),
-                    ),
-                )
-                if claimed.rowcount != 1:
-                    raise _Raced
-                return Written("stored", answer)
-        except _Raced:
-            with self.tx() as t:
-                kept = self._kept(t, "allocations", "assign_uuid", assign_uuid, request_digest)
-            return kept or Written("conflict")
+
+        def write(t: Tx) -> Written:
+            targets = self.dwelling_targets(t, dwelling_ids)
+            for d in dwelling_ids:
+                if d not in targets:
+                    return Written("missing", {"dwelling_id": d})
+            if not all(allowed(x) for x in targets.values()):
+                return Written("forbidden")
+            found = []
+            for d in dwelling_ids:
+                x = targets[d]
+                holders = {a for a in (x.assigned_to, *x.cases.values()) if a and a != to}
+                reasons = unsynced_reasons(t, x, holders, to)
+                found.append((x, holders, reasons))
+            blocked = [
+                {"dwelling_id": x.dwelling_id, "accounts": sorted(h), "reasons": r}
+                for x, h, r in found
+                if r
+            ]
+            if blocked and not confirm:
+                return Written("unsynced", {"unsynced": blocked})
+            at = iso(self.clock.now())
+            moved = [self._move(t, assign_uuid, supervisor, to, at, *f) for f in found]
+            answer = {
+                "assign_uuid": assign_uuid,
+                "to": to,
+                "at": at,
+                "confirmed": confirm,
+                "dwellings": moved,
+            }
+            return self._claim(
+                t,
+                "INSERT INTO allocations (assign_uuid, supervisor, sha256, at, answer)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (
+                    assign_uuid,
+                    supervisor,
+                    request_digest,
+                    at,
+                    json.dumps(answer, ensure_ascii=False),
+                ),
+                answer,
+            )
+
+        return self._once("allocations", "assign_uuid", assign_uuid, request_digest, write)
 
     def _move(
         self,

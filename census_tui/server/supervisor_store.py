@@ -283,26 +283,23 @@ class SupervisorStore:
         the supervisor's scope, once per ``decision_uuid``. ``items(payload, form_id)`` gives
         the return's checked items for the latest payload (it raises ``review.BadReview``,
         which rolls everything back)."""
-        try:
-            with self.tx() as t:
-                before = self._kept(t, "decisions", "decision_uuid", decision_uuid, request_digest)
-                if before is not None:
-                    return before
-                return self._decide(
-                    t,
-                    supervisor,
-                    decision_uuid,
-                    case_uuid,
-                    revision,
-                    action,
-                    comment,
-                    items,
-                    request_digest,
-                )
-        except _Raced:
-            with self.tx() as t:
-                found = self._kept(t, "decisions", "decision_uuid", decision_uuid, request_digest)
-            return found or Written("conflict")
+        return self._once(
+            "decisions",
+            "decision_uuid",
+            decision_uuid,
+            request_digest,
+            lambda t: self._decide(
+                t,
+                supervisor,
+                decision_uuid,
+                case_uuid,
+                revision,
+                action,
+                comment,
+                items,
+                request_digest,
+            ),
+        )
 
     def _decide(
         self,
@@ -353,7 +350,8 @@ class SupervisorStore:
             "at": at,
             "items": [{"person_uuid": p, "item_id": i} for p, i in clean],
         }
-        claimed = t.execute(
+        return self._claim(
+            t,
             "INSERT INTO decisions (decision_uuid, supervisor, case_uuid, revision, action,"
             " sha256, review_seq, at, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT DO NOTHING",
@@ -368,10 +366,8 @@ class SupervisorStore:
                 at,
                 json.dumps(answer, ensure_ascii=False),
             ),
+            answer,
         )
-        if claimed.rowcount != 1:
-            raise _Raced
-        return Written("stored", answer)
 
     def decisions_of(self, supervisor: str) -> int:
         """How many decisions a supervisor has made (tests, the admin)."""
@@ -390,31 +386,25 @@ class SupervisorStore:
     ) -> Written:
         """Draw and keep a sample once per ``sample_uuid``: ``make`` turns the areas' data
         into the sample's answer (it raises ``BadInput`` to refuse, which stores nothing)."""
-        try:
-            with self.tx() as t:
-                before = self._kept(t, "spot_samples", "sample_uuid", sample_uuid, request_digest)
-                if before is not None:
-                    return before
-                answer = make(self.area_data(area_ids, outcomes=False, t=t))
-                claimed = t.execute(
-                    "INSERT INTO spot_samples (sample_uuid, supervisor, created, seed, sha256,"
-                    " answer) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    (
-                        sample_uuid,
-                        supervisor,
-                        answer["created"],
-                        answer["seed"],
-                        request_digest,
-                        json.dumps(answer, ensure_ascii=False),
-                    ),
-                )
-                if claimed.rowcount != 1:
-                    raise _Raced
-                return Written("stored", answer)
-        except _Raced:
-            with self.tx() as t:
-                found = self._kept(t, "spot_samples", "sample_uuid", sample_uuid, request_digest)
-            return found or Written("conflict")
+
+        def write(t: Tx) -> Written:
+            answer = make(self.area_data(area_ids, outcomes=False, t=t))
+            return self._claim(
+                t,
+                "INSERT INTO spot_samples (sample_uuid, supervisor, created, seed, sha256,"
+                " answer) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (
+                    sample_uuid,
+                    supervisor,
+                    answer["created"],
+                    answer["seed"],
+                    request_digest,
+                    json.dumps(answer, ensure_ascii=False),
+                ),
+                answer,
+            )
+
+        return self._once("spot_samples", "sample_uuid", sample_uuid, request_digest, write)
 
     def samples_of(self, supervisor: str) -> list[dict[str, Any]]:
         """A supervisor's samples, newest first, as they were answered."""
@@ -462,6 +452,34 @@ class SupervisorStore:
             return Written("conflict")
         return Written("duplicate", json.loads(row[1]))
 
+    def _once(
+        self,
+        table: str,
+        key: str,
+        value: str,
+        request_digest: str,
+        write: Callable[[Tx], Written],
+    ) -> Written:
+        """An idempotent write: the answer kept for ``value`` (``duplicate``/``conflict``), else
+        ``write`` in one transaction; when another transaction stored the same UUID meanwhile
+        (``write``'s :meth:`_claim` raised), the row that won."""
+        try:
+            with self.tx() as t:
+                before = self._kept(t, table, key, value, request_digest)
+                return before if before is not None else write(t)
+        except _Raced:
+            with self.tx() as t:
+                kept = self._kept(t, table, key, value, request_digest)
+            return kept or Written("conflict")
+
+    @staticmethod
+    def _claim(t: Tx, insert: str, params: Sequence[Any], answer: dict[str, Any]) -> Written:
+        """Insert a write's row (``insert`` ends ``ON CONFLICT DO NOTHING``): ``stored``, or
+        :class:`_Raced` when the UUID's row was there first (the transaction rolls back)."""
+        if t.execute(insert, params).rowcount != 1:
+            raise _Raced
+        return Written("stored", answer)
+
     # -- re-visits ----------------------------------------------------------------------------
     def store_revisit(
         self,
@@ -475,35 +493,29 @@ class SupervisorStore:
     ) -> Written:
         """Keep a re-visit of a case in scope once per ``revisit_uuid``; ``make(revision,
         household payload)`` compares it with the latest revision and gives the answer."""
-        try:
-            with self.tx() as t:
-                before = self._kept(t, "revisits", "revisit_uuid", revisit_uuid, request_digest)
-                if before is not None:
-                    return before
-                found = self._latest_in_scope(t, supervisor, case_uuid)
-                if isinstance(found, Written):
-                    return found
-                _, latest, stored = found
-                answer = make(latest, stored)
-                claimed = t.execute(
-                    "INSERT INTO revisits (revisit_uuid, supervisor, case_uuid, revision,"
-                    " payload, sha256, at, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT DO NOTHING",
-                    (
-                        revisit_uuid,
-                        supervisor,
-                        case_uuid,
-                        latest,
-                        payload,
-                        request_digest,
-                        answer["at"],
-                        json.dumps(answer, ensure_ascii=False),
-                    ),
-                )
-                if claimed.rowcount != 1:
-                    raise _Raced
-                return Written("stored", answer)
-        except _Raced:
-            with self.tx() as t:
-                kept = self._kept(t, "revisits", "revisit_uuid", revisit_uuid, request_digest)
-            return kept or Written("conflict")
+
+        def write(t: Tx) -> Written:
+            found = self._latest_in_scope(t, supervisor, case_uuid)
+            if isinstance(found, Written):
+                return found
+            _, latest, stored = found
+            answer = make(latest, stored)
+            return self._claim(
+                t,
+                "INSERT INTO revisits (revisit_uuid, supervisor, case_uuid, revision,"
+                " payload, sha256, at, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (
+                    revisit_uuid,
+                    supervisor,
+                    case_uuid,
+                    latest,
+                    payload,
+                    request_digest,
+                    answer["at"],
+                    json.dumps(answer, ensure_ascii=False),
+                ),
+                answer,
+            )
+
+        return self._once("revisits", "revisit_uuid", revisit_uuid, request_digest, write)
