@@ -194,3 +194,21 @@ def pg_url(pg_cluster: Cluster) -> str:
     url = pg_cluster.url(TEST_DB)
     empty_database(url)
     return url
+
+
+def wait_for_lock_wait(url: str, blocker_pid: int, what: str = "the waiting statement") -> None:
+    """Until a session of the test database other than ``blocker_pid`` waits on a lock (a
+    statement of the code under test reached the row the test's own transaction holds)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as watch:
+        for _ in range(2000):
+            row = watch.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+                " AND wait_event_type = 'Lock' AND pid <> %s",
+                (TEST_DB, blocker_pid),
+            ).fetchone()
+            if row and row[0]:
+                return
+            watch.execute("SELECT pg_sleep(0.01)")
+    raise AssertionError(f"{what} never waited on the test's lock")

@@ -61,10 +61,18 @@ Q_REVIEWS_OWNED = (
     " WHERE c.account = ? AND r.seq > ? ORDER BY r.seq"
 )
 Q_DWELLING_PLACE = "SELECT area_id, assigned_to FROM dwellings WHERE dwelling_id = ?"
+Q_DWELLING_PLACES = (
+    "SELECT dwelling_id, area_id, assigned_to FROM dwellings WHERE dwelling_id IN ({marks})"
+)
 Q_OWN_CASE_OF_DWELLING = (
     "SELECT 1 FROM households h JOIN cases c ON c.case_uuid = h.case_uuid"
     " WHERE h.dwelling_id = ? AND c.account = ? LIMIT 1"
 )
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
 
 ALLOCATION_PATH: dict[str, tuple[str, tuple[Any, ...]]] = {
     "dwellings assigned to an account since a cursor": (Q_ASSIGNED_SINCE, ("alice", 5)),
@@ -72,13 +80,13 @@ ALLOCATION_PATH: dict[str, tuple[str, tuple[Any, ...]]] = {
     "cases moved to an account": (Q_CASES_MOVED, ("alice", 5)),
     "returns of an owner's cases": (Q_REVIEWS_OWNED, ("alice", 5)),
     "area and holder of a dwelling": (Q_DWELLING_PLACE, ("a1-001",)),
+    "areas and holders of a batch's dwellings": (
+        Q_DWELLING_PLACES.format(marks=_marks(2)),
+        ("a1-001", "a1-002"),
+    ),
     "a case of a dwelling owned by an account": (Q_OWN_CASE_OF_DWELLING, ("a1-001", "alice")),
 }
 """The queries this module adds to a device's sync (each must use an index)."""
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 @dataclass(slots=True)
@@ -122,6 +130,19 @@ class AllocationStore(SupervisorStore):
             return None
         holder = rows[0][1]
         return str(rows[0][0]), None if holder is None else str(holder)
+
+    def dwelling_places(
+        self, dwelling_ids: Sequence[str], t: Tx
+    ) -> dict[str, tuple[str, str | None]]:
+        """:meth:`dwelling_place` of many dwellings at once (a batch's), unknown ones left out."""
+        ids = sorted(set(dwelling_ids))
+        places: dict[str, tuple[str, str | None]] = {}
+        for i in range(0, len(ids), 200):
+            chunk = ids[i : i + 200]
+            sql = Q_DWELLING_PLACES.format(marks=_marks(len(chunk)))
+            for row in t.execute(sql, chunk).fetchall():
+                places[str(row[0])] = (str(row[1]), None if row[2] is None else str(row[2]))
+        return places
 
     def handover(self, account: str, own: Sequence[str], since: int) -> Handover:
         """The caller's dwellings, withdrawn dwellings and whole cases since ``since``."""

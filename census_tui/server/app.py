@@ -47,7 +47,9 @@ from census_tui.server.storage import (
     BadText,
     Storage,
     StorageUnavailable,
+    StoreResult,
     Tx,
+    Upload,
 )
 from census_tui.server.throttle import ACCOUNT_FAILS as ACCOUNT_FAILS  # the limits, for tests
 from census_tui.server.throttle import ADDRESS_FAILS as ADDRESS_FAILS
@@ -467,10 +469,17 @@ def _clock_offset(request: Request) -> int | None:
 
 
 def _area_of(db: Storage, own: list[str], dwelling_id: str, t: Tx, *, account: str) -> str | None:
-    """The dwelling's area if it is the caller's; a new dwelling is ``<own area>-<letters,
-    digits or _>`` (no dots, slashes or other areas' ids smuggled in). A dwelling a supervisor
-    gave to one enumerator (``assigned_to``) is that ``account``'s only, in whatever area."""
-    place = db.dwelling_place(dwelling_id, t)
+    """The dwelling's area if it is the caller's (:func:`_area_from` its place)."""
+    return _area_from(db.dwelling_place(dwelling_id, t), own, dwelling_id, account)
+
+
+def _area_from(
+    place: tuple[str, str | None] | None, own: list[str], dwelling_id: str, account: str
+) -> str | None:
+    """The dwelling's area if it is the caller's, from its ``place`` (area, holder; None for a
+    dwelling the server does not know): a new dwelling is ``<own area>-<letters, digits or
+    _>`` (no dots, slashes or other areas' ids smuggled in). A dwelling a supervisor gave to
+    one enumerator (``assigned_to``) is that ``account``'s only, in whatever area."""
     area = None if place is None else place[0]
     if place is not None and place[1] is not None:
         return area if place[1] == account else None
@@ -494,55 +503,98 @@ def _logic(doc: Any) -> Any:
         return None
     try:
         return checks.run_logic_checks(doc)
-    except Exception as exc:  # answered per item by _one_household
+    except Exception as exc:  # answered per item by _households
         return exc
 
 
-def _one_household(db: Storage, who: _Caller, doc: Any, t: Tx, checked: Any) -> dict[str, Any]:
-    """Check and store one household inside the batch's transaction; its individual answer.
-    ``checked`` is what :func:`_logic` found for it."""
-    problem = checks.shape_problem(doc)
-    if problem:
-        return {"status": "invalid", "code": 400, "reason": problem}
-    base = {"case_uuid": doc["case_uuid"], "revision": doc["revision"]}
-    if not clean_text(doc):
-        return {**base, "status": "invalid", "code": 422, "reason": "invalid character in text"}
-    payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    if len(payload.encode()) > checks.MAX_ITEM_BYTES:
-        return {**base, "status": "invalid", "code": 413, "reason": "household too large"}
-    area = _area_of(db, who.own, doc["dwelling_id"], t, account=who.acc.account)
-    if area is None:
-        return {**base, "status": "forbidden", "code": 403, "reason": "not your enumeration area"}
-    if bool(doc.get("training", False)) != who.training:
-        return {
-            **base,
-            "status": "training_mismatch",
-            "code": 422,
-            "reason": "training data and real data are kept apart",
-        }
-    if isinstance(checked, BadInput):  # the form's own reading refuses it: the path, never a value
-        return {**base, "status": "invalid", "code": 422, "reason": f"unreadable: {checked.msg.en}"}
-    if isinstance(checked, Exception):  # a malformed household is refused, never a crash
-        return {
-            **base,
-            "status": "invalid",
-            "code": 400,
-            "reason": f"unreadable household: {type(checked).__name__}",
-        }
-    if checked.errors:
-        return {**base, "status": "rejected", "code": 422, "findings": checked.errors}
-    result = db.store_household(
-        t,
-        case_uuid=doc["case_uuid"],
-        revision=doc["revision"],
-        area_id=area,
-        dwelling_id=doc["dwelling_id"],
-        account=who.acc.account,
-        training=bool(doc.get("training", False)),
-        payload=payload,
-        flags=checked.flags,
-        clock_offset=who.clock_offset,
-    )
+def _households(
+    db: Storage, who: _Caller, docs: list[Any], t: Tx, checked: list[Any]
+) -> list[dict[str, Any]]:
+    """Check and store a batch's households inside its transaction; each one's answer, as if
+    checked and stored one after the other (``checked``: what :func:`_logic` found for each).
+    The dwellings' places are read, and the households stored, once for the whole batch
+    (:meth:`Storage.store_households`)."""
+    answers: list[dict[str, Any] | None] = [None] * len(docs)
+    payloads: dict[int, str] = {}
+    for i, doc in enumerate(docs):
+        problem = checks.shape_problem(doc)
+        if problem:
+            answers[i] = {"status": "invalid", "code": 400, "reason": problem}
+            continue
+        base = {"case_uuid": doc["case_uuid"], "revision": doc["revision"]}
+        if not clean_text(doc):
+            answers[i] = {
+                **base,
+                "status": "invalid",
+                "code": 422,
+                "reason": "invalid character in text",
+            }
+            continue
+        payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        if len(payload.encode()) > checks.MAX_ITEM_BYTES:
+            answers[i] = {**base, "status": "invalid", "code": 413, "reason": "household too large"}
+            continue
+        payloads[i] = payload
+    places = db.dwelling_places([docs[i]["dwelling_id"] for i in payloads], t) if payloads else {}
+    uploads: list[tuple[int, Upload]] = []
+    for i, payload in payloads.items():
+        doc, found = docs[i], checked[i]
+        base = {"case_uuid": doc["case_uuid"], "revision": doc["revision"]}
+        dwelling = doc["dwelling_id"]
+        area = _area_from(places.get(dwelling), who.own, dwelling, who.acc.account)
+        if area is None:
+            answers[i] = {
+                **base,
+                "status": "forbidden",
+                "code": 403,
+                "reason": "not your enumeration area",
+            }
+        elif bool(doc.get("training", False)) != who.training:
+            answers[i] = {
+                **base,
+                "status": "training_mismatch",
+                "code": 422,
+                "reason": "training data and real data are kept apart",
+            }
+        elif isinstance(
+            found, BadInput
+        ):  # the form's own reading refuses it: the path, never a value
+            answers[i] = {
+                **base,
+                "status": "invalid",
+                "code": 422,
+                "reason": f"unreadable: {found.msg.en}",
+            }
+        elif isinstance(found, Exception):  # a malformed household is refused, never a crash
+            answers[i] = {
+                **base,
+                "status": "invalid",
+                "code": 400,
+                "reason": f"unreadable household: {type(found).__name__}",
+            }
+        elif found.errors:
+            answers[i] = {**base, "status": "rejected", "code": 422, "findings": found.errors}
+        else:
+            upload = Upload(
+                case_uuid=doc["case_uuid"],
+                revision=doc["revision"],
+                area_id=area,
+                dwelling_id=dwelling,
+                account=who.acc.account,
+                training=bool(doc.get("training", False)),
+                payload=payload,
+                flags=found.flags,
+                clock_offset=who.clock_offset,
+            )
+            uploads.append((i, upload))
+    results = db.store_households(t, [u for _, u in uploads])
+    for (i, upload), result in zip(uploads, results, strict=True):
+        answers[i] = _stored_answer(upload, result)
+    return [a for a in answers if a is not None]
+
+
+def _stored_answer(upload: Upload, result: StoreResult) -> dict[str, Any]:
+    base = {"case_uuid": upload.case_uuid, "revision": upload.revision}
     if result.status == "forbidden":
         return {**base, "status": "forbidden", "code": 403, "reason": "not your case"}
     if result.status == "too_far":
@@ -559,6 +611,17 @@ def _one_household(db: Storage, who: _Caller, doc: Any, t: Tx, checked: Any) -> 
         "code": code,
         "server_revision": result.server_revision,
     }
+
+
+def _store_households(
+    db: Storage, acc: Account, docs: list[Any], clock_offset: int | None
+) -> list[dict[str, Any]]:
+    """Check and store a batch of households in one transaction (run in a worker thread): the
+    logic checks first, with no connection held, then the transaction, all or nothing."""
+    who = _Caller(acc, _own_areas(db, acc), db.training, clock_offset)
+    found = [_logic(doc) for doc in docs]
+    with db.tx() as t:
+        return _households(db, who, docs, t, found)
 
 
 def _items(body: Any) -> list[Any]:
@@ -589,7 +652,7 @@ async def household(request: Request) -> Response:
     db, acc = _db(request), await _account(request)
     offset = _clock_offset(request)
     body = await read_json(request)
-    results = await run_in_threadpool(_store_all, db, acc, [body], _one_household, _logic, offset)
+    results = await run_in_threadpool(_store_households, db, acc, [body], offset)
     result = results[0]
     return answer(result, status=int(result["code"]))
 
@@ -599,7 +662,7 @@ async def household_batch(request: Request) -> Response:
     db, acc = _db(request), await _account(request)
     offset = _clock_offset(request)
     items = _items(await read_json(request))
-    results = await run_in_threadpool(_store_all, db, acc, items, _one_household, _logic, offset)
+    results = await run_in_threadpool(_store_households, db, acc, items, offset)
     return answer({"results": results})
 
 

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from census_tui.clock import Clock, SystemClock, iso
 from census_tui.errors import BadInput, StoreError
@@ -170,6 +170,22 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True)
+class Upload:
+    """One household revision to store (:meth:`Storage.store_households`); ``clock_offset`` is
+    server minus device time (s) as the device measured it at the sync that sent it."""
+
+    case_uuid: str
+    revision: int
+    area_id: str
+    dwelling_id: str
+    account: str
+    training: bool
+    payload: str
+    flags: list[str]
+    clock_offset: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StoreResult:
     """The answer to one upload: ``stored``, ``duplicate``, ``conflict``, ``forbidden`` (the
     case belongs to another account or area) or ``too_far`` (a revision jump past the step)."""
@@ -189,6 +205,76 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+T = TypeVar("T")
+_CHUNK = 200
+"""Rows a statement of :meth:`Storage.store_households` takes at most (a batch is up to 500)."""
+
+
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def _revision_row(u: Upload, digest: str, received: str) -> tuple[Any, ...]:
+    """The values of one households row, in the order the insert names its columns."""
+    return (
+        u.case_uuid,
+        u.revision,
+        u.area_id,
+        u.dwelling_id,
+        u.account,
+        int(u.training),
+        u.payload,
+        digest,
+        int(bool(u.flags)),
+        ",".join(u.flags),
+        received,
+        u.clock_offset,
+    )
+
+
+def _decide(
+    uploads: Sequence[Upload],
+    digests: Sequence[str],
+    owners: dict[str, tuple[str, str]],
+    stored: dict[str, dict[int, str]],
+) -> tuple[list[StoreResult], list[tuple[str, str, str]], list[int]]:
+    """The answer to each upload as if stored one after the other, from the cases' owners and
+    stored revisions (``{case: {revision: sha256}}``); the new cases to claim, ``(case,
+    account, area)`` in the order first met, and the indexes of the uploads to write."""
+    owner_now = dict(owners)
+    tops = {c: max(revisions) for c, revisions in stored.items() if revisions}
+    written: dict[tuple[str, int], str] = {}
+    results: list[StoreResult] = []
+    claims: list[tuple[str, str, str]] = []
+    rows: list[int] = []
+    for i, u in enumerate(uploads):
+        owner = owner_now.get(u.case_uuid)
+        if owner is None:
+            if u.revision > MAX_REVISION_STEP:
+                results.append(StoreResult("too_far", 0))
+                continue
+            owner = owner_now[u.case_uuid] = (u.account, u.area_id)
+            claims.append((u.case_uuid, u.account, u.area_id))
+        if owner != (u.account, u.area_id):
+            results.append(StoreResult("forbidden", 0))
+            continue
+        top = tops.get(u.case_uuid)
+        if u.revision > (top or 0) + MAX_REVISION_STEP:
+            results.append(StoreResult("too_far", top or 0))
+        elif top is not None and top > u.revision:
+            results.append(StoreResult("conflict", top))
+        elif top == u.revision:
+            same = written.get((u.case_uuid, u.revision)) or stored[u.case_uuid][u.revision]
+            results.append(StoreResult("duplicate" if same == digests[i] else "conflict", top))
+        else:
+            tops[u.case_uuid] = u.revision
+            written[(u.case_uuid, u.revision)] = digests[i]
+            rows.append(i)
+            results.append(StoreResult("stored", u.revision))
+    return results, claims, rows
+
+
 # -- the queries of the sync path (each has an index; tests/server_pg/test_explain.py) ---------
 Q_SESSION = "SELECT account, expires, ends FROM sessions WHERE token_hash = ?"
 Q_ACCOUNT = "SELECT * FROM accounts WHERE account = ?"
@@ -203,6 +289,10 @@ Q_CASE_OWNER = "SELECT account, area_id FROM cases WHERE case_uuid = ?"
 Q_TOP_REVISION = (
     "SELECT revision, sha256 FROM households WHERE case_uuid = ? ORDER BY revision DESC LIMIT 1"
 )
+Q_CASE_OWNERS = (
+    "SELECT case_uuid, account, area_id FROM cases WHERE case_uuid IN ({marks}) ORDER BY case_uuid"
+)
+Q_CASE_REVISIONS = "SELECT case_uuid, revision, sha256 FROM households WHERE case_uuid IN ({marks})"
 Q_OUTCOME = "SELECT sha256 FROM outcomes WHERE outcome_uuid = ?"
 Q_CASES_OF = "SELECT case_uuid FROM cases WHERE account = ? AND area_id = ?"
 Q_NTH_FAILURE = (
@@ -229,6 +319,8 @@ SYNC_PATH: dict[str, tuple[str, tuple[Any, ...]]] = {
     "area of a dwelling": (Q_DWELLING_AREA, ("a1-001",)),
     "owner of a case": (Q_CASE_OWNER, ("c1",)),
     "latest revision of a case": (Q_TOP_REVISION, ("c1",)),
+    "owners of a batch's cases": (Q_CASE_OWNERS.format(marks=_marks(2)), ("c1", "c2")),
+    "revisions of a batch's cases": (Q_CASE_REVISIONS.format(marks=_marks(2)), ("c1", "c2")),
     "an outcome": (Q_OUTCOME, ("o1",)),
     "cases of an owner": (Q_CASES_OF, ("alice", "a1")),
     "failed logins of an account": (Q_NTH_FAILURE, ("account:alice", 1e9, 4)),
@@ -720,60 +812,105 @@ class Storage(AllocationStore, SupervisorStore, abc.ABC):
         flags: list[str],
         clock_offset: int | None = None,
     ) -> StoreResult:
-        """Store one revision inside the caller's transaction; idempotent by (case, revision).
-        ``clock_offset``: server minus device time (s) as the device measured it at the sync
-        that sent the revision (the times inside the payload are the device's), None when the
-        device sent none; a duplicate keeps the first one.
-
-        The case's owner row is read with a lock (PostgreSQL), so two uploads of one case
-        from two processes take turns; a new case's owner is claimed only by an upload that is
-        stored (a refused one leaves nothing behind)."""
-        digest = hashlib.sha256(payload.encode()).hexdigest()
-        owner = t.execute(Q_CASE_OWNER + self.lock_clause, (case_uuid,)).fetchone()
-        if owner is None:
-            if revision > MAX_REVISION_STEP:
-                return StoreResult("too_far", 0)
-            claimed = t.execute(
-                "INSERT INTO cases (case_uuid, account, area_id) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                (case_uuid, account, area_id),
-            )
-            if claimed.rowcount != 1:  # another transaction claimed it meanwhile: read again
-                owner = t.execute(Q_CASE_OWNER + self.lock_clause, (case_uuid,)).fetchone()
-        if owner is not None and (owner[0], owner[1]) != (account, area_id):
-            return StoreResult("forbidden", 0)
-        row = t.execute(Q_TOP_REVISION, (case_uuid,)).fetchone()
-        top = None if row is None else int(row[0])
-        if revision > (top or 0) + MAX_REVISION_STEP:
-            return StoreResult("too_far", top or 0)
-        if top is not None and top > revision:
-            return StoreResult("conflict", int(top))
-        if top == revision:
-            same = t.execute(
-                "SELECT sha256 FROM households WHERE case_uuid = ? AND revision = ?",
-                (case_uuid, revision),
-            ).fetchone()[0]
-            return StoreResult("duplicate" if same == digest else "conflict", revision)
-        cur = t.execute(
-            "INSERT INTO households (case_uuid, revision, area_id, dwelling_id, account,"
-            " training, payload, sha256, flagged, flags, received, clock_offset)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (
-                case_uuid,
-                revision,
-                area_id,
-                dwelling_id,
-                account,
-                int(training),
-                payload,
-                digest,
-                int(bool(flags)),
-                ",".join(flags),
-                iso(self.clock.now()),
-                clock_offset,
-            ),
+        """Store one revision inside the caller's transaction (:meth:`store_households` with
+        one item)."""
+        upload = Upload(
+            case_uuid=case_uuid,
+            revision=revision,
+            area_id=area_id,
+            dwelling_id=dwelling_id,
+            account=account,
+            training=training,
+            payload=payload,
+            flags=flags,
+            clock_offset=clock_offset,
         )
-        return StoreResult("stored" if cur.rowcount == 1 else "duplicate", revision)
+        return self.store_households(t, [upload])[0]
+
+    def store_households(self, t: Tx, uploads: Sequence[Upload]) -> list[StoreResult]:
+        """Store revisions inside the caller's transaction; idempotent by (case, revision). The
+        answers are those of storing them one after the other in their order (a later item
+        sees the earlier ones), from a few statements a batch instead of five a household: the
+        cases' owners (locked on PostgreSQL, so two uploads of one case from two processes
+        take turns) and stored revisions are read at once, the answers decided in memory,
+        new cases claimed and the revisions written each in one statement.
+
+        A new case's owner is claimed only by an upload that is stored (a refused one leaves
+        nothing behind); when another transaction claims one meanwhile, its owner is read
+        again (waiting for that transaction) and the answers decided again. A duplicate keeps
+        the first revision's ``clock_offset``."""
+        if not uploads:
+            return []
+        digests = [hashlib.sha256(u.payload.encode()).hexdigest() for u in uploads]
+        uuids = sorted({u.case_uuid for u in uploads})
+        owners = self._case_owners(t, uuids)
+        stored = self._case_revisions(t, uuids)
+        while True:
+            results, claims, rows = _decide(uploads, digests, owners, stored)
+            if not claims:
+                break
+            won = self._claim_cases(t, claims)
+            owners.update({c: (account, area) for c, account, area in claims if c in won})
+            lost = sorted({c for c, _, _ in claims} - won)
+            if not lost:
+                break
+            owners.update(self._case_owners(t, lost))  # another transaction's claim: its owner
+            stored.update(self._case_revisions(t, lost))  # and what it stored
+            if any(c not in owners for c in lost):  # never: a case row is never deleted
+                raise RuntimeError("a claimed case has no owner row")
+        inserted = self._insert_revisions(t, [(uploads[i], digests[i]) for i in rows])
+        return [
+            StoreResult("duplicate", r.server_revision)
+            if r.status == "stored" and (uploads[i].case_uuid, uploads[i].revision) not in inserted
+            else r
+            for i, r in enumerate(results)
+        ]
+
+    def _case_owners(self, t: Tx, uuids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        owners: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(uuids):
+            sql = Q_CASE_OWNERS.format(marks=_marks(len(chunk))) + self.lock_clause
+            for row in t.execute(sql, chunk).fetchall():
+                owners[str(row[0])] = (str(row[1]), str(row[2]))
+        return owners
+
+    def _case_revisions(self, t: Tx, uuids: Sequence[str]) -> dict[str, dict[int, str]]:
+        stored: dict[str, dict[int, str]] = {}
+        for chunk in _chunks(uuids):
+            sql = Q_CASE_REVISIONS.format(marks=_marks(len(chunk)))
+            for row in t.execute(sql, chunk).fetchall():
+                stored.setdefault(str(row[0]), {})[int(row[1])] = str(row[2])
+        return stored
+
+    def _claim_cases(self, t: Tx, claims: Sequence[tuple[str, str, str]]) -> set[str]:
+        """Insert the owner rows ``(case_uuid, account, area_id)``; the cases claimed (those
+        another transaction holds are left out, after waiting for it on PostgreSQL)."""
+        got: set[str] = set()
+        for chunk in _chunks(claims):
+            rows = t.execute(
+                "INSERT INTO cases (case_uuid, account, area_id) VALUES "
+                + ", ".join(["(?, ?, ?)"] * len(chunk))
+                + " ON CONFLICT DO NOTHING RETURNING case_uuid",
+                [v for claim in chunk for v in claim],
+            ).fetchall()
+            got |= {str(r[0]) for r in rows}
+        return got
+
+    def _insert_revisions(self, t: Tx, rows: Sequence[tuple[Upload, str]]) -> set[tuple[str, int]]:
+        """Insert the revisions; the (case, revision) pairs that went in."""
+        received = iso(self.clock.now())
+        got: set[tuple[str, int]] = set()
+        for chunk in _chunks(rows):
+            args = [v for u, digest in chunk for v in _revision_row(u, digest, received)]
+            done = t.execute(
+                "INSERT INTO households (case_uuid, revision, area_id, dwelling_id, account,"
+                " training, payload, sha256, flagged, flags, received, clock_offset) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                + " ON CONFLICT DO NOTHING RETURNING case_uuid, revision",
+                args,
+            ).fetchall()
+            got |= {(str(r[0]), int(r[1])) for r in done}
+        return got
 
     def store_outcome(
         self,

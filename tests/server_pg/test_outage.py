@@ -27,7 +27,7 @@ from census_tui.server.run import ServerThread
 from census_tui.server.seed import add_enumerator
 from census_tui.sync.engine import sync_store
 from census_tui.sync.transport import RetryPolicy
-from tests.pg import TEST_DB, Cluster
+from tests.pg import Cluster, wait_for_lock_wait
 from tests.sync.support import (
     AREA_A,
     PASSWORD_A,
@@ -88,21 +88,6 @@ def _claim(url: str, case: str) -> psycopg.Connection[tuple[object, ...]]:
     return con
 
 
-def _wait_for_lock_wait(url: str, blocker: psycopg.Connection[tuple[object, ...]]) -> None:
-    """Until a session of the test database other than ``blocker`` waits on a lock."""
-    with psycopg.connect(url, autocommit=True) as watch:
-        for _ in range(2000):
-            row = watch.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
-                " AND wait_event_type = 'Lock' AND pid <> %s",
-                (TEST_DB, blocker.info.backend_pid),
-            ).fetchone()
-            if row and row[0]:
-                return
-            watch.execute("SELECT pg_sleep(0.01)")
-    raise AssertionError("the batch never reached the locked case")
-
-
 def _stored(url: str) -> dict[str, int]:
     with psycopg.connect(url) as con:
         return {
@@ -138,7 +123,7 @@ def test_a_batch_cut_off_by_the_database_is_refused_whole(
 
     poster = threading.Thread(target=post)
     poster.start()
-    _wait_for_lock_wait(pg_url, blocker)
+    wait_for_lock_wait(pg_url, blocker.info.backend_pid)
     pg_cluster.stop("fast")
     poster.join()
     blocker.close()
@@ -173,7 +158,7 @@ def test_the_device_retries_after_the_database_comes_back(
         target=lambda: results.append(sync_store(store, clock=clock, policy=PATIENT, batch_size=6))
     )
     syncing.start()
-    _wait_for_lock_wait(pg_url, blocker)
+    wait_for_lock_wait(pg_url, blocker.info.backend_pid)
     pg_cluster.stop("fast")
     clock.stopped.set()
     syncing.join()
