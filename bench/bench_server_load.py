@@ -2,7 +2,11 @@
 
 Each simulated device logs in (scrypt on the server, as in the field), pulls its assignments and
 uploads ``--households`` households of 2 persons in batches of ``--batch`` (gzip, as the client
-sends them). A probe asks ``GET /time`` every 20 ms during the load. Run against PostgreSQL with
+sends them; the bodies are made before the load). A probe in a process of its own asks
+``GET /time`` every 20 ms during the load. By default the devices first all log in (the login
+phase, scrypt's work), then all sync (the sync phase, the database's); ``--mode mixed`` has each
+log in and sync at once. Each phase's CPU is read from /proc: the server's processes, this
+bench's, and the rest of the machine (PostgreSQL's processes). Run against PostgreSQL with
 ``--workers`` processes and against SQLite with one, in the same run, on loopback; the SQLite
 figures are the baseline. Afterwards the database is counted: every case stored once (0
 duplicates, 0 lost) and every answer checked (0 errors). The RSS of every server process is
@@ -23,8 +27,10 @@ import argparse
 import asyncio
 import gzip
 import json
+import multiprocessing
 import os
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -39,7 +45,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -53,6 +59,7 @@ from tests.pg import PORT, Cluster, pg_bindir  # noqa: E402
 from tests.validation.builders import valid_household  # noqa: E402
 
 PASSWORD = "bench-pass-1"
+T = TypeVar("T")
 API = "/api/v1"
 
 
@@ -85,15 +92,26 @@ def area_of(i: int) -> str:
     return f"1101059{i:08d}"
 
 
-def seed(storage: Storage, devices: int, households: int) -> None:
-    """Areas, dwellings and ready accounts; scrypt runs in two threads (hashlib frees the GIL)."""
+def seed(storage: Storage, devices: int, households: int) -> list[list[str]]:
+    """Areas, dwellings and ready accounts; scrypt runs in two threads (hashlib frees the GIL).
+    The dwelling ids of each device, in its order."""
     storage.set_training(False)
 
-    def one(i: int) -> None:
-        add_enumerator(storage, f"dev{i}", PASSWORD, area_of(i), dwellings=households, ready=True)
+    def one(i: int) -> list[str]:
+        return add_enumerator(
+            storage, f"dev{i}", PASSWORD, area_of(i), dwellings=households, ready=True
+        )
 
     with ThreadPoolExecutor(2) as pool:
-        list(pool.map(one, range(devices)))
+        return list(pool.map(one, range(devices)))
+
+
+@dataclass
+class Work:
+    """What one device uploads: its dwellings (sorted) and the gzip batch bodies."""
+
+    dwellings: list[str]
+    bodies: list[bytes]
 
 
 def bodies(dwellings: list[str], batch: int) -> list[bytes]:
@@ -114,7 +132,6 @@ class Tally:
     latency: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     errors: list[str] = field(default_factory=list)
-    probe: list[float] = field(default_factory=list)
     retries: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -138,52 +155,66 @@ async def call(
     return None
 
 
-async def device(
-    client: httpx.AsyncClient, i: int, batch: int, tally: Tally, gate: asyncio.Semaphore
-) -> None:
-    async with gate:
-        login = {"account": f"dev{i}", "password": PASSWORD}
-        r = await call(tally, "POST /login", lambda: client.post(f"{API}/login", json=login))
-        if r is None or r.status_code != 200:
-            tally.errors.append(f"login {r.status_code if r else '-'}")
-            return
-        auth = {"Authorization": f"Bearer {r.json()['token']}"}
+async def log_in(client: httpx.AsyncClient, i: int, tally: Tally) -> dict[str, str] | None:
+    """A device's login; its Authorization header, or None (counted as an error)."""
+    login = {"account": f"dev{i}", "password": PASSWORD}
+    r = await call(tally, "POST /login", lambda: client.post(f"{API}/login", json=login))
+    if r is None or r.status_code != 200:
+        tally.errors.append(f"login {r.status_code if r else '-'}")
+        return None
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+async def sync(client: httpx.AsyncClient, auth: dict[str, str], work: Work, tally: Tally) -> None:
+    """A logged-in device pulls its assignments and uploads one household per dwelling (the
+    bodies were made before the load, so the bench's own CPU goes to HTTP, not to JSON)."""
+    r = await call(
+        tally,
+        "GET /assignments",
+        lambda: client.get(f"{API}/assignments", params={"since": "0"}, headers=auth),
+    )
+    if r is None or r.status_code != 200:
+        tally.errors.append(f"assignments {r.status_code if r else '-'}")
+        return
+    if sorted(d["dwelling_id"] for d in r.json()["dwellings"]) != work.dwellings:
+        tally.errors.append("assignments: not the device's dwellings")
+        return
+    headers = {**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"}
+    for body in work.bodies:
         r = await call(
             tally,
-            "GET /assignments",
-            lambda: client.get(f"{API}/assignments", params={"since": "0"}, headers=auth),
+            "POST /households/batch",
+            partial(client.post, f"{API}/households/batch", content=body, headers=headers),
         )
         if r is None or r.status_code != 200:
-            tally.errors.append(f"assignments {r.status_code if r else '-'}")
-            return
-        dwellings = sorted(d["dwelling_id"] for d in r.json()["dwellings"])
-        headers = {**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"}
-        for body in bodies(dwellings, batch):
-            r = await call(
-                tally,
-                "POST /households/batch",
-                partial(client.post, f"{API}/households/batch", content=body, headers=headers),
-            )
-            if r is None or r.status_code != 200:
-                tally.errors.append(f"batch {r.status_code if r else '-'}")
-                continue
-            for result in r.json()["results"]:
-                tally.statuses[result["status"]] += 1
-
-
-async def probe(client: httpx.AsyncClient, tally: Tally, done: asyncio.Event) -> None:
-    while not done.is_set():
-        t = time.perf_counter()
-        try:
-            r = await client.get(f"{API}/time")
-        except httpx.TransportError as exc:
-            tally.retries[f"GET /time: {type(exc).__name__}"] += 1
+            tally.errors.append(f"batch {r.status_code if r else '-'}")
             continue
-        tally.probe.append(time.perf_counter() - t)
-        if r.status_code != 200:
-            tally.errors.append(f"time {r.status_code}")
-        with suppress(TimeoutError):
-            await asyncio.wait_for(done.wait(), 0.02)
+        for result in r.json()["results"]:
+            tally.statuses[result["status"]] += 1
+
+
+async def device(client: httpx.AsyncClient, i: int, work: Work, tally: Tally) -> None:
+    """Mixed load: a device logs in, then syncs at once (logins and uploads interleave)."""
+    auth = await log_in(client, i, tally)
+    if auth is not None:
+        await sync(client, auth, work, tally)
+
+
+def probe(url: str, stop: Any, out: Any) -> None:
+    """``GET /time`` every 20 ms until ``stop`` is set, in a process of its own (so the devices'
+    event loop, busy in the bench process, does not add to the figure); sends back (start on
+    the monotonic clock, seconds taken or None for a failure) for each."""
+    samples: list[tuple[float, float | None]] = []
+    with httpx.Client(base_url=url, timeout=120) as client:
+        while not stop.is_set():
+            t = time.monotonic()
+            try:
+                ok = client.get(f"{API}/time").status_code == 200
+            except httpx.TransportError:
+                ok = False
+            samples.append((t, time.monotonic() - t if ok else None))
+            stop.wait(0.02)
+    out.put(samples)
 
 
 def rss_kib(pids: list[int]) -> dict[int, int]:
@@ -237,21 +268,110 @@ def server(db: str, key_file: Path, workers: int) -> Iterator[tuple[str, subproc
         proc.wait(30)
 
 
-async def load(url: str, devices: int, batch: int, concurrency: int, tally: Tally) -> float:
-    limits = httpx.Limits(max_connections=concurrency + 2, max_keepalive_connections=concurrency)
-    async with (
-        httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client,
-        httpx.AsyncClient(base_url=url, timeout=120) as probe_client,
-    ):
-        gate = asyncio.Semaphore(concurrency)
-        done = asyncio.Event()
-        prober = asyncio.create_task(probe(probe_client, tally, done))
-        t = time.perf_counter()
-        await asyncio.gather(*(device(client, i, batch, tally, gate) for i in range(devices)))
-        elapsed = time.perf_counter() - t
-        done.set()
-        await prober
-    return elapsed
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(server: list[int]) -> dict[str, float]:
+    """CPU seconds used so far: by the whole machine (busy time from /proc/stat), by the server's
+    processes (live ones, from /proc/<pid>/stat) and by this bench process (every thread: the
+    simulated devices, the probe, the RSS sampler). What is left of the machine's figure is
+    PostgreSQL's processes (and anything else running: run the bench on a quiet machine)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    ticks = [int(f) for f in fields]
+    busy = sum(ticks) - ticks[3] - ticks[4]  # all but idle and iowait
+    own = 0
+    for pid in server:
+        with suppress(OSError):
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            own += int(stat[11]) + int(stat[12])  # utime, stime
+    usage = os.times()
+    return {
+        "machine": busy / CLK_TCK,
+        "server": own / CLK_TCK,
+        "bench": usage.user + usage.system,
+    }
+
+
+@dataclass
+class Phase:
+    """One timed part of the load: its wall time, CPU used and ``GET /time`` answers."""
+
+    name: str
+    seconds: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)
+    probe: list[float] = field(default_factory=list)
+    span: tuple[float, float] = (0.0, 0.0)
+
+
+async def load(
+    url: str, args: argparse.Namespace, work: list[Work], tally: Tally, pids: list[int]
+) -> list[Phase]:
+    """Mixed: every device logs in and syncs at once. Phased: every device logs in first (the
+    login phase: scrypt), then every device syncs (the sync phase: the database's work)."""
+    spawn = multiprocessing.get_context("spawn")
+    stop, out = spawn.Event(), spawn.Queue()
+    prober = spawn.Process(target=probe, args=(url, stop, out), daemon=True)
+    prober.start()
+    phases: list[Phase] = []
+    gate = asyncio.Semaphore(args.concurrency)
+    tls = ssl.create_default_context()  # made once: a client of its own per device is cheap
+
+    async def timed(name: str, jobs: Awaitable[Any]) -> Any:
+        phase = Phase(name)
+        before, t = cpu_snapshot(pids), time.monotonic()
+        result = await jobs
+        end = time.monotonic()
+        after = cpu_snapshot(pids)
+        phase.seconds, phase.span = end - t, (t, end)
+        phase.cpu = {k: after[k] - before[k] for k in after}
+        phases.append(phase)
+        return result
+
+    async def as_device(job: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:
+        """A device's turn (at most ``--concurrency`` at once), on a connection of its own."""
+        async with (
+            gate,
+            httpx.AsyncClient(
+                base_url=url, timeout=120, transport=httpx.AsyncHTTPTransport(verify=tls)
+            ) as client,
+        ):
+            return await job(client)
+
+    if args.mode == "mixed":
+        await timed(
+            "mixed",
+            asyncio.gather(
+                *(as_device(partial(device, i=i, work=w, tally=tally)) for i, w in enumerate(work))
+            ),
+        )
+    else:
+        auths = await timed(
+            "login",
+            asyncio.gather(
+                *(as_device(partial(log_in, i=i, tally=tally)) for i in range(len(work)))
+            ),
+        )
+        await timed(
+            "sync",
+            asyncio.gather(
+                *(
+                    as_device(partial(sync, auth=a, work=w, tally=tally))
+                    for a, w in zip(auths, work, strict=True)
+                    if a is not None
+                )
+            ),
+        )
+    stop.set()
+    samples = out.get(timeout=60)
+    prober.join(60)
+    for started, took in samples:
+        if took is None:
+            tally.errors.append("time: failed")
+            continue
+        for phase in phases:
+            if phase.span[0] <= started < phase.span[1]:
+                phase.probe.append(took)
+    return phases
 
 
 def pct(values: list[float], q: int) -> float:
@@ -266,8 +386,9 @@ def run_one(
 ) -> dict[str, Any]:
     storage = open_storage(db, key_file=key)
     t = time.perf_counter()
-    seed(storage, args.devices, args.households)
+    dwellings = seed(storage, args.devices, args.households)
     seeded = time.perf_counter() - t
+    work = [Work(sorted(d), bodies(sorted(d), args.batch)) for d in dwellings]
     storage.close()
     tally = Tally()
     with server(db, key, workers) as (url, proc):
@@ -282,7 +403,7 @@ def run_one(
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        elapsed = asyncio.run(load(url, args.devices, args.batch, args.concurrency, tally))
+        phases = asyncio.run(load(url, args, work, tally, pids))
         stop.set()
         sampler.join()
         after = rss_kib(pids)
@@ -297,12 +418,12 @@ def run_one(
     return {
         "name": name,
         "workers": workers,
-        "seconds": elapsed,
+        "seconds": sum(ph.seconds for ph in phases),
+        "phases": phases,
         "seeded": seeded,
-        "hh_per_s": tally.statuses.get("stored", 0) / elapsed,
+        "hh_per_s": tally.statuses.get("stored", 0) / phases[-1].seconds,
+        "logins_per_s": args.devices / phases[0].seconds if args.mode == "phased" else None,
         "latency": {k: (pct(v, 50), pct(v, 95)) for k, v in tally.latency.items()},
-        "time_p95": pct(tally.probe, 95),
-        "time_n": len(tally.probe),
         "errors": len(tally.errors) + sum(v for k, v in tally.statuses.items() if k != "stored"),
         "error_kinds": sorted(set(tally.errors))[:5],
         "retries": dict(tally.retries),
@@ -330,8 +451,12 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     def row(label: str, cells: list[str]) -> None:
         print(f"{label:34}" + "".join(f"{c:>22}" for c in cells))
 
-    row("households/s", [f"{r['hh_per_s']:.0f}" for r in results])
-    row("wall time of the load (s)", [f"{r['seconds']:.1f}" for r in results])
+    row(
+        "households/s (sync phase)" if args.mode == "phased" else "households/s",
+        [f"{r['hh_per_s']:.0f}" for r in results],
+    )
+    if args.mode == "phased":
+        row("logins/s (login phase)", [f"{r['logins_per_s']:.1f}" for r in results])
     for route in routes:
         row(
             f"{route} p50/p95 ms",
@@ -340,7 +465,25 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
                 for r in results
             ],
         )
-    row("GET /time p95 ms during load", [f"{r['time_p95']:.1f} (n={r['time_n']})" for r in results])
+    for i, phase in enumerate(results[0]["phases"]):
+        name = phase.name
+        row(f"{name}: wall time (s)", [f"{r['phases'][i].seconds:.1f}" for r in results])
+        row(
+            f"{name}: GET /time p95 ms",
+            [
+                f"{pct(r['phases'][i].probe, 95):.1f} (n={len(r['phases'][i].probe)})"
+                for r in results
+            ],
+        )
+        for part in ("server", "postgres", "bench"):
+            cells = []
+            for r in results:
+                cpu, wall = r["phases"][i].cpu, r["phases"][i].seconds
+                rest = cpu["machine"] - cpu["server"] - cpu["bench"]
+                used = rest if part == "postgres" else cpu[part]
+                cells.append(f"{used:.1f} s ({used / wall:.2f} cores)")
+            label = "PostgreSQL+other" if part == "postgres" else part
+            row(f"{name}: CPU {label}", cells)
     row(
         "errors / duplicates / lost",
         [f"{r['errors']} / {r['duplicates']} / {r['lost']}" for r in results],
@@ -357,7 +500,10 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
             print(f"  {r['name']} error kinds: {r['error_kinds']}")
     if len(results) == 2 and results[0]["hh_per_s"]:
         ratio = results[1]["hh_per_s"] / results[0]["hh_per_s"]
-        print(f"\nPostgreSQL / SQLite throughput: {ratio:.2f}x (goal >= 3x)")
+        print(f"\nPostgreSQL / SQLite households/s: {ratio:.2f}x (goal >= 3x)")
+        if args.mode == "phased":
+            ratio = results[1]["logins_per_s"] / results[0]["logins_per_s"]
+            print(f"PostgreSQL / SQLite logins/s: {ratio:.2f}x")
 
 
 def main() -> None:
@@ -368,6 +514,13 @@ def main() -> None:
     p.add_argument("--concurrency", type=int, default=64)
     p.add_argument("--workers", type=int, default=4)
     p.add_argument("--only", choices=("sqlite", "postgres"))
+    p.add_argument(
+        "--mode",
+        choices=("phased", "mixed"),
+        default="phased",
+        help="phased: every device logs in, then every device syncs (each timed); "
+        "mixed: each device logs in and syncs at once",
+    )
     args = p.parse_args()
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp_name:
