@@ -393,22 +393,19 @@ def run_one(
     tally = Tally()
     with server(db, key, workers) as (url, proc):
         pids = server_pids(proc.pid)
-        before = rss_kib(pids)
-        samples: list[dict[int, int]] = []
+        samples: list[tuple[float, dict[int, int]]] = [(time.monotonic(), rss_kib(pids))]
         stop = threading.Event()
 
-        def sample() -> None:  # RSS once a second during the load, to see whether it levels off
-            while not stop.wait(1.0):
-                samples.append(rss_kib(pids))
+        def sample() -> None:  # RSS twice a second during the load, to see whether it levels off
+            while not stop.wait(0.5):
+                samples.append((time.monotonic(), rss_kib(pids)))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         phases = asyncio.run(load(url, args, work, tally, pids))
         stop.set()
         sampler.join()
-        after = rss_kib(pids)
-        quarter = samples[len(samples) // 4] if samples else after
-        half = samples[len(samples) // 2] if samples else after
+        samples.append((time.monotonic(), rss_kib(pids)))
     storage = open_storage(db, key_file=key)
     with storage.tx() as tx:
         stored = tx.execute("SELECT count(*), count(DISTINCT case_uuid) FROM households")
@@ -429,11 +426,20 @@ def run_one(
         "retries": dict(tally.retries),
         "duplicates": rows - cases,
         "lost": expected - cases,
-        "rss": {
-            pid: (before.get(pid, 0), quarter.get(pid, 0), half.get(pid, 0), after.get(pid, 0))
-            for pid in pids
-        },
+        "rss": {pid: {ph.name: rss_course(samples, ph, pid) for ph in phases} for pid in pids},
     }
+
+
+def rss_course(samples: list[tuple[float, dict[int, int]]], phase: Phase, pid: int) -> list[int]:
+    """A process's RSS (KiB) at the start, 1/4, 1/2, 3/4 and end of a phase (the samples
+    nearest those moments)."""
+    start, end = phase.span
+    course = []
+    for q in (0, 0.25, 0.5, 0.75, 1):
+        moment = start + q * (end - start)
+        nearest = min(samples, key=lambda s: abs(s[0] - moment))
+        course.append(nearest[1].get(pid, 0))
+    return course
 
 
 def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
@@ -489,11 +495,12 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
         [f"{r['errors']} / {r['duplicates']} / {r['lost']}" for r in results],
     )
     for r in results:
-        for pid, (b, q, h, a) in r["rss"].items():
-            print(
-                f"  {r['name']} pid {pid}: RSS MiB before {b / 1024:.0f}, at 1/4 of the load "
-                f"{q / 1024:.0f}, at 1/2 {h / 1024:.0f}, at the end {a / 1024:.0f}"
+        for pid, by_phase in r["rss"].items():
+            course = "; ".join(
+                f"{name} " + " ".join(f"{kib / 1024:.0f}" for kib in kibs)
+                for name, kibs in by_phase.items()
             )
+            print(f"  {r['name']} pid {pid}: RSS MiB at 0, 1/4, 1/2, 3/4, end of: {course}")
         if r["retries"]:
             print(f"  {r['name']} dropped connections retried: {r['retries']}")
         if r["error_kinds"]:

@@ -20,6 +20,7 @@ import os
 import secrets
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 _N, _R, _P = 2**14, 8, 1
@@ -79,11 +80,29 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+_threads: ThreadPoolExecutor | None = None
+_threads_made = threading.Lock()
+
+
+def kdf_threads() -> ThreadPoolExecutor:
+    """The process's :data:`KDF_SLOTS` threads that run scrypt (made at the first hash). Not
+    the server's pool of 40: the C library keeps each 16 MiB buffer for reuse in the memory
+    arena of the thread that freed it, so scrypt on every pool thread left a worker ~200 MiB
+    bigger after a burst of logins (bench_server_load); on two threads, two buffers."""
+    global _threads
+    with _threads_made:
+        if _threads is None:
+            _threads = ThreadPoolExecutor(KDF_SLOTS, thread_name_prefix="census-kdf")
+        return _threads
+
+
 def kdf(password: bytes, salt: bytes, n: int, r: int, p: int) -> bytes:
-    """The one place scrypt runs, in one of the process's :data:`SLOTS` (tests count its calls
-    to prove unknown accounts cost the same work as known ones)."""
+    """The one place scrypt runs, in one of the process's :data:`SLOTS`, on one of its
+    :func:`kdf_threads` (tests count its calls to prove unknown accounts cost the same work
+    as known ones)."""
     with SLOTS.hold():
-        return hashlib.scrypt(password, salt=salt, n=n, r=r, p=p, dklen=32)
+        job = kdf_threads().submit(hashlib.scrypt, password, salt=salt, n=n, r=r, p=p, dklen=32)
+        return job.result()
 
 
 def hash_password(password: str) -> str:

@@ -60,3 +60,29 @@ def test_a_burst_of_logins_runs_at_most_the_bound_at_once(
     assert slots.peak == slots.size and slots.running == 0  # the bound, reached, never passed
     # The async gate: no thread of the pool ever waited for a hashing slot.
     assert slots.peak_inside == slots.size
+
+
+@pytest.mark.parametrize("site", ["sqlite"], indirect=True)
+def test_scrypt_runs_on_the_kdf_threads_only(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each scrypt's 16 MiB stays in the memory arena of the thread that ran it: on the
+    server's pool of 40 threads that made a worker ~200 MiB bigger after a burst of logins."""
+    real = accounts.hashlib.scrypt
+    ran_on: list[str] = []
+
+    def watched(*args: object, **kwargs: object) -> bytes:
+        ran_on.append(threading.current_thread().name)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(accounts.hashlib, "scrypt", watched)
+    body = {"account": "alice", "password": "wrong-guess-1"}
+    threads = [
+        threading.Thread(target=httpx.post, args=(f"{site.url}{V1}/login",), kwargs={"json": body})
+        for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(ran_on) == 4
+    assert {name.rsplit("_", 1)[0] for name in ran_on} == {"census-kdf"}
+    assert len(set(ran_on)) <= accounts.KDF_SLOTS
