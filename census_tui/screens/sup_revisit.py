@@ -51,7 +51,8 @@ RELATIONS: dict[str, Msg] = {
     "8": Msg("兄弟姐妹", "sibling"),
     "9": Msg("其他", "other"),
 }
-"""The form's relationship codes (D2, short2020 ``codes.relationship``)."""
+"""The forms' relationship codes (D2; hmt2020 R2) with short English labels for the hint line
+(tests/supervision_client/test_revisit_codes.py keeps them the forms' codes)."""
 FIELDS: tuple[str, ...] = ("name", "sex", "birth", "relation", "id_number")
 MAX_PERSONS = 100
 
