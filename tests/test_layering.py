@@ -82,3 +82,11 @@ def test_opening_a_profile_loads_no_http_client() -> None:
     )
     assert "census_tui.supervision.service" in loaded
     assert "httpx" not in loaded and "census_tui.sync.supervisor" not in loaded
+
+
+def test_status_does_not_load_the_supervisor_session() -> None:
+    """``census-tui status`` (and diagnostics) read a supervisor's profile by its counts: the
+    session with its view models (~45 ms of imports) is not loaded for that."""
+    loaded = _loaded_after_import(["census_tui.diagnostics.status"])
+    assert "census_tui.diagnostics.status" in loaded
+    assert "census_tui.supervision.service" not in loaded

@@ -33,8 +33,8 @@ from census_tui.store import (
     META_TRAINING,
     Store,
 )
-from census_tui.supervision.service import DECISIONS, KIND_REVISIT
-from census_tui.supervision.service import ROLE as SUPERVISOR
+from census_tui.supervision.words import DECISIONS, KIND_REVISIT
+from census_tui.supervision.words import ROLE as SUPERVISOR
 from census_tui.visit.states import DONE, PRE_INTERVIEW, CaseState
 
 SYNC_LOG_SHOWN = 5

@@ -52,6 +52,11 @@ from census_tui.supervision.api import (
     RevisitResult,
     Sample,
 )
+from census_tui.supervision.words import DECISIONS as DECISIONS
+from census_tui.supervision.words import KIND_APPROVE as KIND_APPROVE
+from census_tui.supervision.words import KIND_RETURN as KIND_RETURN
+from census_tui.supervision.words import KIND_REVISIT as KIND_REVISIT
+from census_tui.supervision.words import ROLE as ROLE
 
 if TYPE_CHECKING:
     from census_tui.sync.supervisor import SupervisorApi
@@ -64,11 +69,6 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 """Counts and case UUIDs only."""
 
-ROLE = "supervisor"
-KIND_APPROVE = "approve"
-KIND_RETURN = "return"
-KIND_REVISIT = "revisit"
-DECISIONS = (KIND_APPROVE, KIND_RETURN)
 SNAPSHOTS = ("scope", "progress", "queue", "samples")
 CASE_BUDGET_S = 20.0
 """Seconds a refresh spends fetching case details; the rest waits for the next refresh."""

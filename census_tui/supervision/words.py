@@ -6,6 +6,14 @@ from __future__ import annotations
 
 from census_tui.i18n import Lang, Msg
 
+ROLE = "supervisor"
+"""The role a supervisor's login answer names (kept in the profile as ``META_ROLE``)."""
+KIND_APPROVE = "approve"
+KIND_RETURN = "return"
+KIND_REVISIT = "revisit"
+"""The kinds of the supervisor's queued work (the device's ``sup_outbox``)."""
+DECISIONS = (KIND_APPROVE, KIND_RETURN)
+
 STATE_NAMES: dict[str, Msg] = {
     "to_visit": Msg("待访", "todo"),
     "uploaded": Msg("待审", "await"),
