@@ -6,6 +6,7 @@ kept inside ``kdf`` around the real scrypt), not a mock."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 
@@ -66,14 +67,14 @@ def test_a_burst_of_logins_runs_at_most_the_bound_at_once(
 def test_scrypt_runs_on_the_kdf_threads_only(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each scrypt's 16 MiB stays in the memory arena of the thread that ran it: on the
     server's pool of 40 threads that made a worker ~200 MiB bigger after a burst of logins."""
-    real = accounts.hashlib.scrypt
+    real = hashlib.scrypt
     ran_on: list[str] = []
 
     def watched(*args: object, **kwargs: object) -> bytes:
         ran_on.append(threading.current_thread().name)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(accounts.hashlib, "scrypt", watched)
+    monkeypatch.setattr(hashlib, "scrypt", watched)
     body = {"account": "alice", "password": "wrong-guess-1"}
     threads = [
         threading.Thread(target=httpx.post, args=(f"{site.url}{V1}/login",), kwargs={"json": body})
