@@ -88,6 +88,10 @@ QUEUED_LOGIN = Msg(
     "The login has expired: saved on this device, it will be sent once you sync with your"
     " password again.",
 )
+QUEUED_REFRESH = Msg(
+    "已保存在本机，随正在进行的刷新发送。",
+    "Saved on this device: it goes to the server with the refresh running now.",
+)
 ALREADY_QUEUED = Msg(
     "本机已有对该户的决定等待发送：请先同步。",
     "A decision on this household is already waiting on this device to be sent: sync first.",
@@ -182,6 +186,8 @@ class SupervisorSession:
         self.account = store.get_meta(META_ACCOUNT) or profile
         self.locked = False
         self._net = threading.RLock()
+        self._refreshing = False
+        """A refresh holds ``_net``: a decision made meanwhile is queued for it to send."""
         """One conversation with the server at a time (a refresh, a decision, a draw)."""
 
     # --- the server ---------------------------------------------------------------------------
@@ -312,7 +318,17 @@ class SupervisorSession:
             "supervisor_decision", actor=self.account, household=case_uuid, data={"kind": kind}
         )
         _log.info("supervisor %s of case %s queued", kind, case_uuid)
+        if not self._net.acquire(blocking=False):
+            if self._refreshing:  # the refresh sends it between two cases, or at its end
+                _log.info("supervisor %s of case %s goes with the refresh", kind, case_uuid)
+                return Decision(False, QUEUED_REFRESH)
+            self._net.acquire()
         try:
+            done = next((o for o in self.store.sup_ops() if o.op_uuid == op_uuid), None)
+            if done is not None and done.state != "queued":  # a refresh ending sent it meanwhile
+                if done.state == "refused":
+                    raise ConflictError(_msg_of(_loads(done.result)))
+                return Decision(True, SENT_APPROVE if kind == KIND_APPROVE else SENT_RETURN)
             with self._api() as api:
                 answer = self._send(api, kind, {"case_uuid": case_uuid, **body}, op_uuid)
         except NotAllowed as err:
@@ -330,6 +346,8 @@ class SupervisorSession:
         except NetworkError:
             _log.info("supervisor %s of case %s stays queued (network)", kind, case_uuid)
             return Decision(False, QUEUED)
+        finally:
+            self._net.release()
         self._sent(op_uuid, kind, answer)
         if answer.get("status") == "duplicate":
             return Decision(True, SENT_AGAIN)
@@ -542,30 +560,13 @@ class SupervisorSession:
             if progress is not None:
                 progress(RefreshProgress(done, total, phase))
 
-        sent = 0
+        sent: list[str] = []
         refused: list[Msg] = []
         try:
             with self._api() as api:
-                queued = self.store.sup_ops("queued")
-                for n, op in enumerate(queued):
-                    tell(n, len(queued), "send")
-                    body = op.body if isinstance(op.body, dict) else {}
-                    try:
-                        answer = self._send(api, op.kind, body, op.op_uuid)
-                    except NotAllowed as err:
-                        if err.code != "not_in_scope":
-                            raise
-                        refused.append(self._refusal(op.op_uuid, op.kind, op.case_uuid, err))
-                        continue
-                    except (ConflictError, BadInput) as err:
-                        refused.append(self._refusal(op.op_uuid, op.kind, op.case_uuid, err))
-                        continue
-                    if op.kind == KIND_REVISIT:
-                        self.store.sup_mark(op.op_uuid, "sent", answer)
-                    else:
-                        self._sent(op.op_uuid, op.kind, answer)
-                    sent += 1
-                _log.info("supervisor refresh: %d sent, %d refused", sent, len(refused))
+                self._refreshing = True
+                self._send_queued(api, sent, refused, tell)
+                _log.info("supervisor refresh: %d sent, %d refused", len(sent), len(refused))
                 tell(0, 4, "fetch")
                 answers = {
                     "scope": api.scope(),
@@ -578,16 +579,56 @@ class SupervisorSession:
                         self.store.sup_put_snapshot(kind, body)
                 self._forget(answers["scope"], answers["queue"])
                 tell(4, 4, PHASE_SAVED)
-                self._fetch_cases(api, answers["queue"], tell)
+
+                def between_cases() -> None:  # decisions made meanwhile go now, not after
+                    self._send_queued(api, sent, refused)
+
+                self._fetch_cases(api, answers["queue"], tell, between_cases)
+                self._refreshing = False  # a decision made from now waits for the network
+                between_cases()  # and one made before this goes now
         except NotAllowed as err:
-            return RefreshOutcome(sent, tuple(refused), self._held(), err.msg)
+            return RefreshOutcome(len(sent), tuple(refused), self._held(), err.msg)
         except AuthError:
             raise
         except NetworkError as err:
-            _log.info("supervisor refresh stopped: network (%d sent)", sent)
-            return RefreshOutcome(sent, tuple(refused), self._held(), err.msg)
-        self.store.log_event("supervisor_refresh", actor=self.account, data={"sent": sent})
-        return RefreshOutcome(sent, tuple(refused), self._held())
+            _log.info("supervisor refresh stopped: network (%d sent)", len(sent))
+            return RefreshOutcome(len(sent), tuple(refused), self._held(), err.msg)
+        finally:
+            self._refreshing = False
+        self.store.log_event("supervisor_refresh", actor=self.account, data={"sent": len(sent)})
+        return RefreshOutcome(len(sent), tuple(refused), self._held())
+
+    def _send_queued(
+        self,
+        api: SupervisorApi,
+        sent: list[str],
+        refused: list[Msg],
+        tell: Callable[[int, int, str], None] | None = None,
+    ) -> None:
+        """Send the ops queued on this device (oldest first), adding each op sent to ``sent``
+        and the reason of each refused one to ``refused``."""
+        from census_tui.sync.supervisor import NotAllowed
+
+        queued = self.store.sup_ops("queued")
+        for n, op in enumerate(queued):
+            if tell is not None:
+                tell(n, len(queued), "send")
+            body = op.body if isinstance(op.body, dict) else {}
+            try:
+                answer = self._send(api, op.kind, body, op.op_uuid)
+            except NotAllowed as err:
+                if err.code != "not_in_scope":
+                    raise
+                refused.append(self._refusal(op.op_uuid, op.kind, op.case_uuid, err))
+                continue
+            except (ConflictError, BadInput) as err:
+                refused.append(self._refusal(op.op_uuid, op.kind, op.case_uuid, err))
+                continue
+            if op.kind == KIND_REVISIT:
+                self.store.sup_mark(op.op_uuid, "sent", answer)
+            else:
+                self._sent(op.op_uuid, op.kind, answer)
+            sent.append(op.op_uuid)
 
     def _held(self) -> int:
         return len(self.store.sup_case_index())
@@ -612,8 +653,14 @@ class SupervisorSession:
             _log.info("supervisor cache: %d case(s) dropped", dropped)
 
     def _fetch_cases(
-        self, api: SupervisorApi, queue: Any, tell: Callable[[int, int, str], None]
+        self,
+        api: SupervisorApi,
+        queue: Any,
+        tell: Callable[[int, int, str], None],
+        between: Callable[[], None],
     ) -> None:
+        """The details of the waiting cases not held (or held at an older revision), within
+        :attr:`case_budget` seconds; ``between`` runs before each."""
         from census_tui.sync.supervisor import NotAllowed
 
         held = self.store.sup_case_index()
@@ -629,6 +676,7 @@ class SupervisorSession:
                 _log.info("supervisor refresh: %d case(s) left for the next refresh", len(todo) - n)
                 break
             tell(n, len(todo), "cases")
+            between()
             try:
                 body = api.case(case)
             except NotAllowed as err:

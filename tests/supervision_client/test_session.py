@@ -5,13 +5,14 @@ and never resent, the scope shrinking on the server."""
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import timedelta
 
 import pytest
 
 from census_tui.errors import BadInput, NetworkError
 from census_tui.store import META_ROLE, META_SERVER_URL, NotFound
-from census_tui.supervision.api import ItemRef, KeyPerson
+from census_tui.supervision.api import Decision, ItemRef, KeyPerson, RefreshOutcome, RefreshProgress
 from census_tui.supervision.service import SupervisorSession
 from census_tui.sync.supervisor import Moved
 from census_tui.visit.gate import VisitGate
@@ -285,3 +286,37 @@ def test_canary_no_personal_data_outside_the_encrypted_store(
 
 CANARY_NAME = "金丝雀甲乙"
 CANARY_NOTE = "住在金丝雀路"
+
+
+def test_a_decision_made_during_a_refresh_does_not_wait_for_it(desk: Desk) -> None:
+    """A refresh holds the network while it fetches case details (up to 20 s): a decision made
+    meanwhile is saved at once and sent by that refresh before its next case, exactly once."""
+    held = str(desk.upload("alice")["case_uuid"])
+    s = desk.session()
+    assert s.refresh().error is None
+    desk.upload("alice")  # a new case: the next refresh fetches its details
+    desk.upload("alice")
+    inside, go = threading.Event(), threading.Event()
+
+    def progress(p: RefreshProgress) -> None:
+        if p.phase == "cases" and not inside.is_set():
+            inside.set()  # the refresh holds the network, between two cases
+            assert go.wait(30)
+
+    outcomes: list[RefreshOutcome] = []
+    refreshing = threading.Thread(target=lambda: outcomes.append(s.refresh(progress)))
+    refreshing.start()
+    assert inside.wait(30)
+    decisions: list[Decision] = []
+    deciding = threading.Thread(target=lambda: decisions.append(s.approve(held, 1, "ok")))
+    deciding.start()
+    deciding.join(30)
+    assert not deciding.is_alive(), "the decision waited for the refresh"
+    assert not decisions[0].sent and "refresh" in decisions[0].message.en
+    assert s.pending() == 1 and desk.decisions(held) == []
+    go.set()
+    refreshing.join(60)
+    assert outcomes[0].error is None and outcomes[0].sent == 1
+    assert desk.decisions(held) == [(s.store.sup_ops("sent")[-1].op_uuid, "approved")]
+    assert s.pending() == 0 and s.refresh().sent == 0
+    s.close()
