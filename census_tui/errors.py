@@ -33,6 +33,12 @@ class AuthError(CensusError):
     exit_code = ExitCode.AUTH
 
 
+class LoginExpired(AuthError):
+    """The server no longer takes the device's token (401: expired, logged out, or the password
+    changed elsewhere): the password renews the login. Other ``AuthError`` s (a refusal of the
+    account or the role, a changed recovery key) are not mended by a password."""
+
+
 class NoProfile(CensusError):
     exit_code = ExitCode.NO_PROFILE
 

@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from census_tui.errors import AuthError, CensusError
+from census_tui.errors import AuthError, CensusError, LoginExpired
 from census_tui.i18n import Msg
 from census_tui.screens.base import CensusModal
 from census_tui.screens.sup_common import (
@@ -254,7 +254,7 @@ class AssignScreen(SupScreen):
         try:
             area = sup.dwellings(self.area_id)
         except AuthError as err:
-            if type(err) is AuthError:  # expired (NotAllowed, its subclass, is a refusal)
+            if isinstance(err, LoginExpired):  # a refusal (403) is not mended by a password
                 self.post_message(self.Loaded(None, enumerators, err.msg, login=True))
                 return
             self.post_message(self.Loaded(None, enumerators, err.msg))

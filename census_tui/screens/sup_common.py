@@ -16,7 +16,7 @@ from textual import work
 from textual.message import Message
 from textual.worker import Worker
 
-from census_tui.errors import AuthError
+from census_tui.errors import LoginExpired
 from census_tui.i18n import Lang, Msg
 from census_tui.screens.base import CensusScreen
 from census_tui.supervision.api import PHASE_SAVED
@@ -196,11 +196,10 @@ class SupScreen(CensusScreen):
         self.reload()
 
     def worker_failed(self, worker: Worker[object]) -> None:
-        # 401 (an expired login) is AuthError itself; its subclass NotAllowed (403: not in
-        # the scope) cannot be mended by a password.
+        # only an expired login (401) is mended by the password; a refusal (403) is not
         if worker.group == "refresh":
             self.status(Msg("", ""))
-            if type(worker.error) is AuthError:
+            if isinstance(worker.error, LoginExpired):
                 self._ask_password()
 
     def _ask_password(self) -> None:

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from census_tui.clock import Clock
-from census_tui.errors import AuthError, BadInput, NetworkError
+from census_tui.errors import AuthError, BadInput, LoginExpired, NetworkError
 from census_tui.i18n import Msg
 from census_tui.sync import messages as m
 from census_tui.sync.schema import BadAnswer
@@ -310,7 +310,9 @@ class ApiClient:
         if status in accept:
             return Answer(status, self._parse(response, raw))
         if status == 401:
-            raise AuthError(m.TOKEN_REFUSED if self.token else m.BAD_CREDENTIALS)
+            if self.token:
+                raise LoginExpired(m.TOKEN_REFUSED)
+            raise AuthError(m.BAD_CREDENTIALS)
         if status == 429 or status >= 500:
             raise _Retry(m.SERVER_ERROR.format(status=status), _retry_after(response))
         if 400 <= status < 500:

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from census_tui.clock import FakeClock
-from census_tui.errors import AuthError, BadInput, ConflictError
+from census_tui.errors import AuthError, BadInput, ConflictError, LoginExpired
 from census_tui.server.run import ServerThread, open_db
 from census_tui.server.seed import DEMO_ACCOUNT, DEMO_PASSWORD
 from census_tui.store import META_ENUMERATOR_CARD, META_TOKEN, META_TRAINING, unlock
 from census_tui.sync.engine import sync_store
 from census_tui.sync.login import begin_first_login, first_login
+from census_tui.sync.transport import ApiClient
 from tests.sync.support import CHEAP_KDF, FAST, Site, enqueue_households, make_profile
 
 NEW = "new-pass-2020"
@@ -79,3 +80,20 @@ def test_training_and_real_data_are_kept_apart(
     assert summary.error is not None and summary.exit_code == ConflictError.exit_code
     assert store.outbox_depth() == 2 and site.db.households() == []
     store.close()
+
+
+def test_a_refused_token_is_an_expired_login_and_a_wrong_password_is_not(
+    site: Site, clock: FakeClock
+) -> None:
+    """The screens ask for the password again on :class:`LoginExpired` only: a 401 on a call
+    with a token (it expired, was revoked, the password changed elsewhere), never a 401 on the
+    login itself (wrong account or password)."""
+    with (
+        ApiClient(site.url, clock=clock, token="0" * 43, policy=FAST) as api,
+        pytest.raises(LoginExpired),
+    ):
+        api.call("GET", "/api/v1/assignments", params={"since": "0"})
+    with ApiClient(site.url, clock=clock, policy=FAST) as api:
+        with pytest.raises(AuthError) as refused:
+            api.call("POST", "/api/v1/login", json_body={"account": "alice", "password": "x"})
+        assert not isinstance(refused.value, LoginExpired)
