@@ -120,10 +120,12 @@ def _token(request: Request) -> str:
 def _who(db: Storage, token: str, sync: bool) -> Account | None:
     """The token's account; on a sync route (``sync``) a ready enumerator's call is also
     recorded as its last sync (the supervisor's progress shows it)."""
-    found = db.account_for_token(token)
-    ready = found is not None and found.verified and not found.must_change
-    if sync and ready and found is not None and found.role == ENUMERATOR:
-        db.note_sync(found.account)
+    caller = db.caller(token)
+    if caller is None:
+        return None
+    found, last_sync = caller
+    if sync and found.verified and not found.must_change and found.role == ENUMERATOR:
+        db.note_sync(found.account, last=last_sync)
     return found
 
 

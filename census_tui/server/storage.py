@@ -215,6 +215,22 @@ def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
         yield items[i : i + _CHUNK]
 
 
+def _account_of(r: Any) -> Account:
+    """An account from a row with the ``accounts`` columns by name."""
+    return Account(
+        r["account"],
+        r["role"],
+        r["name"],
+        r["id_number"],
+        r["work_id"],
+        r["issuing_office"],
+        r["valid_from"],
+        r["valid_until"],
+        bool(r["must_change"]),
+        bool(r["verified"]),
+    )
+
+
 def _revision_row(u: Upload, digest: str, received: str) -> tuple[Any, ...]:
     """The values of one households row, in the order the insert names its columns."""
     return (
@@ -276,7 +292,12 @@ def _decide(
 
 
 # -- the queries of the sync path (each has an index; tests/server_pg/test_explain.py) ---------
-Q_SESSION = "SELECT account, expires, ends FROM sessions WHERE token_hash = ?"
+Q_CALLER = (
+    "SELECT s.expires, s.ends, a.*, t.at AS last_sync FROM sessions s"
+    " JOIN accounts a ON a.account = s.account"
+    " LEFT JOIN sync_times t ON t.account = s.account WHERE s.token_hash = ?"
+)
+"""A token's session, its account and the account's last sync, in one read (every request)."""
 Q_ACCOUNT = "SELECT * FROM accounts WHERE account = ?"
 Q_AREAS_OF = (
     "SELECT a.* FROM areas a JOIN assignments s ON s.area_id = a.area_id WHERE s.account = ?"
@@ -311,7 +332,7 @@ Q_CARD_CHECK = (
 needs to tell a current enumerator card, and the area name it answers with, in one read."""
 
 SYNC_PATH: dict[str, tuple[str, tuple[Any, ...]]] = {
-    "session": (Q_SESSION, ("0" * 64,)),
+    "the caller of a token": (Q_CALLER, ("0" * 64,)),
     "account": (Q_ACCOUNT, ("alice",)),
     "areas of an account": (Q_AREAS_OF, ("alice",)),
     "dwellings since a cursor": (Q_DWELLINGS_SINCE.format(marks=_marks(2)), ("a1", "a2", 5)),
@@ -648,21 +669,30 @@ class Storage(AllocationStore, SupervisorStore, abc.ABC):
 
     def _account(self, account: str) -> Account | None:
         rows = self._q(Q_ACCOUNT, (account,))
+        return _account_of(rows[0]) if rows else None
+
+    def caller(self, token: str) -> tuple[Account, float | None] | None:
+        """The token's account while its session lives, with the account's last recorded sync
+        (Unix seconds, None before any), in one read; each use renews the idle expiry."""
+        digest = acc.token_hash(token)
+        rows = self._q(Q_CALLER, (digest,))
         if not rows:
             return None
-        r = rows[0]
-        return Account(
-            r["account"],
-            r["role"],
-            r["name"],
-            r["id_number"],
-            r["work_id"],
-            r["issuing_office"],
-            r["valid_from"],
-            r["valid_until"],
-            bool(r["must_change"]),
-            bool(r["verified"]),
-        )
+        row = rows[0]
+        now = self.clock.now().timestamp()
+        expires, ends = float(row["expires"]), float(row["ends"])
+        if now >= min(expires, ends):
+            with self.tx() as t:
+                t.execute("DELETE FROM sessions WHERE token_hash = ?", (digest,))
+            return None
+        if now + SESSION_IDLE - expires > RENEW_AFTER:
+            with self.tx() as t:
+                t.execute(
+                    "UPDATE sessions SET expires = ? WHERE token_hash = ?",
+                    (min(now + SESSION_IDLE, ends), digest),
+                )
+        last = row["last_sync"]
+        return _account_of(row), None if last is None else float(last)
 
     def login(self, account: str, password: str) -> tuple[str, Account] | None:
         """A new token for a correct password, else None (no hint which part was wrong). An
@@ -691,24 +721,9 @@ class Storage(AllocationStore, SupervisorStore, abc.ABC):
         return (token, found) if found else None
 
     def account_for_token(self, token: str) -> Account | None:
-        """The token's account while its session lives; each use renews the idle expiry."""
-        digest = acc.token_hash(token)
-        rows = self._q(Q_SESSION, (digest,))
-        if not rows:
-            return None
-        now = self.clock.now().timestamp()
-        account, expires, ends = rows[0]
-        if now >= min(expires, ends):
-            with self.tx() as t:
-                t.execute("DELETE FROM sessions WHERE token_hash = ?", (digest,))
-            return None
-        if now + SESSION_IDLE - expires > RENEW_AFTER:
-            with self.tx() as t:
-                t.execute(
-                    "UPDATE sessions SET expires = ? WHERE token_hash = ?",
-                    (min(now + SESSION_IDLE, ends), digest),
-                )
-        return self._account(account)
+        """The token's account while its session lives (:meth:`caller`)."""
+        found = self.caller(token)
+        return None if found is None else found[0]
 
     def logout(self, token: str) -> None:
         """End the token's session (``POST /logout``)."""

@@ -69,7 +69,7 @@ def test_a_request_waiting_on_the_database_stalls_no_other(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     c = _client(site)
-    entered = _signal_on(monkeypatch, site.db, "account_for_token")
+    entered = _signal_on(monkeypatch, site.db, "caller")
     with database_held(site.db):
         thread, out = _in_thread(lambda: c.get(f"{V1}/assignments"))
         assert entered.wait(timeout=30)
