@@ -33,7 +33,7 @@ from textual.worker import Worker
 
 from census_tui.i18n import Msg
 from census_tui.screens.base import CensusScreen
-from census_tui.sync.auto import SKEW_LIMIT_S, AutoSync
+from census_tui.sync.auto import IDLE, SKEW_LIMIT_S, AutoSync
 from census_tui.sync.messages import (
     CALL_SUPERVISOR,
     TOKEN_REFUSED,
@@ -41,6 +41,7 @@ from census_tui.sync.messages import (
     refusal_key,
     refusal_words,
 )
+from census_tui.sync.metered import is_metered
 from census_tui.visit.dwellings import FORM_MARKS, form_mark
 from census_tui.visit.states import BOARD_LABELS, STATE_LABELS, Board, CaseState
 from census_tui.visit.worklist import Worklist, search_id
@@ -471,15 +472,26 @@ class DashboardScreen(CensusScreen):
         auto.started()
         self._manual = False
         self.query_one("#dash-sync", T).set_msg(M_AUTO_SYNCING)
-        self._sync()
+        self._sync(idle_run=reason == IDLE)
+
+    class MeteredPause(Message):
+        """An idle run was not made: the network is metered."""
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
-    def _sync(self) -> None:
+    def _sync(self, idle_run: bool = False) -> None:
         def progress(p: SyncProgress) -> None:
             self.post_message(self.SyncAdvanced(p))
 
+        if idle_run and is_metered():  # nothing waits to be sent: spare the data plan
+            self.post_message(self.MeteredPause())
+            return
         outcome = self.session.sync(progress)
         self.post_message(self.SyncFinished(outcome))
+
+    def on_dashboard_screen_metered_pause(self, _: MeteredPause) -> None:
+        if self.auto is not None:
+            self.auto.metered_pause()
+        self.action_reload()  # the footer's line as it was
 
     def on_dashboard_screen_sync_advanced(self, message: SyncAdvanced) -> None:
         if not self._manual:

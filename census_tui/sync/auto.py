@@ -12,6 +12,9 @@ The rules (issue 20 §6, README "Sync"):
   in the outbox until a person acts, so they alone do not start runs over and over;
 * **idle**: every ``idle_interval`` seconds while the dashboard is on screen (returns and new
   assignments come only by asking);
+* **metered** networks (NetworkManager's ``Metered``, sync/metered.py): no idle runs, checked by
+  the worker before it would start one (:meth:`AutoSync.metered_pause`); work waiting still
+  goes, so nothing completed stays only on the device;
 * **backoff** after a failed run (server unreachable, captive portal, login expired): the next
   try waits ``backoff_base · 2^(failures-1)`` seconds, capped at ``backoff_cap``, with jitter
   (half to all of it), whatever is waiting: an absent or metered network is not tried more
@@ -124,6 +127,13 @@ class AutoSync:
         self.failures += 1
         delay = min(self.policy.backoff_cap, self.policy.backoff_base * 2 ** (self.failures - 1))
         self.retry_at = now + delay * self._rng.uniform(0.5, 1.0)
+
+    def metered_pause(self) -> None:
+        """An idle run was not started because the network is metered: it counts as a run
+        for the idle interval (the next idle check is ``idle_interval`` away), the backoff
+        and the work already settled are left as they were."""
+        self.running = False
+        self.last_run = self.clock.monotonic()
 
     def manual(self) -> None:
         """The enumerator pressed ``s``: the backoff is forgotten (the run starts at once)."""

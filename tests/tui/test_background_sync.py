@@ -8,7 +8,8 @@ the fault proxy of the sync tests:
 * a failing network (a captive portal) is not tried again before the backoff allows; the
   dashboard says so in words; after the backoff the sync succeeds and the line goes;
 * no background sync starts within a few seconds of a keystroke;
-* the device's clock, years off the server's here (a FakeClock in 2020), is reported.
+* the device's clock, years off the server's here (a FakeClock in 2020), is reported;
+* on a metered network only completed work is synced by itself (no idle fetches).
 
 The timer's tick (:meth:`DashboardScreen.auto_tick`) is called directly after advancing the
 FakeClock: the policy's time is the app's clock, so nothing waits for real seconds.
@@ -17,6 +18,7 @@ FakeClock: the policy's time is the app's clock, so nothing waits for real secon
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import statistics
 import time
@@ -31,10 +33,12 @@ from textual.widget import Widget
 from census_tui.app import CensusApp, make_app
 from census_tui.clock import FakeClock
 from census_tui.screens.dashboard import DashboardScreen
+from census_tui.sync.auto import IDLE_INTERVAL
 from census_tui.visit.gate import VisitGate
 from census_tui.visit.states import CaseState
 from census_tui.widgets.window_table import WindowTable
 from tests.sync.faultproxy import FaultProxy
+from tests.sync.test_metered import fake_busctl
 from tests.tui.conftest import CHEAP
 from tests.tui.drive import login, screen_text, settle
 from tests.tui.more_support import ACCOUNT, NEW_PASSWORD, Site, fill, live, run_site, until
@@ -202,4 +206,40 @@ async def test_a_failing_network_is_retried_only_after_the_backoff(
         assert live(app).store.case(case).state == CaseState.SYNCED
         text = screen_text(app)
         assert "Background sync failed" not in text and "to send 0" in text, text
+    assert [r["case_uuid"] for r in site.db.households()] == [case]
+
+
+async def test_on_a_metered_network_only_waiting_work_syncs_by_itself(
+    tmp_path: Path, site: Site, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NetworkManager says metered (a stand-in ``busctl``): the idle run that would only fetch
+    returns is not made (nothing reaches the server) and waits an interval; completed work is
+    still sent by itself."""
+    fake_busctl(tmp_path / "bin", "u 1\\n")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    clock = FakeClock()
+    app = make_app(device(proxy, tmp_path / "device", clock), lang="en", clock=clock)
+    app.idle_seconds = 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot, NEW_PASSWORD)
+        screen = await dashboard(pilot, 0)
+        auto = screen.auto
+        assert auto is not None
+        tried = proxy.requests
+        clock.advance(IDLE_INTERVAL + 1)
+        screen.auto_tick()
+        assert auto.running
+        await until(pilot, lambda: not auto.running)
+        assert proxy.requests == tried and auto.last_run == clock.monotonic()
+        screen.auto_tick()
+        assert not auto.running  # not again before another interval
+
+        (case,) = complete(app, site.dwellings[:1])
+        await dashboard(pilot, 1)
+        clock.advance(6)
+        screen.auto_tick()
+        assert auto.running
+        await until(pilot, lambda: not auto.running)
+        assert proxy.requests > tried
+        assert live(app).store.case(case).state == CaseState.SYNCED
     assert [r["case_uuid"] for r in site.db.households()] == [case]
