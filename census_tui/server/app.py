@@ -470,6 +470,15 @@ def _clock_offset(request: Request) -> int | None:
     return int(raw)
 
 
+APART = "training data and real data are kept apart"
+"""Why a training item is refused on a real server, and a real one on a training server."""
+
+
+def _no(base: dict[str, Any], status: str, code: int, reason: str) -> dict[str, Any]:
+    """An item's refusal in a batch's answer: its ids, what became of it, the code, why."""
+    return {**base, "status": status, "code": code, "reason": reason}
+
+
 def _area_of(db: Storage, own: list[str], dwelling_id: str, t: Tx, *, account: str) -> str | None:
     """The dwelling's area if it is the caller's (:func:`_area_from` its place)."""
     return _area_from(db.dwelling_place(dwelling_id, t), own, dwelling_id, account)
@@ -525,16 +534,11 @@ def _households(
             continue
         base = {"case_uuid": doc["case_uuid"], "revision": doc["revision"]}
         if not clean_text(doc):
-            answers[i] = {
-                **base,
-                "status": "invalid",
-                "code": 422,
-                "reason": "invalid character in text",
-            }
+            answers[i] = _no(base, "invalid", 422, "invalid character in text")
             continue
         payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         if len(payload.encode()) > checks.MAX_ITEM_BYTES:
-            answers[i] = {**base, "status": "invalid", "code": 413, "reason": "household too large"}
+            answers[i] = _no(base, "invalid", 413, "household too large")
             continue
         payloads[i] = payload
     places = db.dwelling_places([docs[i]["dwelling_id"] for i in payloads], t) if payloads else {}
@@ -545,35 +549,13 @@ def _households(
         dwelling = doc["dwelling_id"]
         area = _area_from(places.get(dwelling), who.own, dwelling, who.acc.account)
         if area is None:
-            answers[i] = {
-                **base,
-                "status": "forbidden",
-                "code": 403,
-                "reason": "not your enumeration area",
-            }
+            answers[i] = _no(base, "forbidden", 403, "not your enumeration area")
         elif bool(doc.get("training", False)) != who.training:
-            answers[i] = {
-                **base,
-                "status": "training_mismatch",
-                "code": 422,
-                "reason": "training data and real data are kept apart",
-            }
-        elif isinstance(
-            found, BadInput
-        ):  # the form's own reading refuses it: the path, never a value
-            answers[i] = {
-                **base,
-                "status": "invalid",
-                "code": 422,
-                "reason": f"unreadable: {found.msg.en}",
-            }
+            answers[i] = _no(base, "training_mismatch", 422, APART)
+        elif isinstance(found, BadInput):  # the form's reading refuses it: a path, no value
+            answers[i] = _no(base, "invalid", 422, f"unreadable: {found.msg.en}")
         elif isinstance(found, Exception):  # a malformed household is refused, never a crash
-            answers[i] = {
-                **base,
-                "status": "invalid",
-                "code": 400,
-                "reason": f"unreadable household: {type(found).__name__}",
-            }
+            answers[i] = _no(base, "invalid", 400, f"unreadable household: {type(found).__name__}")
         elif found.errors:
             answers[i] = {**base, "status": "rejected", "code": 422, "findings": found.errors}
         else:
@@ -598,7 +580,7 @@ def _households(
 def _stored_answer(upload: Upload, result: StoreResult) -> dict[str, Any]:
     base = {"case_uuid": upload.case_uuid, "revision": upload.revision}
     if result.status == "forbidden":
-        return {**base, "status": "forbidden", "code": 403, "reason": "not your case"}
+        return _no(base, "forbidden", 403, "not your case")
     if result.status == "too_far":
         return {
             **base,
@@ -676,7 +658,7 @@ def _one_outcome(db: Storage, who: _Caller, doc: Any, t: Tx, _: Any) -> dict[str
         return {"status": "invalid", "code": 400, "reason": "outcome_uuid and dwelling_id required"}
     base = {"outcome_uuid": ou}
     if not clean_text(doc):
-        return {**base, "status": "invalid", "code": 422, "reason": "invalid character in text"}
+        return _no(base, "invalid", 422, "invalid character in text")
     if kind not in OUTCOME_KINDS:
         return {
             **base,
@@ -686,20 +668,15 @@ def _one_outcome(db: Storage, who: _Caller, doc: Any, t: Tx, _: Any) -> dict[str
         }
     problem = checks.outcome_problem(doc)
     if problem:
-        return {**base, "status": "invalid", "code": 400, "reason": problem}
+        return _no(base, "invalid", 400, problem)
     if bool(doc.get("training", False)) != who.training:
-        return {
-            **base,
-            "status": "training_mismatch",
-            "code": 422,
-            "reason": "training data and real data are kept apart",
-        }
+        return _no(base, "training_mismatch", 422, APART)
     area = _area_of(db, who.own, dw, t, account=who.acc.account)
     if area is None:
-        return {**base, "status": "forbidden", "code": 403, "reason": "not your enumeration area"}
+        return _no(base, "forbidden", 403, "not your enumeration area")
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     if len(payload) > 16384:
-        return {**base, "status": "invalid", "code": 413, "reason": "outcome too large"}
+        return _no(base, "invalid", 413, "outcome too large")
     result = db.store_outcome(
         t,
         outcome_uuid=ou,

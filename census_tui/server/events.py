@@ -25,17 +25,19 @@ from census_tui.clock import iso
 from census_tui.i18n import Msg
 from census_tui.server import event_store as es
 from census_tui.server.app import (
+    APART,
     API,
     _account,
-    _area_of,
+    _area_from,
     _Caller,
     _clock_offset,
     _db,
     _guard,
-    _store_all,
+    _no,
+    _own_areas,
 )
 from census_tui.server.checks import _UUID
-from census_tui.server.storage import Q_CASE_OWNER, Storage, Tx
+from census_tui.server.storage import Account, Storage, Tx
 from census_tui.server.wire import Refused, answer, clean_text, read_json
 
 PATH = f"{API}/events"
@@ -111,55 +113,87 @@ def _problem(doc: dict[str, Any]) -> str:
     return f"data.{bad[0]} of {kind} is not valid" if bad else ""
 
 
-def _one_event(db: Storage, who: _Caller, doc: Any, t: Tx, _: Any) -> dict[str, Any]:
-    """Check and store one event inside the batch's transaction; its own answer."""
-    if not isinstance(doc, dict):
-        return {"status": "invalid", "code": 400, "reason": "an event must be an object"}
-    eu = doc.get("event_uuid")
-    if not (isinstance(eu, str) and _UUID.match(eu)):
-        return {"status": "invalid", "code": 400, "reason": "event_uuid required"}
-    base = {"event_uuid": eu}
-    if not clean_text(doc):
-        return {**base, "status": "invalid", "code": 422, "reason": "invalid character in text"}
-    problem = _problem(doc)
-    if problem:
-        return {**base, "status": "invalid", "code": 400, "reason": problem}
-    payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    if len(payload.encode()) > es.MAX_EVENT_BYTES:
-        return {**base, "status": "invalid", "code": 413, "reason": "event too large"}
-    if doc["training"] != who.training:
-        return {
+def _events(db: Storage, who: _Caller, docs: list[Any], t: Tx) -> list[dict[str, Any]]:
+    """Check and store a batch's events inside its transaction; each one's own answer, as if
+    checked one after the other. The dwellings' places and the cases' owners are read once
+    for the batch, not per event."""
+    answers: list[dict[str, Any] | None] = [None] * len(docs)
+    ready: dict[int, str] = {}
+    for i, doc in enumerate(docs):
+        if not isinstance(doc, dict):
+            answers[i] = {"status": "invalid", "code": 400, "reason": "an event must be an object"}
+            continue
+        eu = doc.get("event_uuid")
+        if not (isinstance(eu, str) and _UUID.match(eu)):
+            answers[i] = {"status": "invalid", "code": 400, "reason": "event_uuid required"}
+            continue
+        base = {"event_uuid": eu}
+        if not clean_text(doc):
+            answers[i] = _no(base, "invalid", 422, "invalid character in text")
+            continue
+        problem = _problem(doc)
+        if problem:
+            answers[i] = _no(base, "invalid", 400, problem)
+            continue
+        payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        if len(payload.encode()) > es.MAX_EVENT_BYTES:
+            answers[i] = _no(base, "invalid", 413, "event too large")
+            continue
+        if doc["training"] != who.training:
+            answers[i] = _no(base, "training_mismatch", 422, APART)
+            continue
+        ready[i] = payload
+    dwellings = [docs[i]["dwelling_id"] for i in ready]
+    places = db.dwelling_places(dwellings, t) if ready else {}
+    cases = sorted({docs[i]["case_uuid"] for i in ready} - {""})
+    owners = db.owners_of_cases(t, cases, lock=False) if cases else {}
+    received = iso(db.clock.now())
+    for i, payload in ready.items():
+        doc = docs[i]
+        base = {"event_uuid": doc["event_uuid"]}
+        area = _area_from(
+            places.get(doc["dwelling_id"]), who.own, doc["dwelling_id"], who.acc.account
+        )
+        if area is None:
+            answers[i] = _no(base, "forbidden", 403, "not your enumeration area")
+            continue
+        owner = owners.get(doc["case_uuid"])
+        if owner is not None and owner != (who.acc.account, area):
+            answers[i] = _no(base, "forbidden", 403, "not your case")
+            continue
+        event = es.Event(
+            doc["event_uuid"],
+            str(doc["kind"]),
+            str(doc["at"]),
+            str(doc["dwelling_id"]),
+            str(doc["case_uuid"]),
+            str(doc["person_uuid"]),
+            str(doc["item_id"]),
+            payload,
+        )
+        status = es.store_event(
+            t,
+            event,
+            account=who.acc.account,
+            area_id=area,
+            received=received,
+            clock_offset=who.clock_offset,
+        )
+        answers[i] = {
             **base,
-            "status": "training_mismatch",
-            "code": 422,
-            "reason": "training data and real data are kept apart",
+            "status": status,
+            "code": {"stored": 201, "duplicate": 200}.get(status, 409),
         }
-    area = _area_of(db, who.own, doc["dwelling_id"], t, account=who.acc.account)
-    if area is None:
-        return {**base, "status": "forbidden", "code": 403, "reason": "not your enumeration area"}
-    if doc["case_uuid"]:
-        owner = t.execute(Q_CASE_OWNER, (doc["case_uuid"],)).fetchone()
-        if owner is not None and (str(owner[0]), str(owner[1])) != (who.acc.account, area):
-            return {**base, "status": "forbidden", "code": 403, "reason": "not your case"}
-    event = es.Event(
-        eu,
-        str(doc["kind"]),
-        str(doc["at"]),
-        str(doc["dwelling_id"]),
-        str(doc["case_uuid"]),
-        str(doc["person_uuid"]),
-        str(doc["item_id"]),
-        payload,
-    )
-    status = es.store_event(
-        t,
-        event,
-        account=who.acc.account,
-        area_id=area,
-        received=iso(db.clock.now()),
-        clock_offset=who.clock_offset,
-    )
-    return {**base, "status": status, "code": {"stored": 201, "duplicate": 200}.get(status, 409)}
+    return [a for a in answers if a is not None]
+
+
+def _store_events(
+    db: Storage, acc: Account, docs: list[Any], clock_offset: int | None
+) -> list[dict[str, Any]]:
+    """Check and store a batch of events in one transaction (run in a worker thread)."""
+    who = _Caller(acc, _own_areas(db, acc), db.training, clock_offset)
+    with db.tx() as t:
+        return _events(db, who, docs, t)
 
 
 def _batch(body: Any) -> list[Any]:
@@ -176,9 +210,7 @@ async def events(request: Request) -> Response:
     db, acc = _db(request), await _account(request)
     offset = _clock_offset(request)
     items = _batch(await read_json(request, limit=BODY_LIMIT))
-    results = await run_in_threadpool(
-        _store_all, db, acc, items, _one_event, lambda doc: None, offset
-    )
+    results = await run_in_threadpool(_store_events, db, acc, items, offset)
     return answer({"results": results})
 
 

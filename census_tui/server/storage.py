@@ -858,7 +858,7 @@ class Storage(AllocationStore, SupervisorStore, abc.ABC):
             return []
         digests = [hashlib.sha256(u.payload.encode()).hexdigest() for u in uploads]
         uuids = sorted({u.case_uuid for u in uploads})
-        owners = self._case_owners(t, uuids)
+        owners = self.owners_of_cases(t, uuids)
         stored = self._case_revisions(t, uuids)
         while True:
             results, claims, rows = _decide(uploads, digests, owners, stored)
@@ -869,7 +869,7 @@ class Storage(AllocationStore, SupervisorStore, abc.ABC):
             lost = sorted({c for c, _, _ in claims} - won)
             if not lost:
                 break
-            owners.update(self._case_owners(t, lost))  # another transaction's claim: its owner
+            owners.update(self.owners_of_cases(t, lost))  # another transaction's claim: its owner
             stored.update(self._case_revisions(t, lost))  # and what it stored
             if any(c not in owners for c in lost):  # never: a case row is never deleted
                 raise RuntimeError("a claimed case has no owner row")
@@ -881,10 +881,15 @@ class Storage(AllocationStore, SupervisorStore, abc.ABC):
             for i, r in enumerate(results)
         ]
 
-    def _case_owners(self, t: Tx, uuids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    def owners_of_cases(
+        self, t: Tx, uuids: Sequence[str], *, lock: bool = True
+    ) -> dict[str, tuple[str, str]]:
+        """The owners (account, area) of the cases among ``uuids`` that have one; ``lock``:
+        their rows locked for the transaction (PostgreSQL), as an upload of them needs."""
         owners: dict[str, tuple[str, str]] = {}
         for chunk in _chunks(uuids):
-            sql = Q_CASE_OWNERS.format(marks=_marks(len(chunk))) + self.lock_clause
+            sql = Q_CASE_OWNERS.format(marks=_marks(len(chunk)))
+            sql += self.lock_clause if lock else ""
             for row in t.execute(sql, chunk).fetchall():
                 owners[str(row[0])] = (str(row[1]), str(row[2]))
         return owners
