@@ -491,7 +491,8 @@ class DashboardScreen(CensusScreen):
     def on_dashboard_screen_metered_pause(self, _: MeteredPause) -> None:
         if self.auto is not None:
             self.auto.metered_pause()
-        self.action_reload()  # the footer's line as it was
+        if self.board is not None:  # the footer's line as it was (nothing changed: no reload)
+            self._render_head(self.board)
 
     def on_dashboard_screen_sync_advanced(self, message: SyncAdvanced) -> None:
         if not self._manual:
