@@ -541,7 +541,7 @@ def _households(
             answers[i] = _no(base, "invalid", 413, "household too large")
             continue
         payloads[i] = payload
-    places = db.dwelling_places([docs[i]["dwelling_id"] for i in payloads], t) if payloads else {}
+    places = db.dwelling_places([docs[i]["dwelling_id"] for i in payloads], t)
     uploads: list[tuple[int, Upload]] = []
     for i, payload in payloads.items():
         doc, found = docs[i], checked[i]
@@ -597,17 +597,6 @@ def _stored_answer(upload: Upload, result: StoreResult) -> dict[str, Any]:
     }
 
 
-def _store_households(
-    db: Storage, acc: Account, docs: list[Any], clock_offset: int | None
-) -> list[dict[str, Any]]:
-    """Check and store a batch of households in one transaction (run in a worker thread): the
-    logic checks first, with no connection held, then the transaction, all or nothing."""
-    who = _Caller(acc, _own_areas(db, acc), db.training, clock_offset)
-    found = [_logic(doc) for doc in docs]
-    with db.tx() as t:
-        return _households(db, who, docs, t, found)
-
-
 def _items(body: Any) -> list[Any]:
     items = body.get("items") if isinstance(body, dict) and set(body) == {"items"} else None
     if not isinstance(items, list) or not 0 < len(items) <= MAX_BATCH:
@@ -615,20 +604,29 @@ def _items(body: Any) -> list[Any]:
     return items
 
 
+def _nothing(doc: Any) -> None:
+    """No check before the transaction (outcomes, events)."""
+
+
+Batch = Callable[[Storage, _Caller, list[Any], Tx, list[Any]], list[dict[str, Any]]]
+"""Checks and stores a batch's items in its transaction: each one's answer, in order."""
+
+
 def _store_all(
     db: Storage,
     acc: Account,
     docs: list[Any],
-    one: Callable[..., dict[str, Any]],
-    pre: Callable[[Any], Any] = lambda doc: None,
+    batch: Batch,
+    pre: Callable[[Any], Any],
     clock_offset: int | None = None,
 ) -> list[dict[str, Any]]:
     """Check and store every item in one transaction (run in a worker thread): what needs no
-    database (``pre``: the logic checks) first, then the transaction, all or nothing."""
+    database (``pre``: the logic checks) first, with no connection held, then the
+    transaction, all or nothing."""
     who = _Caller(acc, _own_areas(db, acc), db.training, clock_offset)
     ready = [pre(doc) for doc in docs]
     with db.tx() as t:
-        return [one(db, who, doc, t, r) for doc, r in zip(docs, ready, strict=True)]
+        return batch(db, who, docs, t, ready)
 
 
 @_guard
@@ -636,7 +634,7 @@ async def household(request: Request) -> Response:
     db, acc = _db(request), await _account(request)
     offset = _clock_offset(request)
     body = await read_json(request)
-    results = await run_in_threadpool(_store_households, db, acc, [body], offset)
+    results = await run_in_threadpool(_store_all, db, acc, [body], _households, _logic, offset)
     result = results[0]
     return answer(result, status=int(result["code"]))
 
@@ -646,11 +644,17 @@ async def household_batch(request: Request) -> Response:
     db, acc = _db(request), await _account(request)
     offset = _clock_offset(request)
     items = _items(await read_json(request))
-    results = await run_in_threadpool(_store_households, db, acc, items, offset)
+    results = await run_in_threadpool(_store_all, db, acc, items, _households, _logic, offset)
     return answer({"results": results})
 
 
-def _one_outcome(db: Storage, who: _Caller, doc: Any, t: Tx, _: Any) -> dict[str, Any]:
+def _outcomes(
+    db: Storage, who: _Caller, docs: list[Any], t: Tx, _: list[Any]
+) -> list[dict[str, Any]]:
+    return [_one_outcome(db, who, doc, t) for doc in docs]
+
+
+def _one_outcome(db: Storage, who: _Caller, doc: Any, t: Tx) -> dict[str, Any]:
     if not isinstance(doc, dict):
         return {"status": "invalid", "code": 400, "reason": "outcome must be an object"}
     ou, dw, kind = doc.get("outcome_uuid"), doc.get("dwelling_id"), doc.get("kind")
@@ -696,9 +700,7 @@ async def outcomes(request: Request) -> Response:
     db, acc = _db(request), await _account(request)
     offset = _clock_offset(request)
     items = _items(await read_json(request))
-    results = await run_in_threadpool(
-        _store_all, db, acc, items, _one_outcome, lambda doc: None, offset
-    )
+    results = await run_in_threadpool(_store_all, db, acc, items, _outcomes, _nothing, offset)
     return answer({"results": results})
 
 

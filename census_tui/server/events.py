@@ -34,10 +34,11 @@ from census_tui.server.app import (
     _db,
     _guard,
     _no,
-    _own_areas,
+    _nothing,
+    _store_all,
 )
 from census_tui.server.checks import _UUID
-from census_tui.server.storage import Account, Storage, Tx
+from census_tui.server.storage import Storage, Tx
 from census_tui.server.wire import Refused, answer, clean_text, read_json
 
 PATH = f"{API}/events"
@@ -113,7 +114,9 @@ def _problem(doc: dict[str, Any]) -> str:
     return f"data.{bad[0]} of {kind} is not valid" if bad else ""
 
 
-def _events(db: Storage, who: _Caller, docs: list[Any], t: Tx) -> list[dict[str, Any]]:
+def _events(
+    db: Storage, who: _Caller, docs: list[Any], t: Tx, _: list[Any]
+) -> list[dict[str, Any]]:
     """Check and store a batch's events inside its transaction; each one's own answer, as if
     checked one after the other. The dwellings' places and the cases' owners are read once
     for the batch, not per event."""
@@ -144,9 +147,9 @@ def _events(db: Storage, who: _Caller, docs: list[Any], t: Tx) -> list[dict[str,
             continue
         ready[i] = payload
     dwellings = [docs[i]["dwelling_id"] for i in ready]
-    places = db.dwelling_places(dwellings, t) if ready else {}
+    places = db.dwelling_places(dwellings, t)
     cases = sorted({docs[i]["case_uuid"] for i in ready} - {""})
-    owners = db.owners_of_cases(t, cases, lock=False) if cases else {}
+    owners = db.owners_of_cases(t, cases, lock=False)
     received = iso(db.clock.now())
     for i, payload in ready.items():
         doc = docs[i]
@@ -187,15 +190,6 @@ def _events(db: Storage, who: _Caller, docs: list[Any], t: Tx) -> list[dict[str,
     return [a for a in answers if a is not None]
 
 
-def _store_events(
-    db: Storage, acc: Account, docs: list[Any], clock_offset: int | None
-) -> list[dict[str, Any]]:
-    """Check and store a batch of events in one transaction (run in a worker thread)."""
-    who = _Caller(acc, _own_areas(db, acc), db.training, clock_offset)
-    with db.tx() as t:
-        return _events(db, who, docs, t)
-
-
 def _batch(body: Any) -> list[Any]:
     items = body.get("items") if isinstance(body, dict) and set(body) == {"items"} else None
     if not isinstance(items, list) or not 0 < len(items) <= es.MAX_EVENTS:
@@ -210,7 +204,7 @@ async def events(request: Request) -> Response:
     db, acc = _db(request), await _account(request)
     offset = _clock_offset(request)
     items = _batch(await read_json(request, limit=BODY_LIMIT))
-    results = await run_in_threadpool(_store_events, db, acc, items, offset)
+    results = await run_in_threadpool(_store_all, db, acc, items, _events, _nothing, offset)
     return answer({"results": results})
 
 

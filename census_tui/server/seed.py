@@ -449,5 +449,5 @@ def seed_practice_work(db: Storage) -> None:
                     ),
                 )
         if who.synced:
-            db.note_sync(who.account)
+            db.note_sync(who.account, last=None)
     db.add_supervision(DEMO_SUPERVISOR, [w.account for w in PRACTICE_ENUMERATORS])

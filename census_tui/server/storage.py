@@ -53,7 +53,7 @@ from census_tui.server import review as rv
 from census_tui.server.allocation_store import ALLOCATION_PATH, AllocationStore
 from census_tui.server.event_store import Q_AREA_EVENTS, Q_DWELLING_EVENTS, Q_EVENT
 from census_tui.server.migrations import LATEST, LEGACY_COLUMNS, STEPS, VERSION_TABLE, Dialect
-from census_tui.server.supervisor_store import Q_LAST_SYNC, SupervisorStore
+from census_tui.server.supervisor_store import SupervisorStore
 
 SESSION_IDLE = 12 * 3600.0
 """A token expires this long after its last use; every authenticated call (a sync) renews it."""
@@ -306,10 +306,6 @@ Q_AREAS_OF = (
 Q_DWELLINGS_SINCE = "SELECT * FROM dwellings WHERE area_id IN ({marks}) AND seq > ? ORDER BY seq"
 Q_REVIEWS_SINCE = "SELECT * FROM reviews WHERE area_id IN ({marks}) AND seq > ? ORDER BY seq"
 Q_DWELLING_AREA = "SELECT area_id FROM dwellings WHERE dwelling_id = ?"
-Q_CASE_OWNER = "SELECT account, area_id FROM cases WHERE case_uuid = ?"
-Q_TOP_REVISION = (
-    "SELECT revision, sha256 FROM households WHERE case_uuid = ? ORDER BY revision DESC LIMIT 1"
-)
 Q_CASE_OWNERS = (
     "SELECT case_uuid, account, area_id FROM cases WHERE case_uuid IN ({marks}) ORDER BY case_uuid"
 )
@@ -338,14 +334,11 @@ SYNC_PATH: dict[str, tuple[str, tuple[Any, ...]]] = {
     "dwellings since a cursor": (Q_DWELLINGS_SINCE.format(marks=_marks(2)), ("a1", "a2", 5)),
     "returns since a cursor": (Q_REVIEWS_SINCE.format(marks=_marks(2)), ("a1", "a2", 5)),
     "area of a dwelling": (Q_DWELLING_AREA, ("a1-001",)),
-    "owner of a case": (Q_CASE_OWNER, ("c1",)),
-    "latest revision of a case": (Q_TOP_REVISION, ("c1",)),
     "owners of a batch's cases": (Q_CASE_OWNERS.format(marks=_marks(2)), ("c1", "c2")),
     "revisions of a batch's cases": (Q_CASE_REVISIONS.format(marks=_marks(2)), ("c1", "c2")),
     "an outcome": (Q_OUTCOME, ("o1",)),
     "cases of an owner": (Q_CASES_OF, ("alice", "a1")),
     "failed logins of an account": (Q_NTH_FAILURE, ("account:alice", 1e9, 4)),
-    "last sync of an account": (Q_LAST_SYNC, ("alice",)),
     "cards of a work id (the open code check)": (Q_CARD_CHECK, (DISABLED_HASH, "PC-1")),
     "an uploaded event": (Q_EVENT, ("e1",)),
     **ALLOCATION_PATH,

@@ -101,14 +101,6 @@ class _Raced(Exception):
     """Another transaction stored the same UUID first: roll back, then read its row."""
 
 
-Q_LAST_SYNC = "SELECT at FROM sync_times WHERE account = ?"
-
-
-class Unknown:
-    """Not read yet (an argument's default where None is a value)."""
-
-
-UNKNOWN = Unknown()
 """Read on every sync call (by ``note_sync``): a primary-key lookup."""
 Q_LATEST_OF_AREAS = (
     "SELECT h.case_uuid, h.revision, h.area_id, h.dwelling_id, h.account, h.flagged, h.flags,"
@@ -170,13 +162,10 @@ class SupervisorStore:
                 areas.setdefault(str(r["area_id"]), []).append(str(r["account"]))
         return Scope(list(enumerators.values()), areas)
 
-    def note_sync(self, account: str, *, last: float | Unknown | None = UNKNOWN) -> None:
+    def note_sync(self, account: str, *, last: float | None) -> None:
         """Record an authenticated sync call of ``account`` now (at most once a minute);
-        ``last``: its last recorded sync when the caller read it already (None: none)."""
+        ``last``: its last recorded sync as the caller read it (``Storage.caller``; None: none)."""
         now = self.clock.now().timestamp()
-        if isinstance(last, Unknown):
-            rows = self._q(Q_LAST_SYNC, (account,))
-            last = float(rows[0][0]) if rows else None
         if last is not None and 0 <= now - last < SYNC_NOTE_EVERY:
             return
         with self.tx() as t:

@@ -318,13 +318,18 @@ class SupervisorSession:
             "supervisor_decision", actor=self.account, household=case_uuid, data={"kind": kind}
         )
         _log.info("supervisor %s of case %s queued", kind, case_uuid)
-        if not self._net.acquire(blocking=False):
+        waited = not self._net.acquire(blocking=False)
+        if waited:
             if self._refreshing:  # the refresh sends it between two cases, or at its end
                 _log.info("supervisor %s of case %s goes with the refresh", kind, case_uuid)
                 return Decision(False, QUEUED_REFRESH)
             self._net.acquire()
         try:
-            done = next((o for o in self.store.sup_ops() if o.op_uuid == op_uuid), None)
+            done = (
+                next((o for o in self.store.sup_ops() if o.op_uuid == op_uuid), None)
+                if waited
+                else None
+            )
             if done is not None and done.state != "queued":  # a refresh ending sent it meanwhile
                 if done.state == "refused":
                     raise ConflictError(_msg_of(_loads(done.result)))
